@@ -5,7 +5,7 @@
 
 Cells start with `# %%` (code) or `# %% [markdown]` (markdown; each line prefixed with `# `).
 """
-import json, sys
+import hashlib, json, sys
 from pathlib import Path
 
 def py_to_cells(text):
@@ -25,13 +25,14 @@ def py_to_cells(text):
     flush()
     return cells
 
-def cells_to_nb(cells):
+def cells_to_nb(cells, name=''):
     def src(t):
         ls = t.split('\n')
         return [l + '\n' for l in ls[:-1]] + [ls[-1]]
     out = []
-    for kind, text in cells:
-        c = {'cell_type': kind, 'metadata': {}, 'source': src(text)}
+    for i, (kind, text) in enumerate(cells):
+        cid = hashlib.sha1(f'{name}:{i}'.encode()).hexdigest()[:8]  # stable ids keep exports reproducible
+        c = {'cell_type': kind, 'id': cid, 'metadata': {}, 'source': src(text)}
         if kind == 'code': c.update(execution_count=None, outputs=[])
         out.append(c)
     return {'cells': out, 'metadata': {'kernelspec': {'display_name': 'python3', 'language': 'python', 'name': 'python3'}},
@@ -48,6 +49,6 @@ def nb_to_py(nb):
 if __name__ == '__main__':
     cmd, src_, dst = sys.argv[1:4]
     if cmd == 'to-nb':
-        Path(dst).write_text(json.dumps(cells_to_nb(py_to_cells(Path(src_).read_text())), indent=1, ensure_ascii=False) + '\n')
+        Path(dst).write_text(json.dumps(cells_to_nb(py_to_cells(Path(src_).read_text()), Path(dst).stem), indent=1, ensure_ascii=False) + '\n')
     elif cmd == 'to-py': Path(dst).write_text(nb_to_py(json.loads(Path(src_).read_text())))
     else: sys.exit(f'unknown command {cmd!r}: use to-nb or to-py')
