@@ -12,6 +12,7 @@ if [ "$before" != "$after" ]; then
   git status --porcelain --untracked-files=no >&2
   exit 1
 fi
+python3 tools/readme.py --check
 untracked=$(git status --porcelain -- paper_repro | grep '^??' || true)
 if [ -n "$untracked" ]; then echo "error: nbdev-export wrote untracked modules: $untracked" >&2; exit 1; fi
 echo "notebooks and package in sync"
