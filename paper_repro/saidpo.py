@@ -58,10 +58,7 @@ def weighted_interleave(lists: dict[int, list[str]], weights: dict[int, float]) 
         if not lists[k]: del lists[k]
     return out
 
-test_eq(weighted_interleave({0: ['a1', 'a2', 'a3'], 1: ['b1', 'b2', 'b3']}, {0: 2/3, 1: 1/3})[:3], ['a1', 'b1', 'a2'])
-test_eq(len(weighted_interleave({0: ['a'], 1: ['b', 'c']}, {0: 0.9, 1: 0.1})), 3)
-
-# %% ../nbs/09_saidpo.ipynb #cdf5c1b5
+# %% ../nbs/09_saidpo.ipynb #7a10e32c
 @dataclass
 class SelectionContext:
     "What a policy may look at when ordering a round's candidates."
@@ -118,7 +115,7 @@ POLICY_LABELS = {'base': 'Base', 'random': 'Iterative DPO, random', 'static_diff
                  'saidpo_knowledge': 'SAI-DPO knowledge-only', 'saidpo': 'SAI-DPO (full)'}
 SELF_AWARE = {'saidpo', 'saidpo_difficulty', 'saidpo_knowledge'}  # policies that read the probe
 
-# %% ../nbs/09_saidpo.ipynb #41ac76b4
+# %% ../nbs/09_saidpo.ipynb #aa5aeee9
 def fill_budget(order: list[str], stats: dict[str, dict], budget: int, max_pairs_per_problem: int = 1) -> dict:
     "Which problems give the round's `budget` pairs (with repeats allowed on later passes), and what was skipped."
     chosen, skipped = [], []
@@ -146,7 +143,7 @@ def build_pairs(ids: list[str], samples: dict[str, list[dict]], prompts: dict[st
         pairs.append({'id': i, 'prompt': prompts[i], 'chosen': samples[i][g]['text'], 'rejected': samples[i][b]['text']})
     return pairs
 
-# %% ../nbs/09_saidpo.ipynb #55ba12be
+# %% ../nbs/09_saidpo.ipynb #58d90e33
 def select_round(policy: str, items: dict[str, dict], stats: dict[str, dict], clusters: dict[str, int],
                  budget: int, seed: int, eps: float = 0.05, hard_first: bool = True, max_pairs_per_problem: int = 2) -> dict:
     "Order the candidates with `policy`, fill the budget, and log weights, choices and the selected mix."
@@ -161,7 +158,7 @@ def select_round(policy: str, items: dict[str, dict], stats: dict[str, dict], cl
             'mean_p_at_k': float(np.mean([stats[i]['p_at_k'] for i in sel])) if sel else None,
             'pool_learnable': sum(learnable(s) for s in stats.values()), 'pool_size': len(stats)}
 
-# %% ../nbs/09_saidpo.ipynb #f88f6f73
+# %% ../nbs/09_saidpo.ipynb #952ec4d3
 KNOWLEDGE_PROMPT = ("You are an expert mathematics teacher. List the knowledge points a student must master to "
                     "solve the problem below: 1 to 4 short noun phrases (for example 'fraction addition', "
                     "'solving linear equations'), one per line, nothing else.\n\nProblem: {question}")

@@ -1,0 +1,81 @@
+"""The CLI end to end: listing, one-line errors, Table 2 at the tiny scale, resume after a kill."""
+import json, os, signal, subprocess, sys, time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def cli(*args, env=None, timeout=900):
+    return subprocess.run([sys.executable, '-m', 'paper_repro.reproduce', *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+def isolated_env(tmp_path, name):
+    env = dict(os.environ, PAPER_REPRO_CACHE=str(tmp_path / name), PYTHONUNBUFFERED='1')
+    # share the converted model and the data between caches so each test pays only for its own run
+    shared = Path(os.environ.get('PAPER_REPRO_CACHE') or Path.home() / '.cache' / 'paper_repro')
+    for sub in ('models', 'embeddings'):
+        if (shared / sub).exists():
+            (tmp_path / name).mkdir(parents=True, exist_ok=True)
+            if not (tmp_path / name / sub).exists(): os.symlink(shared / sub, tmp_path / name / sub)
+    return env
+
+def test_list():
+    r = cli('--list')
+    assert r.returncode == 0, r.stderr
+    for n in (1, 2, 3): assert f'Table {n}' in r.stdout
+    assert 'accuracy_per_round.png' in r.stdout and 'selection_mix_cluster.png' in r.stdout
+
+@pytest.mark.parametrize('args,msg', [(['--table', '7'], 'unknown table'), (['--table', '2', '--scale', 'huge'], 'unknown scale'),
+                                      (['--table', '2', '--seeds', 'a,b'], '--seeds')])
+def test_one_line_errors(args, msg):
+    r = cli(*args)
+    assert r.returncode == 2
+    assert r.stderr.startswith('error: ') and msg in r.stderr and r.stderr.count('\n') == 1, r.stderr
+
+def test_bad_recipe_names_file_and_field(tmp_path):
+    bad = tmp_path / 'bad.yaml'
+    bad.write_text('scale: tiny\nrounds: 1\npool_sizes: 3\n')
+    r = cli('--table', '2', '--scale', 'tiny', '--recipe', str(bad), '--out', str(tmp_path / 'out'))
+    assert r.returncode == 2 and str(bad) in r.stderr and "'pool_sizes'" in r.stderr, r.stderr
+    assert not (tmp_path / 'out').exists()   # nothing half-written
+
+def test_table2_tiny_resumes_after_kill_with_identical_table(tmp_path):
+    # reference: one uninterrupted run
+    env_a = isolated_env(tmp_path, 'cache_a')
+    ra = cli('--table', '2', '--scale', 'tiny', '--out', str(tmp_path / 'a'), env=env_a)
+    assert ra.returncode == 0, ra.stderr[-3000:]
+    out_a = tmp_path / 'a' / 'table2' / 'tiny'
+    raw = json.loads((out_a / 'raw.json').read_text())
+    for policy, rounds in raw['seeds'][0]['rounds'].items():      # every policy formed pairs and trained
+        assert rounds[0]['train']['n_pairs'] >= 1, policy
+        assert rounds[0]['train']['steps'] >= 1, policy
+    for f in ('table.md', 'table.csv', 'run.json', 'accuracy_per_round.png', 'selection_mix_level.png'):
+        assert (out_a / f).exists(), f
+    run = json.loads((out_a / 'run.json').read_text())
+    assert {'command', 'config', 'git', 'packages', 'hardware', 'stage_seconds'} <= set(run)
+
+    # the same run, killed in the middle of a training stage, then rerun
+    env_b = isolated_env(tmp_path, 'cache_b')
+    p = subprocess.Popen([sys.executable, '-m', 'paper_repro.reproduce', '--table', '2', '--scale', 'tiny',
+                          '--out', str(tmp_path / 'b')], cwd=ROOT, env=env_b,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    runs = tmp_path / 'cache_b' / 'runs' / 'table2'
+    t0, killed = time.time(), False
+    while time.time() - t0 < 600 and p.poll() is None:
+        done = [d for d in runs.glob('*/stages/*__r1__train') if not d.name.startswith('.')]
+        if done and list(runs.glob('*/stages/.tmp-*__r1__train')):   # one policy trained, the next is training
+            os.killpg(p.pid, signal.SIGKILL); killed = True; break
+        time.sleep(0.2)
+    p.wait()
+    assert killed, 'the run finished before it could be killed mid-round'
+    assert not (tmp_path / 'b' / 'table2' / 'tiny' / 'run.json').exists()   # no table from an unfinished run
+    rb = cli('--table', '2', '--scale', 'tiny', '--out', str(tmp_path / 'b'), env=env_b)
+    assert rb.returncode == 0, rb.stderr[-3000:]
+    a_csv = (out_a / 'table.csv').read_text()
+    assert (tmp_path / 'b' / 'table2' / 'tiny' / 'table.csv').read_text() == a_csv
+
+    # merging seed folders recomputes nothing and gives the same table for one seed
+    rm = cli('--table', '2', '--scale', 'tiny', '--merge', str(out_a), '--out', str(tmp_path / 'm'), env=env_a)
+    assert rm.returncode == 0, rm.stderr[-2000:]
+    assert (tmp_path / 'm' / 'table2' / 'tiny' / 'table.csv').read_text() == a_csv
