@@ -94,9 +94,16 @@ def count_steps(text: str) -> int:
 IFEVAL_NEEDS_PUNKT = frozenset({'length_constraints:number_sentences', 'change_case:capital_word_frequency'})
 _IFEVAL = None
 
+def _nltk_offline():
+    "Put the project's packaged NLTK data on NLTK's path (paper_repro.data.nltk_offline), when that module exists."
+    try: from paper_repro.data import nltk_offline
+    except ImportError: return None
+    return nltk_offline()
+
 def punkt_available() -> bool:
-    "Is NLTK's punkt_tab tokenizer data findable (NLTK_DATA / nltk.data.path)?"
+    "Is NLTK's punkt_tab tokenizer data findable (packaged data, NLTK_DATA or nltk.data.path)?"
     import nltk
+    _nltk_offline()
     try: nltk.data.find('tokenizers/punkt_tab/english/'); return True
     except LookupError: return False
 
@@ -105,6 +112,7 @@ def _ifeval_utils():
     global _IFEVAL
     if _IFEVAL is None:
         import nltk
+        _nltk_offline()
         real = nltk.download
         nltk.download = lambda *a, **k: False
         try:
