@@ -1,0 +1,52 @@
+"Evaluation plumbing on the fixtures with a tiny random model (fast on CPU)."
+from pathlib import Path
+import dataclasses, json
+import pytest
+
+pytest.importorskip("paper_repro.sampling")
+from paper_repro.core import ReproError
+from paper_repro.evaluation import evaluate, eval_config, tiny_random_model, write_tasks, PaperReproLM
+
+FIX = Path(__file__).parent / "fixtures" / "eval"
+
+
+@pytest.fixture(scope="module")
+def mt():
+    from paper_repro.models import load_tokenizer
+    tok = load_tokenizer()
+    return tiny_random_model(tok), tok
+
+
+def test_evaluate_all_deterministic(mt, tmp_path):
+    model, tok = mt
+    cfg = eval_config("tiny", math_max_new_tokens=16, ifeval_max_new_tokens=16, instruct_max_new_tokens=16, limit=2)
+    sets = ["gsm8k", "ifeval", "mc", "prose", "dolly"]
+    t1, r1 = evaluate(model, tok, "all", "tiny", sets=sets, cfg=cfg, data_root=FIX, out=tmp_path)
+    t2, _ = evaluate(model, tok, "all", "tiny", sets=sets, cfg=cfg, data_root=FIX)
+    assert t1.fillna(-1).to_dict("records") == t2.fillna(-1).to_dict("records")
+    assert set(t1.task) == set(sets) and list(t1.columns)[:5] == ["suite", "task", "metric", "value", "n"]
+    saved = json.loads((tmp_path / "results.json").read_text())
+    assert "versions" in saved and "samples" in saved and (tmp_path / "table.csv").exists()
+    assert (tmp_path / "tasks" / "pr_gsm8k.yaml").exists()
+
+
+def test_generate_until_groups_and_samples(mt):
+    model, tok = mt
+    lm = PaperReproLM(model, tok, seed=0)
+    cfg = eval_config("tiny", instruct_max_new_tokens=8, instruct_samples=2, instruct_temperature=1.0, limit=3)
+    _, res = evaluate(model, tok, "instruct", "tiny", sets=["dolly"], cfg=cfg, data_root=FIX, lm=lm)
+    assert [c[:2] for c in lm.gen_calls] == [(3, 2)]
+    assert all(len(s["filtered_resps"][0]) == 2 for s in res["samples"]["pr_dolly"])
+
+
+def test_bad_sets(tmp_path):
+    with pytest.raises(ReproError, match="not a set"):
+        write_tasks(FIX, tmp_path, "math", sets=["mc"])
+    with pytest.raises(ReproError, match="data file missing"):
+        write_tasks(FIX, tmp_path, "math")
+
+
+def test_cli_error_exit_code(capsys):
+    from paper_repro.evaluate import main
+    assert main(["--model", "/no/such/model", "--scale", "tiny", "--data-root", str(FIX)]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
