@@ -129,8 +129,9 @@ def _eos_ids(model, tokenizer) -> list[int]:
 # %% ../nbs/02_sampling.ipynb #8e62fcec
 class Sampler:
     """K seeded samples per prompt. On CUDA: one bf16 generation copy, static KV cache, compiled decode step, fixed
-    batch shape. Elsewhere: the model itself with a dynamic cache. `device`, `fixed_shapes`, `compile` and `dtype`
-    override those defaults (e.g. `device='cpu', fixed_shapes=True, compile=False` runs the GPU logic on a CPU)."""
+    batch shape. Elsewhere: the model itself with a dynamic cache. `device`, `fixed_shapes`, `compile` and `dtype` (of
+    the generation copy) override those defaults (`device='cpu', fixed_shapes=True, compile=False` runs the GPU logic
+    on a CPU)."""
     def __init__(self, model, tokenizer, cfg: SamplingConfig | None = None, device=None, fixed_shapes=None,
                  compile=None, dtype=None):
         self.cfg, self.tok = cfg or SamplingConfig(), tokenizer
@@ -142,12 +143,12 @@ class Sampler:
         self.compile = (on_gpu and self.fixed_shapes) if compile is None else compile
         self.eos = _eos_ids(model, tokenizer)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.eos[0]
-        self._caches, self._step = {}, None
+        self._caches, self._step, self._warned = {}, None, set()
         if self.fixed_shapes:
             self.dtype = dtype or (torch.bfloat16 if on_gpu else torch.float32)
             self.model = _generation_copy(model, self.device, self.dtype)
         else:
-            self.model = model if dtype is None else model.to(dtype)
+            self.model, self.dtype = model, next(model.parameters()).dtype  # `dtype` only shapes the generation copy
             self.device = next(self.model.parameters()).device
         # transformers renamed `past_key_values` to `cache` (5.2x) and dropped `cache_position`: ask the signature
         params = inspect.signature(type(self.model).forward).parameters
@@ -298,8 +299,10 @@ class Sampler:
             W = cfg.max_prompt_tokens
             if longest > W:
                 W = -(-longest // 64) * 64
-                warnings.warn(f"a prompt has {longest} tokens > max_prompt_tokens={cfg.max_prompt_tokens}: "
-                              f"using width {W} (a new shape compiles once more)")
+                if W not in self._warned:
+                    self._warned.add(W)
+                    warnings.warn(f"a prompt has {longest} tokens > max_prompt_tokens={cfg.max_prompt_tokens}: "
+                                  f"using width {W} (a new shape compiles once more)")
         else: B = cfg.batch_size
         out: dict = {}
         with tqdm(total=len(rows), desc='sampling', unit='sample', disable=not progress, leave=False) as bar:
