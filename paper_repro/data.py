@@ -104,7 +104,7 @@ def nltk_offline() -> Path:
 nltk_offline()
 
 # %% ../nbs/03_data.ipynb #8cf21e32
-DATA_VERSION = 1
+DATA_VERSION = 2
 
 def data_dir(scale: str = 'mini', seed: int = 0, root=None) -> Path:
     "Directory holding the generated data of `scale` (tiny|mini|gpu), generated once (atomic)."
