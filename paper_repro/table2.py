@@ -44,6 +44,8 @@ class Table2Config:
     eval_every_round: bool = cfg_field(True, "evaluate after every round (for the per-round figure), else only the last")
     dpo: DPOSettings = cfg_field(DPOSettings(), "one DPO round (trl): β, loss, lr, epochs, batch, LoRA")
     workers: int = cfg_field(1, "policies run as this many parallel processes (GPU)")
+    time_budget_s: float = cfg_field(0, "wall-clock budget of one seed (0 = none): once spent, no new round starts and "
+                                        "unfinished rows are marked 'not run (time)'; rerun to resume them")
 
     @property
     def sets(self):
@@ -81,10 +83,10 @@ def probe(sampler, rows: list[dict], cfg: Table2Config, seed: int) -> dict[str, 
 def evaluate_math(model, tok, sampler, cfg: Table2Config, out_dir: Path | None = None) -> dict[str, float]:
     "Accuracy (%) per evaluation set + the average over the eight math sets, through the lm-eval path."
     from paper_repro.data import MATH_TEST_SETS
-    from paper_repro.evaluation import evaluate
-    df, _ = evaluate(model, tok, 'math', cfg.scale, sampler=sampler, sets=cfg.sets, out=out_dir,
-                     max_new_tokens=cfg.max_new_tokens)
-    acc = {r.task: 100.0 * float(r.value) for r in df.itertuples() if r.metric == 'acc'}
+    from paper_repro.evaluation import evaluate, eval_config
+    ecfg = eval_config(cfg.scale, math_max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size, bootstrap_iters=0)
+    df, _ = evaluate(model, tok, 'math', cfg.scale, sampler=sampler, sets=cfg.sets, out=out_dir, cfg=ecfg)
+    acc = {r.task: 100.0 * float(r.value) for r in df.itertuples() if r.metric == 'exact_match'}
     main = [acc[s] for s in MATH_TEST_SETS if s in acc]
     if main: acc['average'] = float(np.mean(main))
     return acc
@@ -186,8 +188,15 @@ class Table2Experiment:
         return {'round': r, 'probe_p_at_k': pr['p_at_k_mean'], 'select': {k: v for k, v in sel.items() if k != 'ids'},
                 'train': tr, 'eval': ev}
 
-    def run_policy(self, policy: str) -> list[dict]:
-        return [self.round(policy, r) for r in range(1, self.cfg.rounds + 1)]
+    def run_policy(self, policy: str, over=lambda: False) -> list[dict]:
+        "The policy's rounds; a round not already complete is not started once `over()` says the budget is spent."
+        logs = []
+        for r in range(1, self.cfg.rounds + 1):
+            if over() and not self.run.done(f'{policy}__r{r}__eval' if self.cfg.eval_every_round or r == self.cfg.rounds
+                                               else f'{policy}__r{r}__train'):
+                break
+            logs.append(self.round(policy, r))
+        return logs
 
     def run_shared(self):
         self.pools(); self.clusters(); self.base_eval(); self.probe_stage(self.cfg.policies[0], 1)
@@ -195,6 +204,8 @@ class Table2Experiment:
 # %% ../nbs/11_table2.ipynb #ded80bd5
 def run_seed(cfg: Table2Config, seed: int, fresh: bool = False, config_path: str | None = None) -> dict:
     "All stages of one seed; returns its raw result (rows, per-round logs, stage timings)."
+    t0 = time.time()
+    over = lambda: bool(cfg.time_budget_s) and time.time() - t0 > cfg.time_budget_s
     exp = Table2Experiment(cfg, seed, fresh)
     exp.run_shared()
     todo = [p for p in cfg.policies if not exp.run.done(f'{p}__r{cfg.rounds}__train')]
@@ -206,14 +217,18 @@ def run_seed(cfg: Table2Config, seed: int, fresh: bool = False, config_path: str
                                                '--seed', str(seed), '--policy', p], stdout=log, stderr=subprocess.STDOUT)))
             while sum(pr.poll() is None for _, pr in procs) >= cfg.workers: time.sleep(2)
         for p, pr in procs:
-            if pr.wait(): raise ReproError(f"table2: worker for policy {p} failed; see {exp.run.dir / f'worker-{p}.log'}")
-    logs = {p: exp.run_policy(p) for p in cfg.policies}
+            rest = cfg.time_budget_s - (time.time() - t0) if cfg.time_budget_s else None
+            try: rc = pr.wait(timeout=max(rest, 1) if rest is not None else None)
+            except subprocess.TimeoutExpired: pr.kill(); pr.wait(); continue   # out of time: its row stays unfinished
+            if rc: raise ReproError(f"table2: worker for policy {p} failed; see {exp.run.dir / f'worker-{p}.log'}")
+    logs = {p: exp.run_policy(p, over) for p in cfg.policies}
     rows = {'base': exp.base_eval()}
+    not_run = []
     for p, lg in logs.items():
-        final = lg[-1]['eval']
-        if final is not None: rows[p] = final
+        if len(lg) == cfg.rounds and lg[-1]['eval'] is not None: rows[p] = lg[-1]['eval']
+        else: not_run.append(p)
     exp.run.timings = read_json(exp.run.dir / 'timings.json')
-    return {'seed': seed, 'rows': rows, 'rounds': logs, 'stage_seconds': exp.run.timings, 'run_dir': str(exp.run.dir),
+    return {'seed': seed, 'rows': rows, 'rounds': logs, 'not_run_time': not_run, 'stage_seconds': exp.run.timings, 'run_dir': str(exp.run.dir),
             'data_hash': file_hash(exp_data_file(cfg.scale)), 'pool_sizes': [len(p) for p in exp.pools()]}
 
 def exp_data_file(scale):
@@ -283,7 +298,7 @@ def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
         pts = []
         for r in range(0, cfg.rounds + 1):
             vals = [raw['rows']['base']['average'] if r == 0 else (raw['rounds'][p][r - 1]['eval'] or {}).get('average')
-                    for raw in raws if p in raw['rounds']]
+                    for raw in raws if len(raw['rounds'].get(p, [])) >= max(r, 1)]
             vals = [v for v in vals if v is not None]
             if vals: pts.append((r, float(np.mean(vals)), float(np.std(vals, ddof=1)) if len(vals) > 1 else 0.0))
         if pts: curves[POLICY_LABELS[p]] = pts
@@ -298,7 +313,7 @@ def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
             for r in range(1, cfg.rounds + 1):
                 tot = {}
                 for raw in raws:
-                    if p not in raw['rounds']: continue
+                    if len(raw['rounds'].get(p, [])) < r: continue
                     for c, n in raw['rounds'][p][r - 1]['select'][key].items(): tot[c] = tot.get(c, 0) + n
                 z = sum(tot.values()) or 1
                 xs[f'r{r}'] = {c: n / z for c, n in tot.items()}
@@ -314,6 +329,7 @@ def build_table2(raws: list[dict], cfg: Table2Config, out_dir, record: dict) -> 
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     summary = summarize({r['seed']: r['rows'] for r in raws}, spec)
     status = {p: 'not run (not in recipe)' for p in spec.rows if p not in cfg.policies and p != 'base'}
+    status.update({p: 'not run (time)' for r in raws for p in r.get('not_run_time', [])})
     notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}; accuracy in % (greedy, math-verify).",
              "Per-stage wall times are in run.json (stage_seconds per seed)."]
     md = render_markdown(spec, summary, status, table2_claims(raws), table2_deviations(cfg), notes, cfg.scale)
