@@ -165,6 +165,13 @@ def _pair(p) -> PreferencePair:
     if isinstance(p, dict): return PreferencePair(p['prompt'], p['chosen'], p['rejected'], dict(p.get('meta') or {}))
     raise ReproError(f"pairs: expected PreferencePair or dict, got {type(p).__name__}")
 
+def _dataset(rows: list[dict]):
+    "A `datasets.Dataset` with a content fingerprint: skips datasets' dill hashing of the table, which fails on some python/pyarrow pairs (seen: py3.12 + pyarrow 26, 'Can't pickle MonthDayNano')."
+    import pyarrow as pa
+    from datasets import Dataset
+    from paper_repro.core import stable_hash
+    return Dataset(pa.Table.from_pylist(rows), fingerprint=stable_hash(rows, 16))
+
 def dpo_dataset(pairs, cfg: TrainSettings):
     "The trl preference dataset: conversational (`[user]` → `[assistant]`) or plain text, per `use_chat_template`."
     from datasets import Dataset
@@ -177,7 +184,7 @@ def dpo_dataset(pairs, cfg: TrainSettings):
         else:
             if not isinstance(p.prompt, str): raise ReproError("use_chat_template=False needs text prompts")
             rows.append({'prompt': p.prompt, 'chosen': p.chosen, 'rejected': p.rejected})
-    return Dataset.from_list(rows)
+    return _dataset(rows)
 
 def dpo_round(model, tokenizer, pairs, cfg: DPOSettings | None = None, out_dir=None, seed: int | None = None,
               ref_model=None):
@@ -282,7 +289,7 @@ def sft_dataset(examples, cfg: TrainSettings):
                          'completion': [{'role': 'assistant', 'content': completion}]})
         else:
             rows.append({'prompt': prompt, 'completion': completion})
-    return Dataset.from_list(rows)
+    return _dataset(rows)
 
 def sft_round(model, tokenizer, examples, cfg: SFTSettings | None = None, out_dir=None, seed: int | None = None):
     "One SFT round; returns `(model, stats)` like `dpo_round` (stats also in `out_dir/sft_stats.json`)."
