@@ -214,8 +214,10 @@ class Run:
         with Timer() as t: result = fn(tmp)
         write_json(tmp / 'result.json', result)
         os.replace(tmp, final)
-        self.timings[name] = round(t.seconds, 3)
-        write_json(self.dir / 'timings.json', self.timings)
+        # parallel policy workers share the run dir: merge with what the others recorded before writing
+        f = self.dir / 'timings.json'
+        self.timings = {**(read_json(f) if f.exists() else {}), **self.timings, name: round(t.seconds, 3)}
+        write_json(f, self.timings)
         return read_json(final / 'result.json')
 
     def record(self, **extra) -> dict:
