@@ -40,10 +40,13 @@ def time_sampler(model, tok, prompts, cfg, device, fixed, compile_):
     t0 = time.perf_counter(); res = s.generate(prompts); sync(device); t_first = time.perf_counter() - t0
     s.load_weights(model)
     t0 = time.perf_counter(); res2 = s.generate(prompts); sync(device); t_warm = time.perf_counter() - t0
+    s.load_weights(model); res3 = s.generate(prompts)  # a second warm call: is the warm path reproducible?
     n_tok = sum(c.n_tokens + c.finished for cs in res2 for c in cs)
-    same = [[c.text for c in cs] for cs in res] == [[c.text for c in cs] for cs in res2]
+    texts = lambda r: [[c.text for c in cs] for cs in r]
     return dict(init_s=t_init, first_s=t_first, warm_s=t_warm, tokens=n_tok, tok_per_s=n_tok / t_warm,
-                same_samples_after_reload=same, path='fixed-shape' + (' compiled' if s.compile else '') if s.fixed_shapes
+                same_samples_after_reload=texts(res) == texts(res2), same_samples_warm_calls=texts(res2) == texts(res3),
+                rows_differing_first_vs_warm=sum(a != b for x, y in zip(texts(res), texts(res2)) for a, b in zip(x, y)),
+                path='fixed-shape' + (' compiled' if s.compile else '') if s.fixed_shapes
                 else 'plain', dtype=str(getattr(s, 'dtype', next(s.model.parameters()).dtype)))
 
 @torch.no_grad()
@@ -106,7 +109,8 @@ def main(argv=None):
     smp = time_sampler(model, tok, prompts, cfg, device, a.fixed, a.compile)
     print(f"Sampler [{smp['path']}, {smp['dtype']}]: init {smp['init_s']:.1f}s, first call {smp['first_s']:.1f}s "
           f"(incl. compile), warm call after load_weights {smp['warm_s']:.2f}s, {smp['tokens']} tokens -> "
-          f"{smp['tok_per_s']:,.0f} tok/s (same samples after reload: {smp['same_samples_after_reload']})")
+          f"{smp['tok_per_s']:,.0f} tok/s (same samples: first vs warm call {smp['same_samples_after_reload']} "
+          f"[{smp['rows_differing_first_vs_warm']} rows differ], warm vs warm {smp['same_samples_warm_calls']})")
     gen = None
     if not a.skip_generate:
         gm = model

@@ -29,13 +29,13 @@ def tiny_llama(tokenizer, seed: int = 0, hidden: int = 64, layers: int = 2):
 TOY_PAIRS = [(f"What is {a} + {b}?", f"{a} + {b} = {a + b}\n#### {a + b}", f"{a} + {b} = {a + b + 1}\n#### {a + b + 1}")
              for a, b in [(1, 2), (3, 4), (5, 6), (7, 8), (2, 9), (4, 4), (6, 1), (8, 3)]]
 
-def launch_check(out_dir) -> dict:
-    "One DPO round of a tiny model in this process; rank 0 gathers every rank's weight hash."
+def launch_check(out_dir, tokenizer=None) -> dict:
+    "One DPO round of a tiny model in this process; rank 0 gathers every rank's weight hash (`tokenizer`: a directory; default the embedded model's)."
     from accelerate import PartialState
     from paper_repro.models import load_tokenizer, model_hash
     from paper_repro.preference import DPOSettings, PreferencePair, dpo_round
     state = PartialState()
-    tok = load_tokenizer()
+    tok = load_tokenizer(tokenizer) if tokenizer else load_tokenizer()
     model = tiny_llama(tok)
     before = model_hash(model)
     cfg = DPOSettings(learning_rate=1e-3, epochs=1, per_device_batch_size=2, max_length=64, bf16=False)
@@ -55,7 +55,9 @@ def launch_check(out_dir) -> dict:
 def main(argv=None):
     ap = argparse.ArgumentParser(description='multi-process DPO launch check (run under accelerate launch)')
     ap.add_argument('--out', required=True)
-    res = launch_check(ap.parse_args(argv).out)
+    ap.add_argument('--tokenizer', default=None, help='tokenizer directory (default: the embedded SmolLM2 one)')
+    a = ap.parse_args(argv)
+    res = launch_check(a.out, a.tokenizer)
     ok = res['changed'] and res['in_sync']
     print(json.dumps({k: v for k, v in res.items() if k != 'ranks'}), 'OK' if ok else 'FAILED')
     return 0 if ok else 1

@@ -198,8 +198,11 @@ class Table2Experiment:
             logs.append(self.round(policy, r))
         return logs
 
-    def run_shared(self):
-        self.pools(); self.clusters(); self.base_eval(); self.probe_stage(self.cfg.policies[0], 1)
+    def run_shared(self, base_eval: bool = True):
+        "Stages every policy shares: candidate pools, clusters, the Base evaluation and the round-1 (Base) probe."
+        self.pools(); self.clusters()
+        if base_eval: self.base_eval()
+        self.probe_stage(self.cfg.policies[0], 1)
 
 # %% ../nbs/11_table2.ipynb #ded80bd5
 def run_seed(cfg: Table2Config, seed: int, fresh: bool = False, config_path: str | None = None) -> dict:
@@ -207,15 +210,18 @@ def run_seed(cfg: Table2Config, seed: int, fresh: bool = False, config_path: str
     t0 = time.time()
     over = lambda: bool(cfg.time_budget_s) and time.time() - t0 > cfg.time_budget_s
     exp = Table2Experiment(cfg, seed, fresh)
-    exp.run_shared()
     todo = [p for p in cfg.policies if not exp.run.done(f'{p}__r{cfg.rounds}__train')]
-    if cfg.workers > 1 and len(todo) > 1 and config_path:
+    parallel = cfg.workers > 1 and len(todo) > 1 and config_path
+    exp.run_shared(base_eval=not parallel)  # in parallel runs the Base evaluation overlaps the workers (below)
+    if parallel:
         procs = []
-        for p in todo:
+        for i, p in enumerate(todo):
             log = open(exp.run.dir / f'worker-{p}.log', 'w')
             procs.append((p, subprocess.Popen([sys.executable, '-m', 'paper_repro.table2', '--config', str(config_path),
                                                '--seed', str(seed), '--policy', p], stdout=log, stderr=subprocess.STDOUT)))
-            while sum(pr.poll() is None for _, pr in procs) >= cfg.workers: time.sleep(2)
+            if i == cfg.workers - 1: exp.base_eval()  # all worker slots busy: the parent evaluates Base meanwhile
+            while i < len(todo) - 1 and sum(pr.poll() is None for _, pr in procs) >= cfg.workers: time.sleep(2)
+        exp.base_eval()  # only the table needs it: run it while the policies train
         for p, pr in procs:
             rest = cfg.time_budget_s - (time.time() - t0) if cfg.time_budget_s else None
             try: rc = pr.wait(timeout=max(rest, 1) if rest is not None else None)

@@ -79,3 +79,10 @@ def test_table2_tiny_resumes_after_kill_with_identical_table(tmp_path):
     rm = cli('--table', '2', '--scale', 'tiny', '--merge', str(out_a), '--out', str(tmp_path / 'm'), env=env_a)
     assert rm.returncode == 0, rm.stderr[-2000:]
     assert (tmp_path / 'm' / 'table2' / 'tiny' / 'table.csv').read_text() == a_csv
+
+    # seeds of different recipes are not merged: one line naming the differing field
+    raw = json.loads((out_a / 'raw.json').read_text())
+    raw['config']['k'] += 1; raw['seeds'][0]['seed'] = 1
+    other = tmp_path / 'other'; other.mkdir(); (other / 'raw.json').write_text(json.dumps(raw))
+    rx = cli('--table', '2', '--scale', 'tiny', '--merge', str(out_a), str(other), '--out', str(tmp_path / 'x'), env=env_a)
+    assert rx.returncode == 2 and "field 'k'" in rx.stderr and rx.stderr.count('\n') == 1, rx.stderr[-2000:]
