@@ -14,7 +14,8 @@ from tqdm.auto import tqdm
 from .core import cfg_field
 
 # %% auto #0
-__all__ = ['SamplingConfig', 'Completion', 'format_prompt', 'encode_prompts', 'uniforms', 'pick_tokens', 'Sampler', 'sample']
+__all__ = ['SamplingConfig', 'Completion', 'format_prompt', 'encode_prompts', 'uniforms', 'pick_tokens', 'cpu_has_bf16',
+           'Sampler', 'sample']
 
 # %% ../nbs/02_sampling.ipynb #e1243432
 @dataclass
@@ -83,13 +84,26 @@ def uniforms(seed: int, uid: torch.Tensor, step: int) -> torch.Tensor:
     h = _mix(h + _i64((step + 1) * _G))
     return ((h >> 40) & 0xFFFFFF).float() / float(1 << 24)
 
-def pick_tokens(logits: torch.Tensor, temperature: float, top_p: float, u: torch.Tensor | None) -> torch.Tensor:
-    "Next token per row from `logits` [B, V]: argmax if `temperature` <= 0, else inverse-CDF sampling with `u` [B]."
+def _by_prob_then_id(probs: torch.Tensor, ids: torch.Tensor | None = None):
+    "Sort [B, n] probabilities descending, equal ones by token id (`ids`, default the column index): a device-independent order."
+    if ids is not None:  # bring the candidates into id order first, then a stable sort keeps it among ties
+        ids, perm = ids.sort(-1)
+        probs = probs.gather(-1, perm)
+    vals, perm = probs.sort(dim=-1, descending=True, stable=True)
+    return vals, (perm if ids is None else ids.gather(-1, perm))
+
+def pick_tokens(logits: torch.Tensor, temperature: float, top_p: float, u: torch.Tensor | None,
+                candidates: int = 256) -> torch.Tensor:
+    """Next token per row from `logits` [B, V]: argmax if `temperature` <= 0, else inverse-CDF sampling with `u` [B].
+    Top-p sorts only the `candidates` most likely tokens when they hold >= `top_p` of every row's mass (the nucleus
+    lies inside them), else the whole vocabulary: the same nucleus, ~10x faster on a CPU (a 49k-token sort per row
+    per step otherwise costs as much as the forward pass)."""
     if temperature <= 0: return logits.argmax(-1)
     probs = torch.softmax(logits.float() / temperature, -1)
     order = None
     if top_p < 1:
-        probs, order = probs.sort(-1, descending=True)
+        vals, ids = probs.topk(min(candidates, probs.shape[-1]), -1)
+        probs, order = _by_prob_then_id(vals, ids) if bool((vals.sum(-1) >= top_p).all()) else _by_prob_then_id(probs)
         probs = probs.masked_fill(probs.cumsum(-1) - probs >= top_p, 0.0)  # mass before a token already >= top_p
     cdf = probs.cumsum(-1)
     x = (u.to(cdf.device, cdf.dtype) * cdf[:, -1]).unsqueeze(-1)
@@ -127,11 +141,17 @@ def _eos_ids(model, tokenizer) -> list[int]:
     return sorted(ids)
 
 # %% ../nbs/02_sampling.ipynb #8e62fcec
+def cpu_has_bf16() -> bool:
+    "Does this CPU multiply bf16 natively (AVX512-BF16 or AMX)? Then bf16 decoding beats fp32 about twofold."
+    c = getattr(torch, 'cpu', None)
+    return any(getattr(c, f, lambda: False)() for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
+
 class Sampler:
     """K seeded samples per prompt. On CUDA: one bf16 generation copy, static KV cache, compiled decode step, fixed
-    batch shape. Elsewhere: the model itself with a dynamic cache. `device`, `fixed_shapes`, `compile` and `dtype` (of
-    the generation copy) override those defaults (`device='cpu', fixed_shapes=True, compile=False` runs the GPU logic
-    on a CPU)."""
+    batch shape. Elsewhere: a dynamic cache, each distinct prompt prefilled once, finished rows dropped from the batch;
+    a bf16 generation copy where the CPU multiplies bf16 natively, else the model itself. `device`, `fixed_shapes`,
+    `compile` and `dtype` (of the generation copy) override those defaults (`device='cpu', fixed_shapes=True,
+    compile=False, dtype=torch.float32` runs the GPU logic on a CPU)."""
     def __init__(self, model, tokenizer, cfg: SamplingConfig | None = None, device=None, fixed_shapes=None,
                  compile=None, dtype=None):
         self.cfg, self.tok = cfg or SamplingConfig(), tokenizer
@@ -144,12 +164,13 @@ class Sampler:
         self.eos = _eos_ids(model, tokenizer)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.eos[0]
         self._caches, self._step, self._warned = {}, None, set()
-        if self.fixed_shapes:
-            self.dtype = dtype or (torch.bfloat16 if on_gpu else torch.float32)
-            self.model = _generation_copy(model, self.device, self.dtype)
-        else:
-            self.model, self.dtype = model, next(model.parameters()).dtype  # `dtype` only shapes the generation copy
-            self.device = next(self.model.parameters()).device
+        src_dtype, src_device = next(model.parameters()).dtype, next(model.parameters()).device
+        if not self.fixed_shapes and device is None: self.device = src_device
+        # bf16 generation on GPUs and on CPUs with native bf16 dot products (~2x faster decoding there than fp32)
+        fast_bf16 = on_gpu or (self.device.type == 'cpu' and src_dtype == torch.float32 and cpu_has_bf16())
+        self.dtype = dtype or (torch.bfloat16 if fast_bf16 else src_dtype)
+        self.copied = self.fixed_shapes or self.dtype != src_dtype or self.device != src_device
+        self.model = _generation_copy(model, self.device, self.dtype) if self.copied else model
         # transformers renamed `past_key_values` to `cache` (5.2x) and dropped `cache_position`: ask the signature
         params = inspect.signature(type(self.model).forward).parameters
         self._cache_kw = 'cache' if 'cache' in params else 'past_key_values'
@@ -158,7 +179,7 @@ class Sampler:
     @torch.no_grad()
     def load_weights(self, model):
         "Refresh the generation weights from `model` (in place on the fixed-shape path: compiled graphs are reused)."
-        if not self.fixed_shapes:
+        if not self.copied:
             self.model = model
             return self
         peft = hasattr(model, 'peft_config') and hasattr(model, 'merge_adapter')
@@ -229,12 +250,15 @@ class Sampler:
     @torch.no_grad()
     def _batch(self, ids: list[list[int]], uids: list[int], cfg: SamplingConfig, B: int, W: int):
         "Decode one batch of rows; returns (tokens [n, N] list, lengths, hit_eos) for the n real rows."
-        n, N, dev = len(ids), cfg.max_new_tokens, self.device
-        inp = torch.full((B, W), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((B, W), dtype=torch.bool)
-        for r in range(B):
-            p = ids[r] if r < n else ids[0]  # dummy rows repeat row 0 and start finished
-            inp[r, W - len(p):] = torch.tensor(p, dtype=torch.long); mask[r, W - len(p):] = True
+        n, N, dev, fixed = len(ids), cfg.max_new_tokens, self.device, self.fixed_shapes
+        if fixed: src, expand = [ids[r] if r < n else ids[0] for r in range(B)], None  # dummy rows repeat row 0, start finished
+        else:  # plain path: each distinct prompt is prefilled once (the K samples of a prompt share it), then the cache expands
+            first: dict = {}
+            expand = [first.setdefault(tuple(p), len(first)) for p in ids]
+            src = [list(p) for p in first]
+        inp = torch.full((len(src), W), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(src), W), dtype=torch.bool)
+        for r, p in enumerate(src): inp[r, W - len(p):] = torch.tensor(p, dtype=torch.long); mask[r, W - len(p):] = True
         inp, mask = inp.to(dev), mask.to(dev)
         pos = (mask.long().cumsum(-1) - 1).clamp_(min=0)
         n_valid = mask.sum(-1)
@@ -243,22 +267,33 @@ class Sampler:
         hit_eos, length = torch.zeros_like(done), torch.zeros(B, dtype=torch.long, device=dev)
         eos = torch.tensor(self.eos, device=dev)
         tokens = torch.full((B, N), self.pad_id, dtype=torch.long, device=dev)
-        fixed = self.fixed_shapes
         logits = self._prefill_fixed(inp, mask, pos, N) if fixed else self._prefill_plain(inp, mask, pos)
+        if expand is not None and len(src) < B:
+            e = torch.tensor(expand, device=dev)
+            logits, n_valid, self._mask = logits[e], n_valid[e], self._mask[e]
+            self._past.batch_select_indices(e)
+        # rows the model still computes: all of them on the fixed path; on the plain path finished rows are dropped
+        act = slice(None) if fixed else torch.arange(B, device=dev)
         check = 8 if dev.type == 'cuda' else 1
         for t in range(N):
-            u = uniforms(cfg.seed, uid, t) if cfg.temperature > 0 else None
-            nxt = pick_tokens(logits, cfg.temperature, cfg.top_p, u).masked_fill_(done, self.pad_id)
-            tokens[:, t] = nxt
-            new_eos = torch.isin(nxt, eos) & ~done
-            length += (~done & ~new_eos).long()
-            hit_eos |= new_eos; done |= new_eos
+            d = done[act]
+            u = uniforms(cfg.seed, uid[act], t) if cfg.temperature > 0 else None
+            nxt = pick_tokens(logits, cfg.temperature, cfg.top_p, u).masked_fill_(d, self.pad_id)
+            tokens[act, t] = nxt
+            new_eos = torch.isin(nxt, eos) & ~d
+            length[act] += (~d & ~new_eos).long()
+            hit_eos[act] |= new_eos; done[act] = d | new_eos
             if t == N - 1: break
             if (t + 1) % check == 0:
                 if cfg.stop and (t + 1) % (4 * check) == 0: self._mark_stopped(tokens, length, done, cfg.stop)
                 if bool(done.all()): break
+            if not fixed:
+                keep = (~done[act]).nonzero().flatten()
+                if len(keep) <= len(act) - max(1, len(act) // 8):  # compact once >= 1/8 of the rows have finished
+                    self._past.batch_select_indices(keep); self._mask = self._mask[keep]
+                    act, nxt = act[keep], nxt[keep]
             step = self._step_fixed if fixed else self._step_plain
-            logits = step(nxt, n_valid + t, W + t)
+            logits = step(nxt, n_valid[act] + t, W + t)
         self._past = None
         return tokens[:n].tolist(), length[:n].tolist(), hit_eos[:n].tolist()
 
