@@ -58,7 +58,8 @@ class TrainSettings:
     weight_decay: float = cfg_field(0.0, "AdamW weight decay")
     max_grad_norm: float = cfg_field(1.0, "gradient clipping norm")
     lora: LoraSettings | None = cfg_field(None, "LoRA adapters for the round (merged back at its end); None = full fine-tuning")
-    bf16: Any = cfg_field('auto', "bf16 mixed precision: 'auto' = on when CUDA supports it, else fp32")
+    bf16: Any = cfg_field('auto', "bf16 mixed precision: 'auto' = on when CUDA supports it or the CPU multiplies bf16 "
+                                  "natively (~1.3x faster DPO on 2 such cores), else fp32")
     gradient_checkpointing: bool = cfg_field(False, "trade compute for memory (off: the small models fit)")
     seed: int = cfg_field(0, "seed for data order, dropout and LoRA init (dpo_round's `seed` argument overrides)")
     logging_steps: int = cfg_field(1, "log loss / rewards every this many optimizer steps")
@@ -88,7 +89,9 @@ def _unpatch(model):
     return model
 
 def _use_bf16(flag) -> bool:
-    if flag == 'auto': return bool(torch.cuda.is_available() and torch.cuda.is_bf16_supported())
+    if flag == 'auto':
+        from paper_repro.sampling import cpu_has_bf16
+        return bool(torch.cuda.is_bf16_supported() if torch.cuda.is_available() else cpu_has_bf16())
     if isinstance(flag, str): raise ReproError(f"field 'bf16': expected true, false or 'auto', got {flag!r}")
     return bool(flag)
 
