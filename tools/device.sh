@@ -8,6 +8,7 @@
 #                                                  bash tools/device.sh table2 SEED      # one gpu seed -> $OUT/seedSEED.tgz
 #                                                  bash tools/device.sh bench ARGS       # benchmarks/sampling.py
 #                                                  bash tools/device.sh launch [fsdp ddp] # two-GPU launch check
+#                                                  bash tools/device.sh py SCRIPT ARGS   # python with this environment
 set -euo pipefail
 SITE=/tmp/site
 export PYTHONPATH=$PWD:$SITE PAPER_REPRO_CACHE=/tmp/prc HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
@@ -30,13 +31,17 @@ case "$1" in
       mkdir -p /tmp/res/seed$s/logs/$(basename $d); cp $d/worker-*.log $d/timings.json /tmp/res/seed$s/logs/$(basename $d)/ 2>/dev/null || true
     done
     tar czf $out/seed$s.tgz -C /tmp/res seed$s && ls -la $out ;;
-  launch)   # two-GPU DPO launch check with the tiny config-built model (needs only install a and e)
+  launch)   # two-GPU DPO launch check with the tiny config-built model (needs install a and e, or a, b and c)
+    tokarg=""; if [ -d .carry/e/tok ]; then tokarg="--tokenizer .carry/e/tok"; fi   # else the embedded model's (install c)
     for cfg in ${2:-fsdp ddp}; do
       accelerate launch --config_file configs/accelerate/${cfg}_2gpu.yaml -m paper_repro.launch --out /tmp/launch_$cfg \
-        --tokenizer .carry/e/tok 2>&1 | grep -v -E "it/s\]|^\s*$" | tail -15 || true
+        $tokarg 2>&1 | tr '\r' '\n' | grep -v -E "it/s\]|^\s*$" > /tmp/launch_$cfg.log || true
+      tail -15 /tmp/launch_$cfg.log; cp /tmp/launch_$cfg.log ${OUT:-/tmp}/ || true
       cp /tmp/launch_$cfg/launch_check.json ${OUT:-/tmp}/launch_$cfg.json || true
     done ;;
   bench)
-    shift; python benchmarks/sampling.py "$@" 2>&1 | grep -v -E "^\s*$|it/s\]|sample/s\]" | tail -30 ;;
+    shift; python benchmarks/sampling.py "$@" 2>&1 | tr '\r' '\n' | grep -v -E "^\s*$|it/s\]|sample/s\]" | tail -30 ;;
+  py)       # any python command with this environment, e.g. bash tools/device.sh py benchmarks/determinism.py
+    shift; python "$@" 2>&1 | tr '\r' '\n' | grep -v -E "^\s*$|it/s\]|sample/s\]" ;;
   *) echo "unknown subcommand $1" >&2; exit 2 ;;
 esac
