@@ -81,7 +81,7 @@ class EvalConfig:
     instruct_top_p: float = cfg_field(1.0, "nucleus sampling for instruction-following eval")
     instruct_samples: int = cfg_field(1, "answers per instruction, ROUGE-L averaged over them (paper: 5 seeds at T=1)")
     seed: int = cfg_field(0, "sampling seed (and lm-eval's python/numpy/torch seeds)")
-    batch_size: int = cfg_field(32, "generation rows per forward pass on CPU (the sampler's batch_size)")
+    batch_size: int = cfg_field(64, "generation rows per forward pass on CPU (the sampler's batch_size)")
     ll_batch_size: int = cfg_field(16, "HFLM batch size for log-likelihood requests")
     mc_prompt: str = cfg_field("Question: {{question}}\nAnswer:", "Jinja template of the multiple-choice context")
     limit: int | None = cfg_field(None, "evaluate only the first N documents of every task (None = all)")
@@ -246,7 +246,7 @@ class PaperReproLM(LM):
         base = getattr(sampler, 'cfg', None) or _sampling().SamplingConfig()
         temp = float(gk.get('temperature', 0.0) or 0.0) if gk.get('do_sample', False) else 0.0
         upd = dict(temperature=temp, top_p=float(gk.get('top_p', 1.0) or 1.0) if temp > 0 else 1.0, stop=list(until),
-                   k=1, seed=self.seed)
+                   k=1, seed=self.seed, batch_size=self.batch_size)  # also for a sampler passed in with its own config
         if 'max_gen_toks' in gk: upd['max_new_tokens'] = int(gk['max_gen_toks'])
         return dataclasses.replace(base, **upd)
 

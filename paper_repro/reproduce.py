@@ -39,7 +39,7 @@ def _record(args, extra) -> dict:
             'finished': time.strftime('%Y-%m-%dT%H:%M:%S%z'), **extra}
 
 # %% ../nbs/20_reproduce.ipynb #3c104558
-_EXECUTION_FIELDS = ('workers', 'time_budget_s')  # how a seed was run, not what it computes: may differ between merged seeds
+_EXECUTION_FIELDS = ('workers', 'time_budget_s', 'deterministic')  # how a seed was run, not what it computes: may differ between merged seeds
 
 def reproduce_table2(scale, seeds, out, fresh, recipe=None, merge=None, argv=()):
     from paper_repro.table2 import build_table2, load_table2_config, recipe_path, run_seed, Table2Config

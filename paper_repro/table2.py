@@ -17,8 +17,9 @@ from .saidpo import POLICIES, POLICY_LABELS, build_pairs, knowledge_clusters, pr
 from .preference import DPOSettings
 
 # %% auto #0
-__all__ = ['STATIC', 'Table2Config', 'recipe_path', 'load_table2_config', 'probe', 'evaluate_math', 'Table2Experiment',
-           'run_seed', 'exp_data_file', 'table2_claims', 'table2_deviations', 'table2_figures', 'build_table2']
+__all__ = ['NUMERICS_VERSION', 'STATIC', 'Table2Config', 'recipe_path', 'load_table2_config', 'probe', 'evaluate_math',
+           'Table2Experiment', 'run_seed', 'exp_data_file', 'table2_claims', 'table2_deviations', 'table2_figures',
+           'build_table2']
 
 # %% ../nbs/11_table2.ipynb #8387b1d7
 @dataclass
@@ -44,6 +45,8 @@ class Table2Config:
     eval_every_round: bool = cfg_field(True, "evaluate after every round (for the per-round figure), else only the last")
     dpo: DPOSettings = cfg_field(DPOSettings(), "one DPO round (trl): β, loss, lr, epochs, batch, LoRA")
     workers: int = cfg_field(1, "policies run as this many parallel processes (GPU)")
+    deterministic: bool = cfg_field(False, "bit-reproducible CUDA sampling (torch deterministic algorithms, ~25 % slower "
+                                           "sampling on an H200); off, reruns of a GPU stage differ slightly [ours]")
     time_budget_s: float = cfg_field(0, "wall-clock budget of one seed (0 = none): once spent, no new round starts and "
                                         "unfinished rows are marked 'not run (time)'; rerun to resume them")
 
@@ -92,13 +95,20 @@ def evaluate_math(model, tok, sampler, cfg: Table2Config, out_dir: Path | None =
     return acc
 
 # %% ../nbs/11_table2.ipynb #eb4983c4
+NUMERICS_VERSION = 2  # part of every Table 2 run key: bump it when a code change alters the numbers a stage computes
+
 class Table2Experiment:
     "One seed of Table 2 in a resumable run directory."
     def __init__(self, cfg: Table2Config, seed: int, fresh: bool = False):
         from paper_repro.data import load_split
         self.cfg, self.seed = cfg, seed
-        key_cfg = {k: v for k, v in config_to_dict(cfg).items() if k not in ('policies', 'workers')}
-        self.run = Run('table2', {**key_cfg, 'seed': seed}, fresh=fresh)
+        if cfg.deterministic:
+            from paper_repro.sampling import deterministic_cuda
+            deterministic_cuda()
+        # the run directory is keyed by what decides the numbers: not by how the seed is executed, but by the code's
+        # numerics version (bumped when a change alters results, e.g. 2 = bf16 CPU sampling) so stale stages aren't reused
+        key_cfg = {k: v for k, v in config_to_dict(cfg).items() if k not in ('policies', 'workers', 'time_budget_s', 'deterministic')}
+        self.run = Run('table2', {**key_cfg, 'seed': seed, 'numerics': NUMERICS_VERSION}, fresh=fresh)
         self.train = {r['id']: r for r in load_split(cfg.scale, 'math', 'train')}
         self._model = self._tok = self._sampler = None
 
@@ -294,7 +304,10 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
             f"Pairs: chosen = a random correct sample, rejected = a random incorrect sample of the same problem [ours].",
             f"DPO: trl sigmoid loss, β = {d.beta}, lr = {d.learning_rate}, {d.epochs} epoch(s), batch {d.per_device_batch_size}, "
             f"reference = policy at the round's start, {'LoRA' if d.lora else 'full fine-tuning'}; R = {cfg.rounds} rounds [ours].",
-            "Static difficulty = generator level (hardest first); static diversity = equal share per knowledge cluster [ours]."]
+            "Static difficulty = generator level (hardest first); static diversity = equal share per knowledge cluster [ours].",
+            "Precision: generation (probe and evaluation) from a bf16 copy of the policy and DPO in bf16 mixed precision on "
+            "GPUs and on CPUs with native bf16, fp32 elsewhere [ours]; GPU runs are bit-reproducible only with "
+            f"`deterministic: true` (this run: {str(cfg.deterministic).lower()})."]
 
 def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
     from paper_repro.tables import plot_lines, plot_stacked
