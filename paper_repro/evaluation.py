@@ -40,9 +40,9 @@ def suite_sets(suite: str) -> list[str]:
     raise ReproError(f"suite {suite!r}: choose one of math, general, instruct, all")
 
 def math_prompt(question: str) -> str:
-    "The math user message: `paper_repro.data.math_prompt` when present, else `grading.default_math_prompt`."
-    d = _data()
-    return d.math_prompt(question) if d is not None and hasattr(d, 'math_prompt') else grading.default_math_prompt(question)
+    "The math user message: `paper_repro.data.math_prompt`, the one the probes and training pairs use too."
+    from paper_repro.data import math_prompt as data_math_prompt
+    return data_math_prompt(question)
 
 def instruct_prompt(instruction: str, input: str = '') -> str:
     "An instruction-following user message: the instruction, then its input (if any) after a blank line."

@@ -13,18 +13,10 @@ from typing import Callable, Sequence
 from .core import ReproError
 
 # %% auto #0
-__all__ = ['MATH_PROMPT', 'IFEVAL_NEEDS_PUNKT', 'JUDGE_TEMPLATE', 'DEFAULT_RUBRIC', 'default_math_prompt', 'extract_answer',
-           'is_correct', 'count_steps', 'punkt_available', 'ifeval_check', 'rouge_l', 'JudgeResult', 'RubricJudge',
-           'sampler_generate']
+__all__ = ['IFEVAL_NEEDS_PUNKT', 'JUDGE_TEMPLATE', 'DEFAULT_RUBRIC', 'extract_answer', 'is_correct', 'count_steps',
+           'punkt_available', 'ifeval_check', 'rouge_l', 'JudgeResult', 'RubricJudge', 'sampler_generate']
 
 # %% ../nbs/05_grading.ipynb #b4188d78
-MATH_PROMPT = ("Solve the problem step by step. End your answer with a final line of the form #### <number>.\n\n"
-               "{question}")
-
-def default_math_prompt(question: str) -> str:
-    "The math instruction (used when `paper_repro.data.math_prompt` is not available)."
-    return MATH_PROMPT.format(question=question)
-
 _NUM = re.compile(r'-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?|-?\.\d+')
 
 def _last_boxed(text: str) -> str | None:

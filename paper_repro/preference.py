@@ -172,6 +172,22 @@ def _finish(trainer, model, requires_grad: dict):
     if torch.cuda.is_available(): torch.cuda.empty_cache()
     return model
 
+def _train(trainer, model, requires_grad: dict, progress: bool):
+    "Train a built trl trainer; returns the plain trained model and what the round's stats need."
+    _silence(trainer, progress)
+    n_used = len(trainer.train_dataset)
+    out = trainer.train()
+    run = dict(n_used=n_used, steps=trainer.state.global_step, train_loss=float(out.training_loss),
+               log_history=[dict(h) for h in trainer.state.log_history])
+    return _finish(trainer, model, requires_grad), run
+
+def _round_stats(stats: dict, run: dict, cfg, t0: float, keys: dict) -> dict:
+    "Fill a round's stats (in place): counts, losses, first/last/mean of the logged `keys`, wall time, config."
+    stats.update(n_used=run['n_used'], steps=run['steps'], epochs=cfg.epochs, train_loss=run['train_loss'],
+                 **_log_stats(run['log_history'], keys), wall_s=round(time.perf_counter() - t0, 3),
+                 log_history=run['log_history'], config=config_to_dict(cfg))
+    return stats
+
 def _log_stats(log_history: list, keys: dict) -> dict:
     "first / last / mean of each logged metric in `keys` (name → trl log key) over the round's step logs."
     steps = [h for h in log_history if 'loss' in h and 'train_loss' not in h]
@@ -241,19 +257,12 @@ def dpo_round(model, tokenizer, pairs, cfg: DPOSettings | None = None, out_dir=N
         trainer = DPOTrainer(model=model, ref_model=ref, args=args, train_dataset=dpo_dataset(pairs, cfg),
                              processing_class=tokenizer,
                              peft_config=lora_config(cfg.lora) if cfg.lora is not None else None)
-        _silence(trainer, cfg.progress)
-        n_used = len(trainer.train_dataset)
-        out = trainer.train()
-        hist = [dict(h) for h in trainer.state.log_history]
-        steps = trainer.state.global_step
-        model = _finish(trainer, model, requires_grad); del trainer
+        model, run = _train(trainer, model, requires_grad, cfg.progress); del trainer
         if ref is not None and ref is not ref_model: _unpatch(ref); del ref
         elif ref_model is not None: _unpatch(ref_model)
         gc.collect()
-    stats.update(n_used=n_used, steps=steps, epochs=cfg.epochs, train_loss=float(out.training_loss),
-                 **_log_stats(hist, {'loss': 'loss', 'margin': 'rewards/margins', 'acc': 'rewards/accuracies',
-                                     'logp_chosen': 'logps/chosen', 'logp_rejected': 'logps/rejected'}),
-                 wall_s=round(time.perf_counter() - t0, 3), log_history=hist, config=config_to_dict(cfg))
+    _round_stats(stats, run, cfg, t0, {'loss': 'loss', 'margin': 'rewards/margins', 'acc': 'rewards/accuracies',
+                                       'logp_chosen': 'logps/chosen', 'logp_rejected': 'logps/rejected'})
     write_json(out_dir / 'dpo_stats.json', stats)
     return model, stats
 
@@ -330,14 +339,7 @@ def sft_round(model, tokenizer, examples, cfg: SFTSettings | None = None, out_di
         args = SFTConfig(**_common_args(cfg, out_dir, seed), completion_only_loss=True, packing=False)
         trainer = SFTTrainer(model=model, args=args, train_dataset=sft_dataset(examples, cfg), processing_class=tokenizer,
                              peft_config=lora_config(cfg.lora) if cfg.lora is not None else None)
-        _silence(trainer, cfg.progress)
-        n_used = len(trainer.train_dataset)
-        out = trainer.train()
-        hist = [dict(h) for h in trainer.state.log_history]
-        steps = trainer.state.global_step
-        model = _finish(trainer, model, requires_grad); del trainer
-    stats.update(n_used=n_used, steps=steps, epochs=cfg.epochs, train_loss=float(out.training_loss),
-                 **_log_stats(hist, {'loss': 'loss', 'token_acc': 'mean_token_accuracy'}),
-                 wall_s=round(time.perf_counter() - t0, 3), log_history=hist, config=config_to_dict(cfg))
+        model, run = _train(trainer, model, requires_grad, cfg.progress); del trainer
+    _round_stats(stats, run, cfg, t0, {'loss': 'loss', 'token_acc': 'mean_token_accuracy'})
     write_json(out_dir / 'sft_stats.json', stats)
     return model, stats
