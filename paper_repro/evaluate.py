@@ -11,7 +11,7 @@ import argparse, dataclasses, sys, time
 from .core import ReproError, config_help
 
 # %% auto #0
-__all__ = ['parser', 'main']
+__all__ = ['parser', 'main', 'write_run_record']
 
 # %% ../nbs/06a_evaluate_cli.ipynb #9899587d
 def parser() -> argparse.ArgumentParser:
@@ -42,13 +42,32 @@ def main(argv=None) -> int:
         model, tok = load_model(args.model)
         sets = [s.strip() for s in args.sets.split(',') if s.strip()] if args.sets else None
         table, _ = evaluate(model, tok, args.suite, args.scale, sets=sets, out=args.out, cfg=cfg, data_root=args.data_root)
+        wall = time.time() - t0
+        if args.out: write_run_record(args, cfg, model, wall, argv)
     except ReproError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(format_table(table))
-    print(f"\n{args.model} · suite {args.suite} · scale {args.scale} · {time.time() - t0:.1f}s"
+    print(f"\n{args.model} · suite {args.suite} · scale {args.scale} · {wall:.1f}s"
           + (f" · results in {args.out}" if args.out else ''))
     return 0
+
+def write_run_record(args, cfg, model, wall_s: float, argv=None):
+    "run.json beside the results: command, resolved config, model and data hashes, versions, hardware, wall time."
+    from pathlib import Path
+    from paper_repro.core import config_to_dict, file_hash, git_info, hardware_info, package_versions, write_json
+    from paper_repro.data import data_dir
+    from paper_repro.models import model_hash
+    from paper_repro.sampling import cpu_has_bf16
+    import torch
+    argv = list(sys.argv[1:] if argv is None else argv)
+    write_json(Path(args.out) / 'run.json', {
+        'command': 'python -m paper_repro.evaluate ' + ' '.join(argv), 'model': args.model, 'suite': args.suite,
+        'scale': args.scale, 'sets': args.sets, 'config': config_to_dict(cfg), 'model_hash': model_hash(model),
+        'data_hash': file_hash(Path(args.data_root) if args.data_root else data_dir(args.scale)),
+        'generation_dtype': 'bfloat16' if torch.cuda.is_available() or cpu_has_bf16() else str(next(model.parameters()).dtype),
+        'wall_seconds': round(wall_s, 1), 'git': git_info(), 'packages': package_versions(), 'hardware': hardware_info(),
+        'finished': time.strftime('%Y-%m-%dT%H:%M:%S%z')})
 
 if __name__ == '__main__' and getattr(sys.modules['__main__'], '__file__', None):  # python -m, not a notebook
     sys.exit(main())

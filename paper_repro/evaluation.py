@@ -91,7 +91,8 @@ class EvalConfig:
 def eval_config(scale: str = 'mini', **overrides) -> EvalConfig:
     "Defaults per scale: short answers on CPU scales, long ones on the GPU scale."
     base = dict(tiny=dict(math_max_new_tokens=64, ifeval_max_new_tokens=64, instruct_max_new_tokens=64),
-                mini=dict(), gpu=dict(math_max_new_tokens=768, ifeval_max_new_tokens=512, instruct_max_new_tokens=512,
+                mini=dict(math_max_new_tokens=128, ifeval_max_new_tokens=128, instruct_max_new_tokens=128, batch_size=128),
+                gpu=dict(math_max_new_tokens=768, ifeval_max_new_tokens=512, instruct_max_new_tokens=512,
                                       batch_size=64, ll_batch_size=32)).get(scale, {})
     return dataclasses.replace(EvalConfig(**base), **overrides)
 

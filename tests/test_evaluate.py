@@ -50,3 +50,17 @@ def test_cli_error_exit_code(capsys):
     from paper_repro.evaluate import main
     assert main(["--model", "/no/such/model", "--scale", "tiny", "--data-root", str(FIX)]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_cli_writes_run_record(mt, tmp_path, capsys):
+    from paper_repro.evaluate import main
+    model, tok = mt
+    model.save_pretrained(tmp_path / "m"); tok.save_pretrained(tmp_path / "m")
+    out = tmp_path / "out"
+    assert main(["--model", str(tmp_path / "m"), "--scale", "tiny", "--data-root", str(FIX), "--suite", "math",
+                 "--sets", "gsm8k", "--limit", "2", "--math-max-new-tokens", "8", "--out", str(out)]) == 0
+    rec = json.loads((out / "run.json").read_text())
+    assert rec["command"].startswith("python -m paper_repro.evaluate --model ") and rec["suite"] == "math"
+    assert rec["config"]["math_max_new_tokens"] == 8 and len(rec["model_hash"]) == 16 and rec["data_hash"]
+    assert {"git", "packages", "hardware", "wall_seconds"} <= set(rec) and (out / "results.json").exists()
+    assert "gsm8k" in capsys.readouterr().out
