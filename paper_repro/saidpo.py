@@ -17,7 +17,8 @@ from .core import ReproError, cfg_field
 __all__ = ['POLICIES', 'POLICY_LABELS', 'SELF_AWARE', 'KNOWLEDGE_PROMPT', 'probe_stats', 'difficulty_key', 'learnable',
            'cluster_weights', 'weighted_interleave', 'SelectionContext', 'order_random', 'order_static_difficulty',
            'order_static_diversity', 'order_saidpo_difficulty', 'order_saidpo_knowledge', 'order_saidpo', 'fill_budget',
-           'build_pairs', 'select_round', 'knowledge_text', 'parse_knowledge', 'knowledge_clusters']
+           'build_pairs', 'select_round', 'knowledge_text', 'parse_knowledge', 'annotate_knowledge',
+           'knowledge_clusters']
 
 # %% ../nbs/09_saidpo.ipynb #b6887462
 def probe_stats(samples: list[dict]) -> dict:
@@ -165,7 +166,7 @@ KNOWLEDGE_PROMPT = ("You are an expert mathematics teacher. List the knowledge p
 
 def knowledge_text(row: dict) -> str:
     "The knowledge points of a problem as one string to embed."
-    tags = row.get('tags') or row.get('knowledge') or [row.get('skill', '')]
+    tags = row.get('knowledge') or row.get('tags') or [row.get('skill', '')]  # annotator's tags first
     return '; '.join(t.replace('_', ' ') for t in tags)
 
 def parse_knowledge(text: str, max_points: int = 4) -> list[str]:
@@ -175,6 +176,35 @@ def parse_knowledge(text: str, max_points: int = 4) -> list[str]:
         t = line.strip().lstrip('-*•0123456789.) ').strip().rstrip('.').lower()
         if t and len(t) <= 80: out.append(t)
     return out[:max_points]
+
+def _annotator_cache(name: str):
+    from paper_repro.core import cache_dir
+    return cache_dir('knowledge', ''.join(c if c.isalnum() or c in '-_.' else '_' for c in name)) / 'answers.jsonl'
+
+def annotate_knowledge(rows: list[dict], annotator='smollm2-135m-instruct', max_new_tokens: int = 48,
+                       batch_size: int = 64, tokenizer=None) -> list[dict]:
+    """Copies of `rows` with `knowledge` tags from an LLM annotator: `KNOWLEDGE_PROMPT`, greedy, parsed by
+    `parse_knowledge`. `annotator` is a model name/path/hub id (or a loaded model with `tokenizer`). Raw answers are
+    cached on disk per (annotator, prompt text), so reruns and other policies never ask twice; a changed prompt asks
+    again."""
+    import hashlib
+    from paper_repro.core import iter_jsonl, write_jsonl
+    name = annotator if isinstance(annotator, str) else getattr(annotator.config, '_name_or_path', type(annotator).__name__)
+    path = _annotator_cache(str(name))
+    cached = {r['key']: r['answer'] for _, r in iter_jsonl(path)} if path.exists() else {}
+    prompts = [KNOWLEDGE_PROMPT.format(question=r['question']) for r in rows]
+    keys = [hashlib.sha256(p.encode()).hexdigest()[:20] for p in prompts]
+    todo = sorted({k: p for k, p in zip(keys, prompts) if k not in cached}.items())
+    if todo:
+        from paper_repro.sampling import Sampler, SamplingConfig
+        if isinstance(annotator, str):
+            from paper_repro.models import load_model
+            annotator, tokenizer = load_model(annotator)
+        outs = Sampler(annotator, tokenizer).generate(
+            [p for _, p in todo], SamplingConfig(max_new_tokens=max_new_tokens, batch_size=batch_size))
+        cached.update({k: o[0].text for (k, _), o in zip(todo, outs)})
+        write_jsonl(path, [{'key': k, 'answer': a} for k, a in sorted(cached.items())])
+    return [{**r, 'knowledge': parse_knowledge(cached[k]) or [r.get('skill', '')]} for r, k in zip(rows, keys)]
 
 def knowledge_clusters(rows: list[dict], n_clusters: int, seed: int = 0) -> dict[str, int]:
     "Embed each problem's knowledge text and K-Means it into `n_clusters` (id → cluster)."

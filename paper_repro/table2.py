@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from .core import (IN_TEST, ReproError, Run, Timer, cfg_field, config_from_dict, config_to_dict,
                               file_hash, load_yaml, read_json, seed_everything, write_json, write_jsonl)
-from .saidpo import POLICIES, POLICY_LABELS, build_pairs, knowledge_clusters, probe_stats, select_round
+from .saidpo import POLICIES, POLICY_LABELS, annotate_knowledge, build_pairs, knowledge_clusters, probe_stats, select_round
 from .preference import DPOSettings
 
 # %% auto #0
@@ -34,6 +34,8 @@ class Table2Config:
     pairs_per_round: int = cfg_field(48, "N, preference pairs per round — the same for every policy")
     max_pairs_per_problem: int = cfg_field(2, "if one pair per problem cannot fill N, further passes take other distinct pairs [ours]")
     n_clusters: int = cfg_field(8, "K-Means clusters over embedded knowledge points [ours: 8–16]")
+    knowledge_annotator: str = cfg_field('', "'' = the generator's skill tags are the knowledge points; else an LLM "
+                                             "(embedded name, directory or hub id) tags each problem (paper scale)")
     cluster_eps: float = cfg_field(0.05, "ε in cluster weight ∝ error rate + ε [ours]")
     hard_first: bool = cfg_field(True, "inside the learnable band take harder problems first (P@K, steps, length) [ours]")
     probe_temperature: float = cfg_field(0.8, "sampling temperature of the probe [ours]")
@@ -138,7 +140,13 @@ class Table2Experiment:
 
     def clusters(self) -> dict[str, int]:
         ids = sorted({i for p in self.pools() for i in p})
-        return self.run.stage('clusters', lambda d: knowledge_clusters([self.train[i] for i in ids], self.cfg.n_clusters, self.seed))
+        def make(d):
+            rows = [self.train[i] for i in ids]
+            if self.cfg.knowledge_annotator:
+                rows = annotate_knowledge(rows, self.cfg.knowledge_annotator)
+                write_jsonl(d / 'knowledge.jsonl', [{'id': r['id'], 'knowledge': r['knowledge']} for r in rows])
+            return knowledge_clusters(rows, self.cfg.n_clusters, self.seed)
+        return self.run.stage('clusters', make)
 
     def base_eval(self) -> dict:
         def make(d):
@@ -292,7 +300,8 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
     d = cfg.dpo
     return [f"Model: {cfg.model} instead of Qwen2.5-Math-7B / DeepSeek-R1-Distill-Qwen-7B / Llama-3.1-8B-Instruct (scale {cfg.scale}).",
             "Benchmarks: offline generated stand-ins named after GSM8K … AMC23 (easy → hard), plus a transfer set in unseen phrasings.",
-            "Knowledge points: the generator's skill tags instead of an LLM annotator; embedded with all-MiniLM-L6-v2, "
+            (f"Knowledge points: tagged by {cfg.knowledge_annotator} (prompt in 09_saidpo); " if cfg.knowledge_annotator else
+             "Knowledge points: the generator's skill tags instead of an LLM annotator; ") + "embedded with all-MiniLM-L6-v2, "
             f"K-Means n_clusters = {cfg.n_clusters} [ours].",
             f"Difficulty: P@K with K = {cfg.k} (c/K), ties by mean non-empty solution lines, then mean length in tokens [ours].",
             f"Cluster weight ∝ error rate + ε, ε = {cfg.cluster_eps}; inside a cluster hardest-first = {cfg.hard_first} [ours].",
