@@ -28,7 +28,8 @@ def main(argv=None):
     ap.add_argument('--deterministic', action='store_true', help='torch.use_deterministic_algorithms(True)')
     a = ap.parse_args(argv)
     if a.deterministic: torch.use_deterministic_algorithms(True)
-    from benchmarks_sampling import math_prompts
+    sys.path.insert(0, str(__import__('pathlib').Path(__file__).resolve().parent))
+    from sampling import math_prompts  # benchmarks/sampling.py: the same prompts as the speed benchmark
     from paper_repro.models import load_model
     from paper_repro.sampling import Sampler, SamplingConfig
     model, tok = load_model()
@@ -51,8 +52,4 @@ def main(argv=None):
     print(json.dumps(out))
 
 if __name__ == '__main__':
-    sys.path.insert(0, str(__import__('pathlib').Path(__file__).resolve().parent))
-    import importlib.util
-    spec = importlib.util.spec_from_file_location('benchmarks_sampling', __import__('pathlib').Path(__file__).with_name('sampling.py'))
-    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod); sys.modules['benchmarks_sampling'] = mod
     sys.exit(main())

@@ -58,14 +58,14 @@ def write_run_record(args, cfg, model, wall_s: float, argv=None):
     from paper_repro.core import config_to_dict, file_hash, git_info, hardware_info, package_versions, write_json
     from paper_repro.data import data_dir
     from paper_repro.models import model_hash
-    from paper_repro.sampling import cpu_has_bf16
+    from paper_repro.sampling import generation_dtype
     import torch
     argv = list(sys.argv[1:] if argv is None else argv)
     write_json(Path(args.out) / 'run.json', {
         'command': 'python -m paper_repro.evaluate ' + ' '.join(argv), 'model': args.model, 'suite': args.suite,
         'scale': args.scale, 'sets': args.sets, 'config': config_to_dict(cfg), 'model_hash': model_hash(model),
         'data_hash': file_hash(Path(args.data_root) if args.data_root else data_dir(args.scale)),
-        'generation_dtype': 'bfloat16' if torch.cuda.is_available() or cpu_has_bf16() else str(next(model.parameters()).dtype),
+        'generation_dtype': str(generation_dtype(next(model.parameters()).dtype, 'cuda' if torch.cuda.is_available() else 'cpu')),
         'wall_seconds': round(wall_s, 1), 'git': git_info(), 'packages': package_versions(), 'hardware': hardware_info(),
         'finished': time.strftime('%Y-%m-%dT%H:%M:%S%z')})
 

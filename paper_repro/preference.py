@@ -138,7 +138,7 @@ def _fsdp_plain_model(trainer, model):
     """Under FSDP each rank holds only shards of the trained weights, inside a model that FSDP rewrapped in place:
     gather the full state dict on every rank (to CPU) into a fresh plain model of the same architecture."""
     from torch.distributed.fsdp import FullyShardedDataParallel as FSDP, FullStateDictConfig, StateDictType
-    if getattr(model, 'peft_config', None) is not None:
+    if getattr(trainer.model, 'peft_config', None) is not None:
         raise ReproError("dpo/sft round: LoRA under FSDP is not supported here; use full fine-tuning or DDP")
     with FSDP.state_dict_type(trainer.model_wrapped, StateDictType.FULL_STATE_DICT,
                               FullStateDictConfig(offload_to_cpu=True, rank0_only=False)):
@@ -155,8 +155,8 @@ def _finish(trainer, model, requires_grad: dict):
     """Merge LoRA if any, strip patches, restore `requires_grad`, free the trainer; returns the plain model (the same
     object, except under FSDP: then a fresh model holding the gathered weights)."""
     from accelerate.utils import is_peft_model
-    if getattr(trainer, 'is_fsdp_enabled', False): model = _fsdp_plain_model(trainer, model)
-    trained = model if getattr(trainer, 'is_fsdp_enabled', False) else trainer.accelerator.unwrap_model(trainer.model)
+    if getattr(trainer, 'is_fsdp_enabled', False): trained = model = _fsdp_plain_model(trainer, model)
+    else: trained = trainer.accelerator.unwrap_model(trainer.model)
     if is_peft_model(trained):
         _unpatch(trained.get_base_model())
         trained = trained.merge_and_unload()

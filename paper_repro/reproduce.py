@@ -39,10 +39,8 @@ def _record(args, extra) -> dict:
             'finished': time.strftime('%Y-%m-%dT%H:%M:%S%z'), **extra}
 
 # %% ../nbs/20_reproduce.ipynb #3c104558
-_EXECUTION_FIELDS = ('workers', 'time_budget_s', 'deterministic')  # how a seed was run, not what it computes: may differ between merged seeds
-
 def reproduce_table2(scale, seeds, out, fresh, recipe=None, merge=None, argv=()):
-    from paper_repro.table2 import build_table2, load_table2_config, recipe_path, run_seed, Table2Config
+    from paper_repro.table2 import EXECUTION_FIELDS, build_table2, load_table2_config, recipe_path, run_seed, Table2Config
     from paper_repro.core import config_from_dict
     if merge:
         raws, cfg = [], None
@@ -51,7 +49,7 @@ def reproduce_table2(scale, seeds, out, fresh, recipe=None, merge=None, argv=())
             if not f.exists(): f = Path(d) / 'table2' / scale / 'raw.json'
             if not f.exists(): raise ReproError(f"{d}: no raw.json (pass the folders that seed runs wrote)")
             raw = read_json(f)
-            method = {k: v for k, v in raw['config'].items() if k not in _EXECUTION_FIELDS}
+            method = {k: v for k, v in raw['config'].items() if k not in EXECUTION_FIELDS}  # these may differ between seeds
             if cfg is None: cfg, first, first_f = config_from_dict(Table2Config, raw['config'], str(f)), method, f
             elif method != first:
                 k = next(k for k in sorted(set(method) | set(first)) if method.get(k) != first.get(k))

@@ -15,7 +15,7 @@ from .core import cfg_field
 
 # %% auto #0
 __all__ = ['SamplingConfig', 'Completion', 'format_prompt', 'encode_prompts', 'uniforms', 'pick_tokens', 'cpu_has_bf16',
-           'deterministic_cuda', 'Sampler', 'sample']
+           'generation_dtype', 'deterministic_cuda', 'Sampler', 'sample']
 
 # %% ../nbs/02_sampling.ipynb #e1243432
 @dataclass
@@ -146,6 +146,11 @@ def cpu_has_bf16() -> bool:
     c = getattr(torch, 'cpu', None)
     return any(getattr(c, f, lambda: False)() for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
 
+def generation_dtype(src_dtype: torch.dtype, device) -> torch.dtype:
+    "The sampler's default generation dtype: bf16 on GPUs and on CPUs with native bf16 (~2x faster decoding than fp32)."
+    dev = torch.device(device).type
+    return torch.bfloat16 if dev == 'cuda' or (dev == 'cpu' and src_dtype == torch.float32 and cpu_has_bf16()) else src_dtype
+
 def deterministic_cuda(on: bool = True):
     """Bit-reproducible CUDA sampling: deterministic kernels and a fixed cuBLAS workspace (call before the process's
     first CUDA matmul). Measured on an H200 (`benchmarks/determinism.py`, 256 prompts): without it, two calls of one
@@ -175,9 +180,7 @@ class Sampler:
         self._caches, self._step, self._warned = {}, None, set()
         src_dtype, src_device = next(model.parameters()).dtype, next(model.parameters()).device
         if not self.fixed_shapes and device is None: self.device = src_device
-        # bf16 generation on GPUs and on CPUs with native bf16 dot products (~2x faster decoding there than fp32)
-        fast_bf16 = on_gpu or (self.device.type == 'cpu' and src_dtype == torch.float32 and cpu_has_bf16())
-        self.dtype = dtype or (torch.bfloat16 if fast_bf16 else src_dtype)
+        self.dtype = dtype or generation_dtype(src_dtype, self.device)
         self.copied = self.fixed_shapes or self.dtype != src_dtype or self.device != src_device
         self.model = _generation_copy(model, self.device, self.dtype) if self.copied else model
         # transformers renamed `past_key_values` to `cache` (5.2x) and dropped `cache_position`: ask the signature

@@ -17,9 +17,9 @@ from .saidpo import POLICIES, POLICY_LABELS, annotate_knowledge, build_pairs, kn
 from .preference import DPOSettings
 
 # %% auto #0
-__all__ = ['NUMERICS_VERSION', 'STATIC', 'Table2Config', 'recipe_path', 'load_table2_config', 'probe', 'evaluate_math',
-           'Table2Experiment', 'run_seed', 'exp_data_file', 'table2_claims', 'table2_deviations', 'table2_figures',
-           'build_table2']
+__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'STATIC', 'Table2Config', 'recipe_path', 'load_table2_config', 'probe',
+           'evaluate_math', 'Table2Experiment', 'run_seed', 'exp_data_file', 'table2_claims', 'table2_deviations',
+           'table2_figures', 'build_table2']
 
 # %% ../nbs/11_table2.ipynb #8387b1d7
 @dataclass
@@ -98,6 +98,7 @@ def evaluate_math(model, tok, sampler, cfg: Table2Config, out_dir: Path | None =
 
 # %% ../nbs/11_table2.ipynb #eb4983c4
 NUMERICS_VERSION = 2  # part of every Table 2 run key: bump it when a code change alters the numbers a stage computes
+EXECUTION_FIELDS = ('workers', 'time_budget_s', 'deterministic')  # how a seed runs, not what it computes
 
 class Table2Experiment:
     "One seed of Table 2 in a resumable run directory."
@@ -109,7 +110,7 @@ class Table2Experiment:
             deterministic_cuda()
         # the run directory is keyed by what decides the numbers: not by how the seed is executed, but by the code's
         # numerics version (bumped when a change alters results, e.g. 2 = bf16 CPU sampling) so stale stages aren't reused
-        key_cfg = {k: v for k, v in config_to_dict(cfg).items() if k not in ('policies', 'workers', 'time_budget_s', 'deterministic')}
+        key_cfg = {k: v for k, v in config_to_dict(cfg).items() if k != 'policies' and k not in EXECUTION_FIELDS}
         self.run = Run('table2', {**key_cfg, 'seed': seed, 'numerics': NUMERICS_VERSION}, fresh=fresh)
         self.train = {r['id']: r for r in load_split(cfg.scale, 'math', 'train')}
         self._model = self._tok = self._sampler = None
