@@ -14,8 +14,8 @@ from .data import (write_rows, read_rows, MATH_TEST_SETS, TRANSFER_SET, INSTRUCT
 
 # %% auto #0
 __all__ = ['NAMES', 'OBJECTS', 'ITEMS', 'MATH_SKILLS', 'MATH_SET_SPECS', 'TRANSFER_MIX', 'IFEVAL_TYPES', 'SIZES', 'TINY',
-           'math_problem', 'math_rows', 'math_suite', 'countries', 'elements', 'ifeval_rows', 'mc_rows', 'prose_rows',
-           'instruct_rows', 'generate_sets', 'data_card', 'generate_all']
+           'DEV_SIZES', 'math_problem', 'math_rows', 'math_suite', 'countries', 'elements', 'ifeval_rows', 'mc_rows',
+           'prose_rows', 'instruct_rows', 'generate_sets', 'data_card', 'generate_all', 'held_out_math', 'math_dev']
 
 # %% ../nbs/04_minidata.ipynb #5f36faaa
 NAMES = ["Ava", "Ben", "Carla", "Dev", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jack", "Kira", "Liam", "Mia",
@@ -697,3 +697,32 @@ def generate_all(out_dir, scale: str, seed: int = 0) -> Path:
     card['hashes'] = {f"{s}/{n}": file_hash(out_dir / s / f"{n}.jsonl") for s, n in sets}
     write_json(out_dir / 'card.json', card)
     return out_dir
+
+# %% ../nbs/04_minidata.ipynb #dev0c3d4
+DEV_SIZES = {'mini': 960, 'gpu': 1920}
+"Rows of the math dev split: about 20 (mini) / 40 (gpu) per (skill, level) cell; tiny = the first 64 mini rows."
+
+@functools.lru_cache(8)
+def _suite_questions(scale: str, seed: int) -> frozenset:
+    return frozenset(r['question'] for rows in math_suite(SIZES[scale], seed).values() for r in rows)
+
+def held_out_math(name: str, scale: str, n: int, mix: dict | None = None, seed: int = 0, exclude=None) -> list[dict]:
+    """`n` math rows of a held-out split `name`, disjoint from every math set of `scale` and from `exclude`
+    (questions), drawn from `mix` ({(skill, level): weight}; default all cells alike) with the RNG stream of
+    `name`; nothing is written to `data_dir(scale)`."""
+    if scale == 'tiny': scale = 'mini'
+    if scale not in SIZES: raise ReproError(f"held_out_math: scale {scale!r}: generated data exists for tiny, mini, gpu")
+    if name in MATH_SET_SPECS or name in (TRANSFER_SET, 'train'):
+        raise ReproError(f"held_out_math: {name!r} names an existing math set; its RNG stream is taken")
+    rows = math_rows(name, n, mix or {c: 1 for c in _ALL}, seed=seed,
+                     exclude=set(_suite_questions(scale, seed)) | set(exclude or ()))
+    for i, r in enumerate(rows):
+        bad = validate_row(r, 'math')
+        if bad: raise ReproError(f"held_out_math {name}: row {i}: field '{bad[0]}': {bad[1]}")
+    return rows
+
+def math_dev(scale: str, seed: int = 0) -> list[dict]:
+    "The math dev split of `scale` (learning-rate / epoch grids), disjoint from all of the scale's math sets."
+    if scale == 'tiny': return math_dev('mini', seed)[:TINY['math_train']]
+    if scale not in DEV_SIZES: raise ReproError(f"math_dev: scale {scale!r}: a dev split exists for tiny, mini, gpu")
+    return held_out_math('dev', scale, DEV_SIZES[scale], seed=seed)
