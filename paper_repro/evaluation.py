@@ -18,7 +18,7 @@ from . import grading
 __all__ = ['SUITES', 'GENERAL_SETS', 'suite_sets', 'math_prompt', 'instruct_prompt', 'math_doc_to_text', 'math_process_results',
            'ifeval_process_results', 'agg_inst_level_acc', 'instruct_doc_to_text', 'instruct_process_results',
            'EvalConfig', 'eval_config', 'task_yaml', 'write_tasks', 'PaperReproLM', 'results_table', 'save_results',
-           'evaluate', 'format_table', 'tiny_random_model']
+           'evaluate', 'format_table', 'tiny_random_model', 'item_scores', 'score_math']
 
 # %% ../nbs/06_evaluation.ipynb #f6a75890
 SUITES = ('math', 'general', 'instruct')
@@ -346,3 +346,21 @@ def tiny_random_model(tokenizer, seed: int = 0):
                     num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=2048,
                     bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
     return LlamaForCausalLM(c).eval()
+
+# %% ../nbs/06_evaluation.ipynb #6529c1a4
+def item_scores(results: dict, metric: str) -> dict[str, list[float]]:
+    "`{set name: [score of document 0, 1, …]}` from lm-eval's per-sample records (needs `log_samples`)."
+    names = {t: name for t, (suite, name) in results['paper_repro']['tasks'].items()}
+    return {names[t]: [float(s[metric]) for s in sorted(recs, key=lambda s: s['doc_id'])]
+            for t, recs in results.get('samples', {}).items() if t in names}
+
+def score_math(model, tokenizer, scale: str, sets=None, sampler=None, cfg: EvalConfig | None = None, out=None,
+               data_root=None) -> tuple[dict[str, float], dict[str, list[float]]]:
+    "(accuracy % per math set + 'average' over the eight main sets present, per-item scores per set)."
+    import numpy as np
+    main = suite_sets('math')
+    df, res = evaluate(model, tokenizer, 'math', scale, sampler=sampler, sets=sets, out=out, cfg=cfg, data_root=data_root)
+    acc = {r.task: 100.0 * float(r.value) for r in df.itertuples() if r.metric == 'exact_match'}
+    present = [acc[s] for s in main if s in acc]
+    if present: acc['average'] = float(np.mean(present))
+    return acc, item_scores(res, 'exact_match')

@@ -13,8 +13,9 @@ from typing import Callable, Sequence
 from .core import ReproError
 
 # %% auto #0
-__all__ = ['IFEVAL_NEEDS_PUNKT', 'JUDGE_TEMPLATE', 'DEFAULT_RUBRIC', 'extract_answer', 'is_correct', 'count_steps',
-           'punkt_available', 'ifeval_check', 'rouge_l', 'JudgeResult', 'RubricJudge', 'sampler_generate']
+__all__ = ['IFEVAL_NEEDS_PUNKT', 'JUDGE_TEMPLATE', 'DEFAULT_RUBRIC', 'extract_answer', 'is_correct', 'count_steps', 'math_grade',
+           'sample_and_grade', 'punkt_available', 'ifeval_check', 'rouge_l', 'JudgeResult', 'RubricJudge',
+           'sampler_generate']
 
 # %% ../nbs/05_grading.ipynb #b4188d78
 _NUM = re.compile(r'-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?|-?\.\d+')
@@ -81,6 +82,23 @@ def count_steps(text: str) -> int:
     end = next((i for i, l in enumerate(lines) if '####' in l), None)
     if end is None: end = next((i for i in range(len(lines) - 1, -1, -1) if '\\boxed' in lines[i]), len(lines))
     return sum(1 for l in lines[:end] if l.strip())
+
+# %% ../nbs/05_grading.ipynb #4c209dc3
+def math_grade(rows: list[dict], texts: list[list[str]]) -> list[list[dict]]:
+    "Per row, per sample: `{'correct': math-verify verdict against row['answer'], 'steps': count_steps}`."
+    return [[{'correct': bool(is_correct(t, r['answer'])), 'steps': count_steps(t)} for t in ts] for r, ts in zip(rows, texts)]
+
+def sample_and_grade(sampler, rows: list[dict], cfg, prompt: Callable[[dict], str] | None = None,
+                     grade: Callable[[list[dict], list[list[str]]], list[list[dict]]] = math_grade) -> dict[str, list[dict]]:
+    """`cfg.k` samples of `sampler`'s current weights per row (`cfg`: a `SamplingConfig`), graded by `grade`:
+    `{row id: [{'text', 'n_tokens', 'finished', **verdicts}, ...]}`. `prompt(row)` defaults to the math prompt."""
+    if prompt is None:
+        from paper_repro.data import math_prompt
+        prompt = lambda r: math_prompt(r['question'])
+    outs = sampler.generate([prompt(r) for r in rows], cfg)
+    verdicts = grade(rows, [[o.text for o in os_] for os_ in outs])
+    return {r['id']: [{'text': o.text, 'n_tokens': o.n_tokens, 'finished': o.finished, **v} for o, v in zip(os_, vs)]
+            for r, os_, vs in zip(rows, outs, verdicts)}
 
 # %% ../nbs/05_grading.ipynb #7b37f681
 IFEVAL_NEEDS_PUNKT = frozenset({'length_constraints:number_sentences', 'change_case:capital_word_frequency'})

@@ -1,4 +1,4 @@
-"""`python -m paper_repro.reproduce --table N --scale tiny|mini|gpu|paper` runs (or resumes) the table's experiment and writes `results/tableN/<scale>/{table.md, table.csv, *.png, run.json}`.
+"""`python -m paper_repro.reproduce --table N --scale tiny|mini|gpu|paper` runs (or resumes) the table's experiment and writes `<out>/tableN/<scale>/{table.md, table.csv, *.png, raw.json, run.json}`.
 
 Docs: https://github.com/paper-repro/paper_repro/reproduce.html.md"""
 
@@ -9,20 +9,25 @@ from __future__ import annotations
 import argparse, sys, time
 from pathlib import Path
 
-from .core import ReproError, Timer, git_info, hardware_info, package_versions, read_json, config_to_dict
-from .tables import CLAIMS, TABLES, get_spec
+import pandas as pd
+from .core import ReproError, Timer, atomic_write, git_info, hardware_info, package_versions, read_json, config_to_dict
+from .experiment import (BaseOnly, REGISTRY, build_table, claims_ledger, get_experiment, load_recipe,
+                                    merge_seed_folders, recipe_path, run_seed)
+from .tables import TABLES, compare_to_reference
 
 SCALES = ('tiny', 'mini', 'gpu', 'paper')
-BUILT = {2}   # tables whose method is implemented; the others show their computed Base row only
+DEFAULT_OUT = 'reproduced'   # git-ignored: a user's run never lands on the committed reference by default
+REFERENCE_ROOT = Path(__file__).resolve().parents[1] / 'results' if '__file__' in globals() else Path.cwd().parent / 'results'
 
 # %% auto #0
-__all__ = ['SCALES', 'BUILT', 'list_tables', 'default_scale', 'reproduce_table2', 'reproduce_base_only', 'parse_args', 'main']
+__all__ = ['SCALES', 'DEFAULT_OUT', 'REFERENCE_ROOT', 'list_tables', 'default_scale', 'is_complete', 'target_folder', 'reproduce',
+           'parse_args', 'main']
 
 # %% ../nbs/20_reproduce.ipynb #9bdf522e
 def list_tables() -> str:
     lines = []
     for n, s in TABLES.items():
-        state = 'built' if n in BUILT else 'Base row only (method not implemented yet)'
+        state = 'Base row only (method not implemented yet)' if isinstance(get_experiment(n), BaseOnly) else 'built'
         lines += [f"Table {n} — {s.title} [{s.paper}] — {state}",
                   '  rows:    ' + ', '.join(s.rows.values()),
                   '  columns: ' + ', '.join(s.columns.values()),
@@ -39,84 +44,59 @@ def _record(args, extra) -> dict:
             'finished': time.strftime('%Y-%m-%dT%H:%M:%S%z'), **extra}
 
 # %% ../nbs/20_reproduce.ipynb #3c104558
-def reproduce_table2(scale, seeds, out, fresh, recipe=None, merge=None, argv=()):
-    from paper_repro.table2 import EXECUTION_FIELDS, build_table2, load_table2_config, recipe_path, run_seed, Table2Config
-    from paper_repro.core import config_from_dict
+def is_complete(folder) -> bool:
+    "Does `folder` hold a finished table with every recipe row run?"
+    folder = Path(folder)
+    if not (folder / 'run.json').exists(): return False
+    if not (folder / 'raw.json').exists(): return True
+    return not any(s.get('not_run_time') for s in read_json(folder / 'raw.json')['seeds'])
+
+def target_folder(out_root, table: int, scale: str, partial: bool) -> Path:
+    "`<out>/tableN/<scale>`, or `<scale>-partial` beside it when a partial run would replace a complete table."
+    out = Path(out_root) / f'table{table}' / scale
+    return out.with_name(f'{scale}-partial') if partial and is_complete(out) else out
+
+# %% ../nbs/20_reproduce.ipynb #fd0222b7
+def reproduce(n: int, scale: str, seeds: list[int], out_root, fresh: bool = False, recipe=None, merge=None, argv=()) -> tuple[str, Path]:
+    "Run or merge table `n`'s seeds; write the table; return (markdown + reference comparison, folder written)."
+    exp = get_experiment(n)
     if merge:
-        raws, cfg = [], None
-        for d in merge:
-            f = Path(d) / 'raw.json'
-            if not f.exists(): f = Path(d) / 'table2' / scale / 'raw.json'
-            if not f.exists(): raise ReproError(f"{d}: no raw.json (pass the folders that seed runs wrote)")
-            raw = read_json(f)
-            method = {k: v for k, v in raw['config'].items() if k not in EXECUTION_FIELDS}  # these may differ between seeds
-            if cfg is None: cfg, first, first_f = config_from_dict(Table2Config, raw['config'], str(f)), method, f
-            elif method != first:
-                k = next(k for k in sorted(set(method) | set(first)) if method.get(k) != first.get(k))
-                raise ReproError(f"{f}: field '{k}': {method.get(k)!r} differs from {first.get(k)!r} in {first_f}; "
-                                 "only seeds of one recipe can be merged")
-            raws += raw['seeds']
-        seen = [r['seed'] for r in raws]
-        if len(set(seen)) != len(seen): raise ReproError(f"merge: seed folders repeat a seed ({seen})")
-        stage_seconds = {str(r['seed']): r['stage_seconds'] for r in raws}
-        return build_table2(sorted(raws, key=lambda r: r['seed']), cfg, out,
-                            _record(argv, {'scale': scale, 'seeds': sorted(seen), 'config': config_to_dict(cfg),
-                                           'merged_from': [str(m) for m in merge], 'stage_seconds': stage_seconds}))
-    path = Path(recipe) if recipe else recipe_path(scale)
-    cfg = load_table2_config(path)
-    raws, secs = [], {}
-    for s in seeds:
-        with Timer() as t: raws.append(run_seed(cfg, s, fresh=fresh, config_path=str(path)))
-        secs[str(s)] = round(t.seconds, 1)
-    return build_table2(raws, cfg, out, _record(argv, {
-        'scale': scale, 'seeds': seeds, 'recipe': str(path), 'config': config_to_dict(cfg),
-        'seed_wall_seconds': secs, 'stage_seconds': {str(r['seed']): r['stage_seconds'] for r in raws},
-        'run_dirs': [r['run_dir'] for r in raws], 'data_hash': raws[0]['data_hash']}))
-
-# %% ../nbs/20_reproduce.ipynb #87f2d3fe
-def reproduce_base_only(n, scale, out, argv=()):
-    from paper_repro.evaluation import evaluate
-    from paper_repro.models import load_model, DEFAULT_MODEL
-    from paper_repro.tables import render_markdown, summarize, write_table
-    spec = get_spec(n)
-    if scale == 'paper': raise ReproError(f"table {n}: the paper scale needs the method, which is not implemented yet")
-    model, tok = load_model(DEFAULT_MODEL)
-    suite = {1: 'all', 3: 'instruct'}[n]
-    with Timer() as t: df, _ = evaluate(model, tok, suite, scale)
-    v = {(r.task, r.metric): float(r.value) for r in df.itertuples()}
-    if n == 1:
-        base = {'domain': 100 * _mean([x for (task, m), x in v.items() if m == 'acc' and task in _math_sets()]),
-                'ifeval': 100 * v.get(('ifeval', 'prompt_level_strict_acc'), float('nan')),
-                'mc': 100 * v.get(('mc', 'acc'), float('nan')),
-                'prose_bpb': v.get(('prose', 'bits_per_byte'), float('nan')), 'delta_general': 0.0}
-        row = 'base'
+        raws, cfg = merge_seed_folders(exp, merge, scale)
+        extra = {'seeds': [r['seed'] for r in raws], 'merged_from': [str(m) for m in merge]}
     else:
-        fam = list(spec.columns)[:5]
-        base = {f: v.get((f, 'rougeL'), float('nan')) for f in fam}
-        base['average'] = _mean([base[f] for f in fam]); base['wall_time'] = t.seconds
-        row = 'teacher'
-    summary = summarize({0: {row: base}}, spec)
-    md = render_markdown(spec, summary, {}, None, [f"Only the {spec.rows[row]} row is computed: the method is not implemented yet."],
-                         [f"model: {DEFAULT_MODEL}; evaluation took {t.seconds:.0f} s"], scale)
-    write_table(out, spec, summary, md, _record(argv, {'scale': scale, 'seeds': [0], 'suite': suite, 'eval_seconds': t.seconds}))
-    return md
+        path = Path(recipe) if recipe else recipe_path(n, scale)
+        cfg = load_recipe(exp, path, scale)
+        exp.check_scale(cfg)
+        raws, secs = [], {}
+        for s in seeds:
+            with Timer() as t: raws.append(run_seed(exp, cfg, s, fresh=fresh))
+            secs[str(s)] = round(t.seconds, 1)
+        extra = {'seeds': seeds, 'recipe': str(path) if path else None, 'seed_wall_seconds': secs,
+                 'run_dirs': [r['run_dir'] for r in raws]}
+    out = target_folder(out_root, n, scale, partial=any(r.get('not_run_time') for r in raws))
+    md = build_table(exp, raws, cfg, out, _record(argv, {'scale': scale, 'config': config_to_dict(cfg), **extra,
+                     'numerics': raws[0].get('numerics'), 'stage_seconds': {str(r['seed']): r['stage_seconds'] for r in raws}}))
+    ref = REFERENCE_ROOT / f'table{n}' / scale
+    if ref.resolve() != out.resolve() and (ref / 'table.csv').exists():
+        from paper_repro.tables import get_spec
+        cmp_md, flagged = compare_to_reference(pd.read_csv(out / 'table.csv'), pd.read_csv(ref / 'table.csv'), get_spec(n))
+        cmp_md = (f"### Against the committed reference ({ref.relative_to(REFERENCE_ROOT.parent)}): {flagged} cell(s) differ "
+                  "by more than the seed spread explains\n\n" + cmp_md)
+        atomic_write(out / 'compare.md', cmp_md)
+        md += '\n' + cmp_md
+    if (out.parent.parent / 'claims.md').exists() or out.parent.parent.resolve() == REFERENCE_ROOT.resolve():
+        atomic_write(out.parent.parent / 'claims.md', claims_ledger(out.parent.parent))
+    return md, out
 
-def _mean(xs):
-    xs = [x for x in xs if x == x]
-    return sum(xs) / len(xs) if xs else float('nan')
-
-def _math_sets():
-    from paper_repro.data import MATH_TEST_SETS
-    return set(MATH_TEST_SETS)
-
-# %% ../nbs/20_reproduce.ipynb #3d27369a
+# %% ../nbs/20_reproduce.ipynb #f2ca5945
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(prog='python -m paper_repro.reproduce', description='Rebuild a companion table.')
     ap.add_argument('--list', action='store_true', help='name the tables and their figures')
-    ap.add_argument('--table', help='table number (1 APT, 2 SAI-DPO, 3 OKD)')
+    ap.add_argument('--table', help=f"table number ({', '.join(f'{n} {s.title.split()[0]}' for n, s in TABLES.items())})")
     ap.add_argument('--scale', help=f"{' | '.join(SCALES)} (default: gpu when CUDA is present, else mini)")
     ap.add_argument('--seeds', default='0', help='comma-separated seeds, e.g. 0,1,2')
-    ap.add_argument('--out', default='results', help='where tableN/<scale>/ is written (default results/)')
+    ap.add_argument('--out', default=DEFAULT_OUT, help=f'where tableN/<scale>/ is written (default {DEFAULT_OUT}/, git-ignored; '
+                                                       'results/ replaces the committed reference)')
     ap.add_argument('--fresh', action='store_true', help='ignore cached stages and recompute')
     ap.add_argument('--recipe', help='a recipe YAML instead of configs/tableN/<scale>.yaml')
     ap.add_argument('--merge', nargs='+', metavar='DIR', help='merge seed folders written earlier (no rerun)')
@@ -128,14 +108,12 @@ def main(argv=None) -> int:
     try:
         if a.list: print(list_tables()); return 0
         if a.table is None: raise ReproError("--table N is required (or --list)")
-        spec = get_spec(a.table)
+        exp = get_experiment(a.table)
         scale = a.scale or default_scale()
         if scale not in SCALES: raise ReproError(f"unknown scale {scale!r} (known: {', '.join(SCALES)})")
         try: seeds = [int(s) for s in a.seeds.split(',') if s.strip()]
         except ValueError: raise ReproError(f"--seeds {a.seeds!r}: expected comma-separated integers") from None
-        out = Path(a.out) / f'table{spec.number}' / scale
-        if spec.number == 2: md = reproduce_table2(scale, seeds, out, a.fresh, a.recipe, a.merge, argv)
-        else: md = reproduce_base_only(spec.number, scale, out, argv)
+        md, out = reproduce(exp.table, scale, seeds, Path(a.out), a.fresh, a.recipe, a.merge, argv)
         print(md); print(f"written: {out}/")
         return 0
     except ReproError as e:

@@ -14,8 +14,8 @@ import numpy as np
 from .core import ReproError, cfg_field
 
 # %% auto #0
-__all__ = ['POLICIES', 'POLICY_LABELS', 'SELF_AWARE', 'KNOWLEDGE_PROMPT', 'probe_stats', 'difficulty_key', 'learnable',
-           'cluster_weights', 'weighted_interleave', 'SelectionContext', 'order_random', 'order_static_difficulty',
+__all__ = ['POLICIES', 'SELF_AWARE', 'KNOWLEDGE_PROMPT', 'probe_stats', 'difficulty_key', 'learnable', 'cluster_weights',
+           'weighted_interleave', 'SelectionContext', 'order_random', 'order_static_difficulty',
            'order_static_diversity', 'order_saidpo_difficulty', 'order_saidpo_knowledge', 'order_saidpo', 'fill_budget',
            'build_pairs', 'select_round', 'knowledge_text', 'parse_knowledge', 'annotate_knowledge',
            'knowledge_clusters']
@@ -111,9 +111,6 @@ def order_saidpo(ctx):
 POLICIES = {'random': order_random, 'static_difficulty': order_static_difficulty,
             'static_diversity': order_static_diversity, 'saidpo_difficulty': order_saidpo_difficulty,
             'saidpo_knowledge': order_saidpo_knowledge, 'saidpo': order_saidpo}
-POLICY_LABELS = {'base': 'Base', 'random': 'Iterative DPO, random', 'static_difficulty': 'Static difficulty',
-                 'static_diversity': 'Static diversity', 'saidpo_difficulty': 'SAI-DPO difficulty-only',
-                 'saidpo_knowledge': 'SAI-DPO knowledge-only', 'saidpo': 'SAI-DPO (full)'}
 SELF_AWARE = {'saidpo', 'saidpo_difficulty', 'saidpo_knowledge'}  # policies that read the probe
 
 # %% ../nbs/09_saidpo.ipynb #aa5aeee9

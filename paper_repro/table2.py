@@ -1,4 +1,4 @@
-"""Runs Table 2 at any scale from a YAML recipe, resumably: every stage is written atomically and skipped when complete, so a killed run resumes with identical numbers.
+"""Table 2 as an `Experiment` (10a): its recipe, what its policies share, one round of one policy, and its evaluation. The runner does the rest.
 
 Docs: https://github.com/paper-repro/paper_repro/table2.html.md"""
 
@@ -6,20 +6,21 @@ Docs: https://github.com/paper-repro/paper_repro/table2.html.md"""
 
 # %% ../nbs/11_table2.ipynb #a1094d53
 from __future__ import annotations
-import argparse, os, random, shutil, subprocess, sys, time
-from dataclasses import dataclass, field, replace
+import random
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from .core import (IN_TEST, ReproError, Run, Timer, cfg_field, config_from_dict, config_to_dict,
-                              file_hash, load_yaml, read_json, seed_everything, write_json, write_jsonl)
-from .saidpo import POLICIES, POLICY_LABELS, annotate_knowledge, build_pairs, knowledge_clusters, probe_stats, select_round
+from .core import ReproError, cfg_field, read_json, seed_everything, write_json, write_jsonl
+from .experiment import Experiment
 from .preference import DPOSettings
+from .saidpo import POLICIES, annotate_knowledge, build_pairs, knowledge_clusters, probe_stats, select_round
+from .tables import TABLES, Claim
+
+POLICY_LABELS = TABLES[2].rows   # row labels are defined once, in the table's spec
 
 # %% auto #0
-__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'STATIC', 'Table2Config', 'recipe_path', 'load_table2_config', 'probe',
-           'evaluate_math', 'Table2Experiment', 'run_seed', 'exp_data_file', 'table2_claims', 'table2_deviations',
-           'table2_figures', 'build_table2']
+__all__ = ['POLICY_LABELS', 'EXPERIMENT', 'Table2Config', 'SAIDPO', 'table2_deviations', 'table2_figures']
 
 # %% ../nbs/11_table2.ipynb #8387b1d7
 @dataclass
@@ -57,246 +58,116 @@ class Table2Config:
         from paper_repro.data import MATH_TEST_SETS
         return list(self.eval_sets or [*MATH_TEST_SETS, 'transfer'])
 
-def recipe_path(scale: str, table: int = 2) -> Path:
-    "configs/table<N>/<scale>.yaml of this checkout (or of the current directory)."
-    for root in (Path(__file__).resolve().parents[1] if '__file__' in globals() else Path.cwd().parent, Path.cwd()):
-        p = root / 'configs' / f'table{table}' / f'{scale}.yaml'
-        if p.exists(): return p
-    raise ReproError(f"configs/table{table}/{scale}.yaml: recipe not found (run from the repository root)")
-
-def load_table2_config(path) -> Table2Config:
-    d = load_yaml(path)
-    cfg = config_from_dict(Table2Config, d, str(path))
-    bad = [p for p in cfg.policies if p not in POLICIES]
-    if bad: raise ReproError(f"{path}: field 'policies': unknown policy {bad[0]!r} (known: {', '.join(POLICIES)})")
-    return cfg
-
 # %% ../nbs/11_table2.ipynb #3182f0fd
-def probe(sampler, rows: list[dict], cfg: Table2Config, seed: int) -> dict[str, list[dict]]:
-    "K samples per problem from the sampler's current weights, graded with math-verify."
-    from paper_repro.data import math_prompt
-    from paper_repro.grading import count_steps, is_correct
+def _sampling(cfg: Table2Config, seed: int):
     from paper_repro.sampling import SamplingConfig
-    scfg = SamplingConfig(k=cfg.k, temperature=cfg.probe_temperature, top_p=cfg.probe_top_p,
-                          max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size, seed=seed,
-                          max_prompt_tokens=cfg.max_prompt_tokens)
-    outs = sampler.generate([math_prompt(r['question']) for r in rows], scfg)
-    return {r['id']: [{'text': o.text, 'n_tokens': o.n_tokens, 'finished': o.finished,
-                       'correct': bool(is_correct(o.text, r['answer'])), 'steps': count_steps(o.text)} for o in outs_r]
-            for r, outs_r in zip(rows, outs)}
+    return SamplingConfig(k=cfg.k, temperature=cfg.probe_temperature, top_p=cfg.probe_top_p, max_new_tokens=cfg.max_new_tokens,
+                          batch_size=cfg.batch_size, seed=seed, max_prompt_tokens=cfg.max_prompt_tokens)
 
-def evaluate_math(model, tok, sampler, cfg: Table2Config, out_dir: Path | None = None) -> dict[str, float]:
-    "Accuracy (%) per evaluation set + the average over the eight math sets, through the lm-eval path."
+def _math_sets():
     from paper_repro.data import MATH_TEST_SETS
-    from paper_repro.evaluation import evaluate, eval_config
-    ecfg = eval_config(cfg.scale, math_max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size, bootstrap_iters=0)
-    df, _ = evaluate(model, tok, 'math', cfg.scale, sampler=sampler, sets=cfg.sets, out=out_dir, cfg=ecfg)
-    acc = {r.task: 100.0 * float(r.value) for r in df.itertuples() if r.metric == 'exact_match'}
-    main = [acc[s] for s in MATH_TEST_SETS if s in acc]
-    if main: acc['average'] = float(np.mean(main))
-    return acc
+    return list(MATH_TEST_SETS)
 
-# %% ../nbs/11_table2.ipynb #eb4983c4
-NUMERICS_VERSION = 2  # part of every Table 2 run key: bump it when a code change alters the numbers a stage computes
-EXECUTION_FIELDS = ('workers', 'time_budget_s', 'deterministic')  # how a seed runs, not what it computes
+class SAIDPO(Experiment):
+    "Table 2: iterative DPO whose round data each selection policy picks from a probe of the current policy."
+    table, name, config_cls, arms_field = 2, 'table2', Table2Config, 'policies'
+    claims = [Claim('delta_avg', 'Δ average vs Base, SAI-DPO (full)', '+21.3 (v1, "up to")', 'saidpo', 'base', 'average', _math_sets()),
+              Claim('delta_aime24', 'Δ AIME24* vs Base, SAI-DPO (full)', '+10 (v1)', 'saidpo', 'base', 'aime24', ['aime24']),
+              Claim('delta_amc23', 'Δ AMC23* vs Base, SAI-DPO (full)', '+15 (v1)', 'saidpo', 'base', 'amc23', ['amc23'])] + [
+             Claim(f'vs_{s}', f'Δ SAI-DPO (full) − {POLICY_LABELS[s]}, average', 'up to ~+6 (v2, vs static)', 'saidpo', s,
+                   'average', _math_sets()) for s in ('random', 'static_difficulty', 'static_diversity')]
 
-class Table2Experiment:
-    "One seed of Table 2 in a resumable run directory."
-    def __init__(self, cfg: Table2Config, seed: int, fresh: bool = False):
-        from paper_repro.data import load_split
-        self.cfg, self.seed = cfg, seed
-        if cfg.deterministic:
-            from paper_repro.sampling import deterministic_cuda
-            deterministic_cuda()
-        # the run directory is keyed by what decides the numbers: not by how the seed is executed, but by the code's
-        # numerics version (bumped when a change alters results, e.g. 2 = bf16 CPU sampling) so stale stages aren't reused
-        key_cfg = {k: v for k, v in config_to_dict(cfg).items() if k != 'policies' and k not in EXECUTION_FIELDS}
-        self.run = Run('table2', {**key_cfg, 'seed': seed, 'numerics': NUMERICS_VERSION}, fresh=fresh)
-        self.train = {r['id']: r for r in load_split(cfg.scale, 'math', 'train')}
-        self._model = self._tok = self._sampler = None
+    def validate(self, cfg, where):
+        bad = [p for p in cfg.policies if p not in POLICIES]
+        if bad: raise ReproError(f"{where}: field 'policies': unknown policy {bad[0]!r} (known: {', '.join(POLICIES)})")
 
-    # -- models ------------------------------------------------------------------
-    def model_tok(self, path=None):
-        from paper_repro.models import load_model
-        import torch
-        dev = 'cuda' if torch.cuda.is_available() else None
-        m, t = load_model(str(path) if path else self.cfg.model, device=dev)
-        self._tok = t
-        return m, t
+    def _train_rows(self, run):
+        if not hasattr(run, 'train_rows'):
+            from paper_repro.data import load_split
+            run.train_rows = {r['id']: r for r in load_split(run.cfg.scale, 'math', 'train')}
+        return run.train_rows
 
-    def sampler(self, model):
-        from paper_repro.sampling import Sampler
-        if self._sampler is None: self._sampler = Sampler(model, self._tok)
-        else: self._sampler.load_weights(model)   # same compiled copy, new weights
-        return self._sampler
-
-    # -- shared stages -------------------------------------------------------------
-    def pools(self) -> list[list[str]]:
+    def pools(self, run) -> list[list[str]]:
+        cfg, train = run.cfg, self._train_rows(run)
         def make(d):
-            ids = sorted(self.train); rng = random.Random(self.seed); rng.shuffle(ids)
-            need = self.cfg.pool_size * self.cfg.rounds
-            if len(ids) < need: raise ReproError(f"table2: pool_size × rounds = {need} > {len(ids)} training problems at scale {self.cfg.scale}")
-            return [ids[i * self.cfg.pool_size:(i + 1) * self.cfg.pool_size] for i in range(self.cfg.rounds)]
-        return self.run.stage('pools', make)
+            ids = sorted(train); rng = random.Random(run.seed); rng.shuffle(ids)
+            need = cfg.pool_size * cfg.rounds
+            if len(ids) < need: raise ReproError(f"table2: pool_size × rounds = {need} > {len(ids)} training problems at scale {cfg.scale}")
+            return [ids[i * cfg.pool_size:(i + 1) * cfg.pool_size] for i in range(cfg.rounds)]
+        return run.stage('pools', make)
 
-    def clusters(self) -> dict[str, int]:
-        ids = sorted({i for p in self.pools() for i in p})
+    def clusters(self, run) -> dict[str, int]:
+        ids = sorted({i for p in self.pools(run) for i in p})
         def make(d):
-            rows = [self.train[i] for i in ids]
-            if self.cfg.knowledge_annotator:
-                rows = annotate_knowledge(rows, self.cfg.knowledge_annotator)
+            rows = [self._train_rows(run)[i] for i in ids]
+            if run.cfg.knowledge_annotator:
+                rows = annotate_knowledge(rows, run.cfg.knowledge_annotator)
                 write_jsonl(d / 'knowledge.jsonl', [{'id': r['id'], 'knowledge': r['knowledge']} for r in rows])
-            return knowledge_clusters(rows, self.cfg.n_clusters, self.seed)
-        return self.run.stage('clusters', make)
+            return knowledge_clusters(rows, run.cfg.n_clusters, run.seed)
+        return run.stage('clusters', make)
 
-    def base_eval(self) -> dict:
-        def make(d):
-            m, t = self.model_tok()
-            return evaluate_math(m, t, self.sampler(m), self.cfg, d)
-        return self.run.stage('base__eval', make)
-
-    # -- per policy stages ---------------------------------------------------------------
-    def _model_dir(self, policy, r):
-        return self.run.stage_dir(f'{policy}__r{r}__train') / 'model' if r > 0 else None
-
-    def probe_stage(self, policy, r) -> dict:
+    def probe(self, run, policy: str, r: int) -> dict:
         "Round r's probe of the policy after round r−1 (round 1: the shared Base probe)."
+        from paper_repro.grading import sample_and_grade
         name = 'base__r1__probe' if r == 1 else f'{policy}__r{r}__probe'
         def make(d):
-            m, t = self.model_tok(self._model_dir(policy, r - 1) if r > 1 else None)
-            rows = [self.train[i] for i in self.pools()[r - 1]]
-            samples = probe(self.sampler(m), rows, self.cfg, seed=1000 * self.seed + r)
+            m, t = run.policy(policy, r - 1)
+            rows = [self._train_rows(run)[i] for i in self.pools(run)[r - 1]]
+            samples = sample_and_grade(run.sampler(m), rows, _sampling(run.cfg, seed=1000 * run.seed + r))
             write_json(d / 'samples.json', samples)
             stats = {i: probe_stats(s) for i, s in samples.items()}
             return {'stats': stats, 'p_at_k_mean': float(np.mean([s['p_at_k'] for s in stats.values()]))}
-        return self.run.stage(name, make) | {'dir': str(self.run.stage_dir(name))}
+        return run.stage(name, make) | {'dir': str(run.stage_dir(name))}
 
-    def round(self, policy: str, r: int) -> dict:
-        from paper_repro.data import math_prompt
-        from paper_repro.preference import dpo_round
-        cfg = self.cfg
-        pr = self.probe_stage(policy, r)
-        items = {i: self.train[i] for i in self.pools()[r - 1]}
-        sel = self.run.stage(f'{policy}__r{r}__select', lambda d: select_round(
-            policy, items, pr['stats'], {i: self.clusters()[i] for i in items}, cfg.pairs_per_round,
-            seed=10_000 * self.seed + r, eps=cfg.cluster_eps, hard_first=cfg.hard_first,
+    def shared(self, run):
+        self.pools(run); self.clusters(run); self.probe(run, run.cfg.policies[0], 1)
+
+    def prepare(self, run, policy, r):
+        cfg, pr = run.cfg, self.probe(run, policy, r)
+        items = {i: self._train_rows(run)[i] for i in self.pools(run)[r - 1]}
+        sel = run.stage(f'{policy}__r{r}__select', lambda d: select_round(
+            policy, items, pr['stats'], {i: self.clusters(run)[i] for i in items}, cfg.pairs_per_round,
+            seed=10_000 * run.seed + r, eps=cfg.cluster_eps, hard_first=cfg.hard_first,
             max_pairs_per_problem=cfg.max_pairs_per_problem))
-        def train(d):
-            from paper_repro.preference import PreferencePair
-            samples = read_json(Path(pr['dir']) / 'samples.json')
-            pairs = build_pairs(sel['ids'], samples, {i: math_prompt(items[i]['question']) for i in items},
-                                random.Random(self.seed * 7 + r))
-            write_jsonl(d / 'pairs.jsonl', pairs)
-            if not pairs: raise ReproError(f"table2: policy {policy} round {r} formed no preference pair")
-            m, t = self.model_tok(self._model_dir(policy, r - 1))
-            seed_everything(self.seed)
-            m, stats = dpo_round(m, t, [PreferencePair(p['prompt'], p['chosen'], p['rejected'], {'id': p['id']}) for p in pairs],
-                                 cfg.dpo, d / 'trainer', seed=self.seed)
-            shutil.rmtree(d / 'trainer', ignore_errors=True)
-            m.save_pretrained(d / 'model'); t.save_pretrained(d / 'model')
-            return {**stats, 'n_pairs': len(pairs)}
-        tr = self.run.stage(f'{policy}__r{r}__train', train)
-        ev = None
-        if cfg.eval_every_round or r == cfg.rounds:
-            def evaluate_stage(d):
-                m, t = self.model_tok(self._model_dir(policy, r))
-                return evaluate_math(m, t, self.sampler(m), cfg, d)
-            ev = self.run.stage(f'{policy}__r{r}__eval', evaluate_stage)
-        if r > 1:  # the previous round's weights are no longer needed by any stage
-            shutil.rmtree(self._model_dir(policy, r - 1), ignore_errors=True)
-        return {'round': r, 'probe_p_at_k': pr['p_at_k_mean'], 'select': {k: v for k, v in sel.items() if k != 'ids'},
-                'train': tr, 'eval': ev}
+        return {'probe_p_at_k': pr['p_at_k_mean'], 'select': {k: v for k, v in sel.items() if k != 'ids'},
+                '_ids': sel['ids'], '_probe_dir': pr['dir'], '_items': items}
 
-    def run_policy(self, policy: str, over=lambda: False) -> list[dict]:
-        "The policy's rounds; a round not already complete is not started once `over()` says the budget is spent."
-        logs = []
-        for r in range(1, self.cfg.rounds + 1):
-            if over() and not self.run.done(f'{policy}__r{r}__eval' if self.cfg.eval_every_round or r == self.cfg.rounds
-                                               else f'{policy}__r{r}__train'):
-                break
-            logs.append(self.round(policy, r))
-        return logs
+    def train(self, run, policy, r, prep, model, tok, d):
+        import shutil
+        from paper_repro.data import math_prompt
+        from paper_repro.preference import PreferencePair, dpo_round
+        samples = read_json(Path(prep['_probe_dir']) / 'samples.json')
+        pairs = build_pairs(prep['_ids'], samples, {i: math_prompt(x['question']) for i, x in prep['_items'].items()},
+                            random.Random(run.seed * 7 + r))
+        write_jsonl(d / 'pairs.jsonl', pairs)
+        if not pairs: raise ReproError(f"table2: policy {policy} round {r} formed no preference pair")
+        seed_everything(run.seed)
+        model, stats = dpo_round(model, tok, [PreferencePair(p['prompt'], p['chosen'], p['rejected'], {'id': p['id']}) for p in pairs],
+                                 run.cfg.dpo, d / 'trainer', seed=run.seed)
+        shutil.rmtree(d / 'trainer', ignore_errors=True)
+        return model, {**stats, 'n_pairs': len(pairs)}
 
-    def run_shared(self, base_eval: bool = True):
-        "Stages every policy shares: candidate pools, clusters, the Base evaluation and the round-1 (Base) probe."
-        self.pools(); self.clusters()
-        if base_eval: self.base_eval()
-        self.probe_stage(self.cfg.policies[0], 1)
+    def evaluate(self, run, model, tok, d):
+        "Accuracy (%) per evaluation set + the average over the eight math sets; item scores into d/items.json."
+        from paper_repro.evaluation import eval_config, score_math
+        cfg = run.cfg
+        ecfg = eval_config(cfg.scale, math_max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size, bootstrap_iters=0)
+        acc, items = score_math(model, tok, cfg.scale, sets=cfg.sets, sampler=run.sampler(model), cfg=ecfg, out=d)
+        write_json(d / 'items.json', items)
+        return acc
 
-# %% ../nbs/11_table2.ipynb #ded80bd5
-def run_seed(cfg: Table2Config, seed: int, fresh: bool = False, config_path: str | None = None) -> dict:
-    "All stages of one seed; returns its raw result (rows, per-round logs, stage timings)."
-    t0 = time.time()
-    over = lambda: bool(cfg.time_budget_s) and time.time() - t0 > cfg.time_budget_s
-    exp = Table2Experiment(cfg, seed, fresh)
-    todo = [p for p in cfg.policies if not exp.run.done(f'{p}__r{cfg.rounds}__train')]
-    parallel = cfg.workers > 1 and len(todo) > 1 and config_path
-    exp.run_shared(base_eval=not parallel)  # in parallel runs the Base evaluation overlaps the workers (below)
-    if parallel:
-        procs = []
-        for i, p in enumerate(todo):
-            log = open(exp.run.dir / f'worker-{p}.log', 'w')
-            procs.append((p, subprocess.Popen([sys.executable, '-m', 'paper_repro.table2', '--config', str(config_path),
-                                               '--seed', str(seed), '--policy', p], stdout=log, stderr=subprocess.STDOUT)))
-            if i == cfg.workers - 1: exp.base_eval()  # all worker slots busy: the parent evaluates Base meanwhile
-            while i < len(todo) - 1 and sum(pr.poll() is None for _, pr in procs) >= cfg.workers: time.sleep(2)
-        exp.base_eval()  # only the table needs it: run it while the policies train
-        for p, pr in procs:
-            rest = cfg.time_budget_s - (time.time() - t0) if cfg.time_budget_s else None
-            try: rc = pr.wait(timeout=max(rest, 1) if rest is not None else None)
-            except subprocess.TimeoutExpired: pr.kill(); pr.wait(); continue   # out of time: its row stays unfinished
-            if rc: raise ReproError(f"table2: worker for policy {p} failed; see {exp.run.dir / f'worker-{p}.log'}")
-    logs = {p: exp.run_policy(p, over) for p in cfg.policies}
-    rows = {'base': exp.base_eval()}
-    not_run = []
-    for p, lg in logs.items():
-        if len(lg) == cfg.rounds and lg[-1]['eval'] is not None: rows[p] = lg[-1]['eval']
-        else: not_run.append(p)
-    exp.run.timings = read_json(exp.run.dir / 'timings.json')
-    return {'seed': seed, 'rows': rows, 'rounds': logs, 'not_run_time': not_run, 'stage_seconds': exp.run.timings, 'run_dir': str(exp.run.dir),
-            'data_hash': file_hash(exp_data_file(cfg.scale)), 'pool_sizes': [len(p) for p in exp.pools()]}
+    def raw_extra(self, run):
+        from paper_repro.core import file_hash
+        from paper_repro.data import data_dir
+        return {'data_hash': file_hash(data_dir(run.cfg.scale) / 'math'), 'pool_sizes': [len(p) for p in self.pools(run)]}
 
-def exp_data_file(scale):
-    from paper_repro.data import data_dir
-    return data_dir(scale) / 'math'
+    def notes(self, raws, cfg): return ["accuracy in % (greedy, math-verify)."]
+    def deviations(self, cfg): return table2_deviations(cfg)
+    def figures(self, raws, cfg, out): return table2_figures(raws, cfg, out)
 
-def _worker_main(argv=None):
-    ap = argparse.ArgumentParser(description='one Table 2 policy of one seed (used by parallel runs)')
-    ap.add_argument('--config', required=True); ap.add_argument('--seed', type=int, required=True)
-    ap.add_argument('--policy', required=True)
-    a = ap.parse_args(argv)
-    cfg = load_table2_config(a.config)
-    Table2Experiment(cfg, a.seed).run_policy(a.policy)
+EXPERIMENT = SAIDPO()
 
-if __name__ == '__main__' and '__file__' in globals(): _worker_main()  # `python -m paper_repro.table2`, not in a notebook
-
-# %% ../nbs/11_table2.ipynb #cfe19fcc
-STATIC = ('random', 'static_difficulty', 'static_diversity')
-
-def _delta(raws, a, b, col):
-    "Per-seed differences row a − row b on column col (seeds where both exist)."
-    return [r['rows'][a][col] - r['rows'][b][col] for r in raws if a in r['rows'] and b in r['rows'] and col in r['rows'][a]]
-
-def _fmt_deltas(d):
-    if not d: return 'not run'
-    return f"{np.mean(d):+.1f} ± {np.std(d, ddof=1):.1f} (n={len(d)})" if len(d) > 1 else f"{d[0]:+.1f} (n=1)"
-
-def table2_claims(raws: list[dict]) -> list[dict]:
-    from paper_repro.tables import CLAIMS
-    lab = {k: (l, rep) for k, l, rep in CLAIMS[2]}
-    sai = [p for p in ('saidpo', 'saidpo_difficulty', 'saidpo_knowledge') if any(p in r['rows'] for r in raws)]
-    best_sai = max(sai, key=lambda p: np.mean(_delta(raws, p, 'base', 'average')), default=None)
-    statics = [p for p in STATIC if any(p in r['rows'] for r in raws)]
-    best_static = max(statics, key=lambda p: np.mean([r['rows'][p]['average'] for r in raws if p in r['rows']]), default=None)
-    out = [{'key': 'delta_avg', 'label': lab['delta_avg'][0], 'reported': lab['delta_avg'][1],
-            'reproduced': f"{POLICY_LABELS.get(best_sai, '—')}: {_fmt_deltas(_delta(raws, best_sai, 'base', 'average'))}" if best_sai else 'not run'},
-           {'key': 'delta_hardest2', 'label': lab['delta_hardest2'][0], 'reported': lab['delta_hardest2'][1],
-            'reproduced': ' / '.join(_fmt_deltas(_delta(raws, 'saidpo', 'base', c)) for c in ('aime24', 'amc23'))},
-           {'key': 'delta_vs_static', 'label': lab['delta_vs_static'][0], 'reported': lab['delta_vs_static'][1],
-            'reproduced': f"vs {POLICY_LABELS.get(best_static, '—')}: {_fmt_deltas(_delta(raws, 'saidpo', best_static, 'average'))}"
-                          if best_static else 'not run'}]
-    return out
-
+# %% ../nbs/11_table2.ipynb #eb4983c4
 def table2_deviations(cfg: Table2Config) -> list[str]:
     d = cfg.dpo
     return [f"Model: {cfg.model} instead of Qwen2.5-Math-7B / DeepSeek-R1-Distill-Qwen-7B / Llama-3.1-8B-Instruct (scale {cfg.scale}).",
@@ -350,19 +221,3 @@ def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
         plot_stacked(groups, out / fname, f'Table 2 ({cfg.scale}): {legend} mix of the selected pairs per round', legend)
         files.append(fname)
     return files
-
-def build_table2(raws: list[dict], cfg: Table2Config, out_dir, record: dict) -> str:
-    "Write Table 2 (table.md, table.csv, raw.json, figures, run.json) from per-seed raw results; return the markdown."
-    from paper_repro.tables import get_spec, render_markdown, summarize, write_table
-    spec = get_spec(2)
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    summary = summarize({r['seed']: r['rows'] for r in raws}, spec)
-    status = {p: 'not run (not in recipe)' for p in spec.rows if p not in cfg.policies and p != 'base'}
-    status.update({p: 'not run (time)' for r in raws for p in r.get('not_run_time', [])})
-    notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}; accuracy in % (greedy, math-verify).",
-             "Per-stage wall times are in run.json (stage_seconds per seed)."]
-    md = render_markdown(spec, summary, status, table2_claims(raws), table2_deviations(cfg), notes, cfg.scale)
-    figs = table2_figures(raws, cfg, out)
-    md += '\n' + '\n'.join(f"![{f}]({f})" for f in figs) + '\n'
-    write_table(out, spec, summary, md, {**record, 'figures': figs}, raw={'config': config_to_dict(cfg), 'seeds': raws})
-    return md

@@ -15,8 +15,9 @@ import pandas as pd
 from .core import ReproError, atomic_write, write_json
 
 # %% auto #0
-__all__ = ['MATH_COLUMNS', 'TABLES', 'CLAIMS', 'TableSpec', 'get_spec', 'summarize', 'fmt_cell', 'render_markdown', 'write_table',
-           'plot_lines', 'plot_stacked']
+__all__ = ['MATH_COLUMNS', 'TABLES', 'TableSpec', 'get_spec', 'summarize', 'fmt_cell', 'render_markdown', 'write_table',
+           'paired_t', 'holm', 'noninferiority', 'min_detectable', 'paired_bootstrap', 'Claim', 'compare_rows',
+           'decide_claims', 'fmt_claim', 'compare_to_reference', 'plot_lines', 'plot_stacked']
 
 # %% ../nbs/10_tables.ipynb #c8b06230
 @dataclass
@@ -58,15 +59,6 @@ TABLES = {
                  figures={'rouge_vs_time': 'ROUGE-L vs wall time', 'toy_bimodal': 'FKL vs RKL vs OKD on a toy bimodal teacher'}),
 }
 
-# Claims the abstracts state (the only reported numbers this companion may show).
-CLAIMS = {
-    2: [('delta_avg', 'Δ average vs Base (best SAI-DPO row)', '+21.3 (v1, "up to")'),
-        ('delta_hardest2', 'Δ on the two hardest sets vs Base (AIME24* / AMC23*)', '+10 / +15 (v1)'),
-        ('delta_vs_static', 'Δ SAI-DPO (full) − best static policy, average', 'up to ~+6 (v2)')],
-    1: [('delta_general', 'general capability vs Base', 'no reduction')],
-    3: [('speedup', 'training-time reduction vs on-policy', 'up to 4×')],
-}
-
 def get_spec(n) -> TableSpec:
     try: return TABLES[int(n)]
     except (KeyError, ValueError): raise ReproError(f"unknown table {n!r} (known: {', '.join(map(str, TABLES))})") from None
@@ -93,7 +85,7 @@ def fmt_cell(mean, std, n, digits: int = 1) -> str:
 def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str, str] | None = None,
                     claims: list[dict] | None = None, deviations: list[str] | None = None, notes: list[str] | None = None,
                     scale: str = '') -> str:
-    "Markdown for a table: grid, claims (reported | reproduced), deviations."
+    "Markdown for a table: grid, decided claims, deviations, notes."
     row_status = row_status or {}
     cols = list(spec.columns)
     lines = [f"## Table {spec.number} — {spec.title}" + (f" (scale: {scale})" if scale else ''), '',
@@ -114,9 +106,14 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
             rep = x['reported'] if isinstance(x['reported'], str) else f"{x['reported']:.1f}"
             cells.append(f"{rep} · {fmt_cell(x['mean'], x['std'], int(x['n_seeds']))}")
         lines.append(f"| {label} | {n} | " + ' | '.join(cells) + ' |')
-    if claims:
-        lines += ['', '### Claims', '', '| Claim | reported (abstract) | reproduced |', '|---|---|---|']
-        lines += [f"| {c['label']} | {c['reported']} | {c['reproduced']} |" for c in claims]
+    if claims:   # decided claims (decide_claims): one family, Holm-adjusted
+        lines += ['', '### Claims', '', f"Paired over seeds; one family of {len(claims)} comparisons, p-values Holm-adjusted; "
+                  "each interval says what it resamples.", '',
+                  '| Claim | reported (abstract) | n seeds | reproduced Δ [95 % CI] | p (Holm) | interval | verdict |',
+                  '|---|---|---|---|---|---|---|']
+        lines += [f"| {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | "
+                  f"{'—' if c['p_adj'] != c['p_adj'] else format(c['p_adj'], '.3f')} | "
+                  f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |" for c in claims]
     if deviations:
         lines += ['', '### Deviations and our choices', ''] + [f"- {d}" for d in deviations]
     if notes:
@@ -131,6 +128,163 @@ def write_table(out_dir, spec: TableSpec, summary: pd.DataFrame, markdown: str, 
     if raw is not None: write_json(out / 'raw.json', raw)
     write_json(out / 'run.json', record)   # last: its presence marks a finished table
     return out
+
+# %% ../nbs/10_tables.ipynb #96b9897b
+def paired_t(d, alpha: float = 0.05) -> dict:
+    "Mean of paired differences `d` with its (1−α) t-interval and two-sided p (n ≥ 2; n = 1 gives no interval)."
+    from scipy import stats
+    d = np.asarray(d, float); n = len(d)
+    out = {'n': n, 'estimate': float(d.mean()) if n else float('nan'), 'lo': float('nan'), 'hi': float('nan'),
+           'p': float('nan'), 'sd': float(d.std(ddof=1)) if n > 1 else float('nan'), 'method': 'paired t over seeds (conditions on the test set)'}
+    if n < 2: return out
+    se = out['sd'] / math.sqrt(n)
+    if se == 0: return {**out, 'lo': out['estimate'], 'hi': out['estimate'], 'p': 0.0 if out['estimate'] else 1.0}
+    q = stats.t.ppf(1 - alpha / 2, n - 1)
+    return {**out, 'lo': out['estimate'] - q * se, 'hi': out['estimate'] + q * se,
+            'p': float(2 * stats.t.sf(abs(out['estimate']) / se, n - 1))}
+
+def holm(pvalues: dict) -> dict:
+    "Holm–Bonferroni adjusted p-values of a family `{name: p}` (NaN entries stay NaN and do not count)."
+    valid = sorted((p, k) for k, p in pvalues.items() if p == p)
+    m, out, running = len(valid), {k: float('nan') for k in pvalues}, 0.0
+    for i, (p, k) in enumerate(valid):
+        running = max(running, min(1.0, (m - i) * p)); out[k] = running
+    return out
+
+def noninferiority(d, margin: float, alpha: float = 0.05) -> dict:
+    "One-sided paired t-test of H0: mean(d) ≤ −margin (a reduction of at least `margin`) against H1: mean(d) > −margin."
+    from scipy import stats
+    d = np.asarray(d, float); n = len(d)
+    if n < 2: return {'n': n, 'margin': margin, 'p': float('nan'), 'lower': float('nan'), 'non_inferior': None}
+    se = d.std(ddof=1) / math.sqrt(n)
+    if se == 0: return {'n': n, 'margin': margin, 'p': 0.0 if d.mean() > -margin else 1.0, 'lower': float(d.mean()),
+                        'non_inferior': bool(d.mean() > -margin)}
+    p = float(stats.t.sf((d.mean() + margin) / se, n - 1))
+    return {'n': n, 'margin': margin, 'p': p, 'lower': float(d.mean() - stats.t.ppf(1 - alpha, n - 1) * se), 'non_inferior': p < alpha}
+
+def min_detectable(sd: float, n: int, alpha: float = 0.05, power: float = 0.8) -> float:
+    "Smallest true mean difference a two-sided paired t-test over n seeds detects with `power` (sd: of the differences)."
+    from scipy import optimize, stats
+    if n < 2 or not sd == sd: return float('nan')
+    df, q = n - 1, stats.t.ppf(1 - alpha / 2, n - 1)
+    # power as a function of the non-centrality nc = δ√n/sd (the far tail's NaN at large nc is 0)
+    pw = lambda nc: stats.nct.sf(q, df, nc) + np.nan_to_num(stats.nct.cdf(-q, df, nc)) - power
+    return float(optimize.brentq(pw, 1e-6, 60.0) * sd / math.sqrt(n))
+
+# %% ../nbs/10_tables.ipynb #5d3a4c0e
+def _set_means(items: dict, sets, idx=None) -> np.ndarray:
+    "Mean item score per set (columns) for every bootstrap draw (rows) — `items[set]` is an array [seeds, items]."
+    cols = []
+    for s in sets:
+        x = np.asarray(items[s], float)                        # [n_seeds, n_items]
+        cols.append(x.mean(-1)[None] if idx is None else x[:, idx[s]].mean(-1).T)   # [B, n_seeds]
+    return np.stack(cols, -1)                                  # [B, n_seeds, n_sets]
+
+def paired_bootstrap(items_a: dict, items_b: dict, sets, n_boot: int = 2000, seed: int = 0, alpha: float = 0.05,
+                     scale: float = 100.0) -> dict:
+    """Paired bootstrap over seeds × test items of the difference a − b in the mean over `sets` of per-set accuracy
+    (×`scale`). `items_x[set]`: [n_seeds, n_items] scores, seeds and items aligned between a and b."""
+    rng = np.random.default_rng(seed)
+    n_seeds = len(np.asarray(items_a[sets[0]]))
+    idx = {s: rng.integers(0, np.asarray(items_a[s]).shape[1], (n_boot, np.asarray(items_a[s]).shape[1])) for s in sets}
+    sidx = rng.integers(0, n_seeds, (n_boot, n_seeds))
+    def stat(items, ix=None):
+        m = _set_means(items, sets, ix).mean(-1)              # [B, n_seeds]: mean over sets
+        return m if ix is None else np.take_along_axis(m, sidx, 1)
+    est = float(scale * (stat(items_a) - stat(items_b)).mean())
+    boot = scale * (stat(items_a, idx) - stat(items_b, idx)).mean(-1)
+    lo, hi = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
+    p = float(min(1.0, 2 * min((boot <= 0).mean(), (boot >= 0).mean())))
+    return {'n': n_seeds, 'estimate': est, 'lo': float(lo), 'hi': float(hi), 'p': p, 'sd': float(boot.std(ddof=1)),
+            'method': f'paired bootstrap over seeds × test items ({n_boot} draws)'}
+
+# %% ../nbs/10_tables.ipynb #9f1c5dc0
+@dataclass
+class Claim:
+    "One comparison a table decides: row `a` − row `b` on `column`."
+    key: str
+    label: str
+    reported: str                       # what the paper states ('n/r' if nothing)
+    a: str
+    b: str
+    column: str = 'average'
+    sets: list | None = None            # test sets whose mean accuracy is `column` (enables the item bootstrap)
+    kind: str = 'superiority'           # 'superiority' (a ≠ b, two-sided) or 'noninferiority' (a not worse than b − margin)
+    margin: float = 0.0
+
+def _item_arrays(raws, row, sets):
+    "{set: [n_seeds, n_items]} of `row`'s item scores, or None when any seed lacks them."
+    try: return {s: np.array([r['items'][row][s] for r in raws], float) for s in sets}
+    except (KeyError, TypeError, ValueError): return None
+
+def compare_rows(raws: list[dict], c: Claim, n_boot: int = 2000) -> dict:
+    "Estimate, 95 % interval, p and minimum detectable effect of claim `c` over the seeds where both rows ran."
+    both = [r for r in raws if c.a in r.get('rows', {}) and c.b in r.get('rows', {}) and c.column in r['rows'][c.a]]
+    d = [r['rows'][c.a][c.column] - r['rows'][c.b][c.column] for r in both]
+    ia, ib = (_item_arrays(both, c.a, c.sets), _item_arrays(both, c.b, c.sets)) if c.sets and both else (None, None)
+    if ia is not None and ib is not None:
+        out = paired_bootstrap(ia, ib, c.sets, n_boot=n_boot)
+        out['estimate'] = float(np.mean(d))    # the table's own cells, exactly
+        out['mde'] = 2.8 * out['sd']            # (z.975 + z.8) × SE
+    else:
+        out = paired_t(d); out['mde'] = min_detectable(out['sd'], out['n'])
+    if c.kind == 'noninferiority':
+        ni = noninferiority(d, c.margin)
+        out.update(p=ni['p'], non_inferior=ni['non_inferior'])
+        if out['lo'] == out['lo']: out['non_inferior'] = bool(out['lo'] > -c.margin)
+    return out
+
+def _verdict(c: Claim, r: dict, alpha: float = 0.05) -> str:
+    if r['n'] == 0: return 'not run'
+    if r['lo'] != r['lo']: return f"undecided: n = {r['n']} seed(s) and no item scores give no interval"
+    mde = f"this n detects ≈ {r['mde']:.1f} at 80 % power" if r['mde'] == r['mde'] else 'MDE unknown'
+    if c.kind == 'noninferiority':
+        if r.get('non_inferior'): return f"supported: no reduction beyond {c.margin:g} (lower bound {r['lo']:+.1f})"
+        if r['hi'] < -c.margin: return f"contradicted: a reduction beyond {c.margin:g}"
+        return f"undecided at this n ({mde})"
+    if r['p_adj'] < alpha: return f"{'supported' if r['estimate'] > 0 else 'contradicted'}: {c.a} {'>' if r['estimate'] > 0 else '<'} {c.b}"
+    return f"undecided at this n (p Holm = {r['p_adj']:.2f}; {mde})"
+
+def decide_claims(raws: list[dict], claims: list[Claim], alpha: float = 0.05) -> list[dict]:
+    "Every claim of the family with its estimate, interval, Holm-adjusted p, MDE and verdict."
+    res = {c.key: compare_rows(raws, c) for c in claims}
+    adj = holm({k: r['p'] for k, r in res.items()})
+    out = []
+    for c in claims:
+        r = {**res[c.key], 'p_adj': adj[c.key]}
+        out.append({'key': c.key, 'label': c.label, 'reported': c.reported, 'a': c.a, 'b': c.b, 'column': c.column,
+                    'kind': c.kind, **r, 'verdict': _verdict(c, r, alpha)})
+    return out
+
+def fmt_claim(r: dict) -> str:
+    "'+1.2 [−0.3, +2.7]' (or the estimate alone when there is no interval)."
+    if r['n'] == 0: return 'not run'
+    e = f"{r['estimate']:+.1f}"
+    return e if r['lo'] != r['lo'] else f"{e} [{r['lo']:+.1f}, {r['hi']:+.1f}]"
+
+# %% ../nbs/10_tables.ipynb #dd7ecec5
+def compare_to_reference(summary: pd.DataFrame, reference: pd.DataFrame | None, spec: TableSpec) -> tuple[str, int]:
+    "Markdown lines comparing reproduced cells with the committed reference; returns (markdown, cells flagged)."
+    if reference is None or not len(reference): return '', 0
+    ref = {(r.row, r.column): r for r in reference.itertuples()}
+    lines = ['| Row | Column | reproduced | committed reference | paper | flag |', '|---|---|---|---|---|---|']
+    flagged = 0
+    for x in summary.itertuples():
+        if x.mean is None or x.mean != x.mean: continue
+        y = ref.get((x.row, x.column))
+        if y is None or y.mean != y.mean or y.mean is None:
+            lines.append(f"| {spec.rows[x.row]} | {spec.columns[x.column]} | {fmt_cell(x.mean, x.std, x.n_seeds)} | — | {x.reported} | no reference |")
+            continue
+        sd_a = x.std if x.n_seeds > 1 else (y.std if y.n_seeds > 1 else float('nan'))
+        sd_b = y.std if y.n_seeds > 1 else sd_a
+        se = math.sqrt(sd_a ** 2 / x.n_seeds + sd_b ** 2 / y.n_seeds) if sd_a == sd_a else float('nan')
+        diff = x.mean - y.mean
+        if se != se: flag = 'spread unknown'
+        elif abs(diff) > 2 * se: flag = f"**differs** ({diff:+.1f} > 2 SE = {2 * se:.1f})"; flagged += 1
+        else: flag = f"ok ({diff:+.1f}, 2 SE = {2 * se:.1f})"
+        lines.append(f"| {spec.rows[x.row]} | {spec.columns[x.column]} | {fmt_cell(x.mean, x.std, x.n_seeds)} | "
+                     f"{fmt_cell(y.mean, y.std, int(y.n_seeds))} (n={int(y.n_seeds)}) | {x.reported} | {flag} |")
+    return '\n'.join(lines) + '\n', flagged
 
 # %% ../nbs/10_tables.ipynb #e14945b6
 def plot_lines(curves: dict[str, list[tuple[float, float, float]]], path, xlabel: str, ylabel: str, title: str):
