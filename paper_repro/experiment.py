@@ -49,12 +49,22 @@ class Experiment:
     claims: list = []              # tables.Claim family decided for the claims block
 
     def arms(self, cfg) -> list[str]: return list(getattr(cfg, self.arms_field, []) or [])
+    def rounds(self, cfg, arm: str) -> int: return cfg.rounds
+    def start(self, run: 'SeedRun', arm: str):
+        "The model an arm (or the Base row, arm = base_row) starts from: a path, or None for the recipe's model."
+        return None
     def validate(self, cfg, where: str): "Raise ReproError naming `where` and the field for a recipe that cannot run."
     def shared(self, run: 'SeedRun'): "Stages every arm of a seed shares (before any arm runs)."
     def prepare(self, run: 'SeedRun', arm: str, r: int) -> dict: return {}
     def train(self, run: 'SeedRun', arm: str, r: int, prep: dict, model, tok, d: Path):
         raise NotImplementedError(f"{type(self).__name__}.train")
     def evaluate(self, run: 'SeedRun', model, tok, d: Path) -> dict: raise NotImplementedError(f"{type(self).__name__}.evaluate")
+    def finalize_row(self, run: 'SeedRun', arm: str, logs: list[dict]) -> dict:
+        "The arm's table row from its round logs (default: the last round's evaluation)."
+        return logs[-1]['eval']
+    def extra_rows(self, cfg, arm: str) -> dict[str, str]:
+        "Further rows an arm's last training stage yields: {row: sub-directory of that stage holding the model}."
+        return {}
     def raw_extra(self, run: 'SeedRun') -> dict: return {}
     def deviations(self, cfg) -> list[str]: return []
     def notes(self, raws: list[dict], cfg) -> list[str]: return []
@@ -95,18 +105,20 @@ class SeedRun:
         return self._sampler
 
     def model_dir(self, arm: str, r: int) -> Path | None:
-        "Where arm's model after round r is stored (None for r = 0: the recipe's model)."
-        return self.stage_dir(f'{arm}__r{r}__train') / 'model' if r > 0 else None
+        "Where arm's model after round r is stored (r = 0: where the experiment says the arm starts)."
+        return self.stage_dir(f'{arm}__r{r}__train') / 'model' if r > 0 else self.exp.start(self, arm)
 
     def policy(self, arm: str, r: int): return self.load(self.model_dir(arm, r))
 
     # -- the stages the runner names -------------------------------------------------------------------------------
     def last_stage(self, arm: str, r: int) -> str:
         "The stage whose completion means round r of `arm` is done."
-        return f'{arm}__r{r}__eval' if self.cfg.eval_every_round or r == self.cfg.rounds else f'{arm}__r{r}__train'
+        return f'{arm}__r{r}__eval' if self.cfg.eval_every_round or r == self.n_rounds(arm) else f'{arm}__r{r}__train'
+
+    def n_rounds(self, arm: str) -> int: return self.exp.rounds(self.cfg, arm)
 
     def base_eval(self) -> dict:
-        return self.stage('base__eval', lambda d: self.exp.evaluate(self, *self.load(), d))
+        return self.stage('base__eval', lambda d: self.exp.evaluate(self, *self.load(self.exp.start(self, self.exp.base_row)), d))
 
     def round(self, arm: str, r: int) -> dict:
         "Round r of `arm`: the experiment's preparation, training (model saved), evaluation; earlier weights removed."
@@ -118,7 +130,7 @@ class SeedRun:
             return stats
         tr = self.stage(f'{arm}__r{r}__train', train)
         ev = None
-        if self.cfg.eval_every_round or r == self.cfg.rounds:
+        if self.cfg.eval_every_round or r == self.n_rounds(arm):
             ev = self.stage(f'{arm}__r{r}__eval', lambda d: self.exp.evaluate(self, *self.policy(arm, r), d))
         if r > 1: shutil.rmtree(self.model_dir(arm, r - 1), ignore_errors=True)   # no later stage reads it
         return {'round': r, **{k: v for k, v in prep.items() if not k.startswith('_')}, 'train': tr, 'eval': ev}
@@ -126,7 +138,7 @@ class SeedRun:
     def run_arm(self, arm: str, over=lambda: False) -> list[dict]:
         "The arm's rounds; a round not already complete is not started once `over()` says the budget is spent."
         logs = []
-        for r in range(1, self.cfg.rounds + 1):
+        for r in range(1, self.n_rounds(arm) + 1):
             if over() and not self.done(self.last_stage(arm, r)): break
             logs.append(self.round(arm, r))
         return logs
@@ -142,7 +154,7 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=SeedR
     over = lambda: bool(cfg.time_budget_s) and time.time() - t0 > cfg.time_budget_s
     run = run_cls(exp, cfg, seed, fresh)
     arms = exp.arms(cfg)
-    todo = [a for a in arms if not run.done(run.last_stage(a, cfg.rounds))]
+    todo = [a for a in arms if not run.done(run.last_stage(a, run.n_rounds(a)))]
     parallel = cfg.workers > 1 and len(todo) > 1
     exp.shared(run)
     if not parallel: run.base_eval()
@@ -166,9 +178,14 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=SeedR
     rows, items = {exp.base_row: run.base_eval()}, {exp.base_row: run.items('base__eval')}
     not_run = []
     for a, lg in logs.items():
-        if len(lg) == cfg.rounds and lg[-1]['eval'] is not None:
-            rows[a] = lg[-1]['eval']; items[a] = run.items(f'{a}__r{cfg.rounds}__eval')
-        else: not_run.append(a)
+        R = run.n_rounds(a)
+        if len(lg) == R and lg[-1]['eval'] is not None:
+            rows[a] = exp.finalize_row(run, a, lg); items[a] = run.items(f'{a}__r{R}__eval')
+            for row, sub in exp.extra_rows(cfg, a).items():   # e.g. the teacher an OKD run leaves behind
+                model_dir = run.stage_dir(f'{a}__r{R}__train') / sub
+                rows[row] = run.stage(f'{row}__eval', lambda d: exp.evaluate(run, *run.load(model_dir), d))
+                items[row] = run.items(f'{row}__eval')
+        else: not_run += [a, *exp.extra_rows(cfg, a)]
     run.run.timings = read_json(run.dir / 'timings.json') if (run.dir / 'timings.json').exists() else {}
     return {'seed': seed, 'rows': rows, 'rounds': logs, 'not_run_time': not_run, 'stage_seconds': run.run.timings,
             'run_dir': str(run.dir), 'numerics': run.run.config['numerics'],
