@@ -3,7 +3,7 @@ from pathlib import Path
 import dataclasses, json
 import pytest
 
-pytest.importorskip("paper_repro.sampling")
+import paper_repro.sampling  # noqa: F401  (a broken project module must fail these tests, not skip them)
 from paper_repro.core import ReproError
 from paper_repro.evaluation import evaluate, eval_config, tiny_random_model, write_tasks, PaperReproLM
 
