@@ -49,8 +49,20 @@ def _dataclass_in(tp):
         if is_dataclass(a): return a
     return None
 
+_SIMPLE = {int: 'an integer', float: 'a number', bool: 'true or false', str: 'a string', list: 'a list', dict: 'a mapping'}
+
+def _type_error(tp, v) -> str | None:
+    "Why value `v` does not fit the simple type hint `tp` (None: it fits, or `tp` is not a simple type)."
+    opts = [a for a in typing.get_args(tp)] if typing.get_origin(tp) in (typing.Union, getattr(__import__('types'), 'UnionType', None)) else [tp]
+    if v is None and type(None) in opts: return None
+    simple = [t for t in opts if t in _SIMPLE]
+    if not simple or len(simple) != len([t for t in opts if t is not type(None)]): return None   # Any, dataclasses, …
+    ok = lambda t: (isinstance(v, t) and not (t in (int, float) and isinstance(v, bool))) or (t is float and isinstance(v, int) and not isinstance(v, bool))
+    if any(ok(t) for t in simple): return None
+    return f"expected {' or '.join(_SIMPLE[t] for t in simple)}{' or null' if type(None) in opts else ''}, got {v!r}"
+
 def config_from_dict(cls, d: dict | None, where: str = ''):
-    "Build dataclass `cls` from dict `d`, recursing into nested config fields; unknown keys raise `ReproError`."
+    "Build dataclass `cls` from dict `d`, recursing into nested config fields; unknown keys or values of the wrong type raise `ReproError`."
     d = dict(d or {})
     known = {f.name: f for f in fields(cls)}
     unknown = [k for k in d if k not in known]
@@ -60,7 +72,10 @@ def config_from_dict(cls, d: dict | None, where: str = ''):
     kw = {}
     for k, v in d.items():
         sub = _dataclass_in(_resolve_type(cls, known[k]))
-        kw[k] = config_from_dict(sub, v, f"{where}.{k}" if where else k) if sub and isinstance(v, dict) else v
+        if sub and isinstance(v, dict): kw[k] = config_from_dict(sub, v, f"{where}.{k}" if where else k); continue
+        if (why := _type_error(_resolve_type(cls, known[k]), v)):
+            raise ReproError(f"{where or cls.__name__}: field {k!r}: {why}")
+        kw[k] = v
     try: return cls(**kw)
     except TypeError as e: raise ReproError(f"{where or cls.__name__}: {e}") from None
 

@@ -14,8 +14,8 @@ from .core import ReproError, Run, cfg_field, config_from_dict, config_to_dict, 
 
 # %% auto #0
 __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'REGISTRY', 'TABLE1_BASE', 'TABLE3_BASE', 'numerics', 'run_key', 'Experiment',
-           'SeedRun', 'run_seed', 'get_experiment', 'BaseOnlyConfig', 'BaseOnly', 'recipe_path', 'load_recipe',
-           'build_table', 'merge_seed_folders', 'claims_ledger']
+           'SeedRun', 'run_seed', 'get_experiment', 'BaseOnlyConfig', 'BaseOnly', 'recipe_path', 'apply_overrides',
+           'load_recipe', 'build_table', 'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 NUMERICS_VERSION = 2   # bump when a code change alters the numbers a stage computes
@@ -201,7 +201,7 @@ def _worker_main(argv=None):
     SeedRun(exp, cfg, a.seed).run_arm(a.arm)
 
 # %% ../nbs/10a_experiment.ipynb #43cf4db8
-REGISTRY = {1: 'paper_repro.experiment:TABLE1_BASE', 2: 'paper_repro.table2:EXPERIMENT', 3: 'paper_repro.experiment:TABLE3_BASE'}
+REGISTRY = {1: 'paper_repro.experiment:TABLE1_BASE', 2: 'paper_repro.table2:EXPERIMENT', 3: 'paper_repro.table3:EXPERIMENT'}
 
 def get_experiment(n) -> Experiment:
     "The experiment of table `n`."
@@ -265,8 +265,26 @@ def recipe_path(table: int, scale: str) -> Path | None:
         if p.exists(): return p
     return None
 
-def load_recipe(exp: Experiment, path=None, scale: str | None = None):
-    "The experiment's config from the YAML recipe at `path` (None: the config's defaults at `scale`)."
+def apply_overrides(d: dict, overrides=()) -> dict:
+    "A copy of recipe dict `d` with `key=value` overrides applied (dotted keys reach nested configs; values are YAML)."
+    import copy, yaml
+    d = copy.deepcopy(d)
+    for o in overrides:
+        key, eq, val = o.partition('=')
+        if not eq or not key.strip(): raise ReproError(f"--set {o!r}: expected key=value (e.g. dpo.learning_rate=1e-5)")
+        try: v = yaml.safe_load(val)
+        except yaml.YAMLError: raise ReproError(f"--set {o}: the value is not valid YAML") from None
+        node, parts = d, key.strip().split('.')
+        for p in parts[:-1]:
+            if node.get(p) is None: node[p] = {}
+            if not isinstance(node[p], dict): raise ReproError(f"--set {o}: field {p!r} is not a nested config")
+            node = node[p]
+        node[parts[-1]] = v
+    return d
+
+def load_recipe(exp: Experiment, path=None, scale: str | None = None, overrides=()):
+    """The experiment's config from the YAML recipe at `path` (None: the config's defaults at `scale`), with
+    `--set key=value` overrides; a bad field names the file (or the `--set`) and the field."""
     from paper_repro.core import load_yaml
     if path is None:
         if scale is None: raise ReproError(f"table {exp.table}: give a recipe or a scale")
@@ -274,9 +292,13 @@ def load_recipe(exp: Experiment, path=None, scale: str | None = None):
     else: d, where = load_yaml(path), str(path)
     cfg = config_from_dict(exp.config_cls, d, where)
     exp.validate(cfg, where)
+    for i, o in enumerate(overrides):   # one at a time, so an error names the override that caused it
+        d = apply_overrides(d, [o])
+        cfg = config_from_dict(exp.config_cls, d, f"--set {o}")
+        exp.validate(cfg, f"--set {o}")
     return cfg
 
-# %% ../nbs/10a_experiment.ipynb #1b9bf7c5
+# %% ../nbs/10a_experiment.ipynb #88c4ec34
 def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -> str:
     "Write the table's files from per-seed raw results; return the markdown."
     from paper_repro.tables import decide_claims, get_spec, render_markdown, summarize, write_table
@@ -316,7 +338,7 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
     if len(set(seen)) != len(seen): raise ReproError(f"merge: seed folders repeat a seed ({seen})")
     return sorted(raws, key=lambda r: r['seed']), cfg
 
-# %% ../nbs/10a_experiment.ipynb #cc632bd2
+# %% ../nbs/10a_experiment.ipynb #466fbb89
 def claims_ledger(root) -> str:
     "Markdown of every decided claim of the tables stored under `root` (tableN/<scale>/raw.json)."
     from paper_repro.tables import decide_claims, fmt_claim
@@ -332,5 +354,5 @@ def claims_ledger(root) -> str:
                          f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |")
     return '\n'.join(lines) + '\n'
 
-# %% ../nbs/10a_experiment.ipynb #6d468f2a
+# %% ../nbs/10a_experiment.ipynb #cc6cf178
 if __name__ == '__main__' and '__file__' in globals(): _worker_main()   # `python -m paper_repro.experiment`, not in a notebook

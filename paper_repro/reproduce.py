@@ -57,7 +57,8 @@ def target_folder(out_root, table: int, scale: str, partial: bool) -> Path:
     return out.with_name(f'{scale}-partial') if partial and is_complete(out) else out
 
 # %% ../nbs/20_reproduce.ipynb #fd0222b7
-def reproduce(n: int, scale: str, seeds: list[int], out_root, fresh: bool = False, recipe=None, merge=None, argv=()) -> tuple[str, Path]:
+def reproduce(n: int, scale: str, seeds: list[int], out_root, fresh: bool = False, recipe=None, merge=None, argv=(),
+              overrides=()) -> tuple[str, Path]:
     "Run or merge table `n`'s seeds; write the table; return (markdown + reference comparison, folder written)."
     exp = get_experiment(n)
     if merge:
@@ -65,13 +66,13 @@ def reproduce(n: int, scale: str, seeds: list[int], out_root, fresh: bool = Fals
         extra = {'seeds': [r['seed'] for r in raws], 'merged_from': [str(m) for m in merge]}
     else:
         path = Path(recipe) if recipe else recipe_path(n, scale)
-        cfg = load_recipe(exp, path, scale)
+        cfg = load_recipe(exp, path, scale, overrides)
         exp.check_scale(cfg)
         raws, secs = [], {}
         for s in seeds:
             with Timer() as t: raws.append(run_seed(exp, cfg, s, fresh=fresh))
             secs[str(s)] = round(t.seconds, 1)
-        extra = {'seeds': seeds, 'recipe': str(path) if path else None, 'seed_wall_seconds': secs,
+        extra = {'seeds': seeds, 'recipe': str(path) if path else None, 'overrides': list(overrides), 'seed_wall_seconds': secs,
                  'run_dirs': [r['run_dir'] for r in raws]}
     out = target_folder(out_root, n, scale, partial=any(r.get('not_run_time') for r in raws))
     md = build_table(exp, raws, cfg, out, _record(argv, {'scale': scale, 'config': config_to_dict(cfg), **extra,
@@ -100,6 +101,8 @@ def parse_args(argv=None):
     ap.add_argument('--fresh', action='store_true', help='ignore cached stages and recompute')
     ap.add_argument('--recipe', help='a recipe YAML instead of configs/tableN/<scale>.yaml')
     ap.add_argument('--merge', nargs='+', metavar='DIR', help='merge seed folders written earlier (no rerun)')
+    ap.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', dest='overrides',
+                    help='override one recipe field (repeatable; dotted keys for nested configs, YAML values), e.g. dpo.learning_rate=1e-5')
     return ap.parse_args(argv)
 
 def main(argv=None) -> int:
@@ -113,7 +116,7 @@ def main(argv=None) -> int:
         if scale not in SCALES: raise ReproError(f"unknown scale {scale!r} (known: {', '.join(SCALES)})")
         try: seeds = [int(s) for s in a.seeds.split(',') if s.strip()]
         except ValueError: raise ReproError(f"--seeds {a.seeds!r}: expected comma-separated integers") from None
-        md, out = reproduce(exp.table, scale, seeds, Path(a.out), a.fresh, a.recipe, a.merge, argv)
+        md, out = reproduce(exp.table, scale, seeds, Path(a.out), a.fresh, a.recipe, a.merge, argv, a.overrides)
         print(md); print(f"written: {out}/")
         return 0
     except ReproError as e:

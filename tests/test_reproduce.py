@@ -86,3 +86,12 @@ def test_table2_tiny_resumes_after_kill_with_identical_table(tmp_path):
     other = tmp_path / 'other'; other.mkdir(); (other / 'raw.json').write_text(json.dumps(raw))
     rx = cli('--table', '2', '--scale', 'tiny', '--merge', str(out_a), str(other), '--out', str(tmp_path / 'x'), env=env_a)
     assert rx.returncode == 2 and "field 'k'" in rx.stderr and rx.stderr.count('\n') == 1, rx.stderr[-2000:]
+
+@pytest.mark.parametrize('override,msg', [('k=abc', "--set k=abc: field 'k': expected an integer"),
+                                          ('dpo.betta=0.2', "unknown field 'betta' for DPOSettings"),
+                                          ('policies=[random, oracle]', "field 'policies': unknown policy 'oracle'")])
+def test_bad_override_names_the_set_and_field(tmp_path, override, msg):
+    r = cli('--table', '2', '--scale', 'tiny', '--set', override, '--out', str(tmp_path / 'out'))
+    assert r.returncode == 2 and msg in r.stderr and r.stderr.count('\n') == 1, r.stderr
+    assert r.stderr.startswith(f"error: --set {override}"), r.stderr     # names the override
+    assert not (tmp_path / 'out').exists()
