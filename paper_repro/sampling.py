@@ -14,8 +14,9 @@ from tqdm.auto import tqdm
 from .core import cfg_field
 
 # %% auto #0
-__all__ = ['SamplingConfig', 'Completion', 'format_prompt', 'encode_prompts', 'uniforms', 'pick_tokens', 'cpu_has_bf16',
-           'generation_dtype', 'deterministic_cuda', 'Sampler', 'sample']
+__all__ = ['ATTENTION', 'SamplingConfig', 'Completion', 'format_prompt', 'encode_prompts', 'uniforms', 'pick_tokens',
+           'grouped_attention', 'set_attention', 'cpu_has_bf16', 'generation_dtype', 'deterministic_cuda', 'Sampler',
+           'sample']
 
 # %% ../nbs/02_sampling.ipynb #e1243432
 @dataclass
@@ -31,7 +32,8 @@ class SamplingConfig:
     use_chat_template: bool = cfg_field(True, "wrap prompts in the tokenizer's chat template")
     system_prompt: str | None = cfg_field(None, "system message prepended when the chat template is used")
     max_prompt_tokens: int = cfg_field(256, "fixed prompt width (left-padded) on the fixed-shape path (GPU)")
-    fixed_batch_size: int = cfg_field(256, "rows per batch on the fixed-shape path (GPU); the last batch is padded")
+    fixed_batch_size: int = cfg_field(1024, "rows per batch on the fixed-shape path (GPU); a last batch of at most a "
+                                            "quarter of that runs at a quarter, the rest is padded")
 
 @dataclass
 class Completion:
@@ -105,10 +107,14 @@ def pick_tokens(logits: torch.Tensor, temperature: float, top_p: float, u: torch
         vals, ids = probs.topk(min(candidates, probs.shape[-1]), -1)
         probs, order = _by_prob_then_id(vals, ids) if bool((vals.sum(-1) >= top_p).all()) else _by_prob_then_id(probs)
         probs = probs.masked_fill(probs.cumsum(-1) - probs >= top_p, 0.0)  # mass before a token already >= top_p
+    idx = _inverse_cdf(probs, u)
+    return idx if order is None else order.gather(-1, idx[:, None]).squeeze(-1)
+
+def _inverse_cdf(probs: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+    "Per row, the index whose CDF interval holds `u` x the row's total mass."
     cdf = probs.cumsum(-1)
     x = (u.to(cdf.device, cdf.dtype) * cdf[:, -1]).unsqueeze(-1)
-    idx = torch.searchsorted(cdf, x, right=True).squeeze(-1).clamp_(max=probs.shape[-1] - 1)
-    return idx if order is None else order.gather(-1, idx[:, None]).squeeze(-1)
+    return torch.searchsorted(cdf, x, right=True).squeeze(-1).clamp_(max=probs.shape[-1] - 1)
 
 # %% ../nbs/02_sampling.ipynb #c51df596
 def _generation_copy(model, device, dtype):
@@ -140,6 +146,38 @@ def _eos_ids(model, tokenizer) -> list[int]:
     if not ids: raise ValueError("the tokenizer has no EOS token: set tokenizer.eos_token")
     return sorted(ids)
 
+# %% ../nbs/02_sampling.ipynb #4c8333ad
+def grouped_attention(module, query, key, value, attention_mask, dropout: float = 0.0, scaling=None,
+                      gqa_decode: bool = False, **kwargs):
+    """`AttentionInterface` function: SDPA over the cached KV heads without repeating them. `query` [B, H, q, D],
+    `key`/`value` [B, Hkv, L, D], `attention_mask` additive [B, 1, q, L] or None; returns ([B, q, H, D], None)."""
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+    B, H, q, D = query.shape
+    Hkv = key.shape[1]
+    if H != Hkv and q == 1 and not gqa_decode:  # heads h = kv * G + g (repeat_kv's order) -> [B, Hkv, G, D]
+        out = sdpa(query.reshape(B, Hkv, H // Hkv, D), key, value, attn_mask=attention_mask, dropout_p=dropout,
+                   scale=scaling).reshape(B, H, 1, D)
+    else:  # without a mask a prompt attends causally, as in HF's SDPA path
+        causal = attention_mask is None and q > 1 and getattr(module, 'is_causal', True)
+        out = sdpa(query, key, value, attn_mask=attention_mask, dropout_p=dropout, scale=scaling, is_causal=causal,
+                   enable_gqa=H != Hkv)
+    return out.transpose(1, 2).contiguous(), None
+
+def _gqa_attention(*a, **kw): return grouped_attention(*a, gqa_decode=True, **kw)
+
+ATTENTION = {'grouped': 'paper_repro_grouped', 'gqa': 'paper_repro_gqa'}
+
+def set_attention(model, attention: str):
+    "Give `model` (a generation copy) one of `ATTENTION`'s functions, or keep its own (`'model'`)."
+    if attention == 'model': return model
+    if attention not in ATTENTION: raise ValueError(f"attention must be 'model' or one of {list(ATTENTION)}, not {attention!r}")
+    from transformers import AttentionInterface
+    name = ATTENTION[attention]
+    AttentionInterface.register(name, grouped_attention if attention == 'grouped' else _gqa_attention)
+    try: model.set_attn_implementation(name)
+    except (AttributeError, ValueError): model.config._attn_implementation = name
+    return model
+
 # %% ../nbs/02_sampling.ipynb #8e62fcec
 def cpu_has_bf16() -> bool:
     "Does this CPU multiply bf16 natively (AVX512-BF16 or AMX)? Then bf16 decoding beats fp32 about twofold."
@@ -156,7 +194,8 @@ def deterministic_cuda(on: bool = True):
     first CUDA matmul). Measured on an H200 (`benchmarks/determinism.py`, 256 prompts): without it, two calls of one
     sampler on the same prompts differ in ~22 % of sampled rows (k=2, 32 tokens) and ~8 % of greedy ones, compiled or
     not; with it, in none. The price: 22.0k instead of 29.4k tok/s (`benchmarks/sampling.py`, 2,048 rows x 64 tokens).
-    CPU runs are reproducible either way."""
+    Since issue 11 a Sampler built under it attends with `'grouped'` (its warm calls repeated: 82.1k tok/s at batch
+    1024 x 256 tokens; `'gqa'`'s did not). CPU runs are reproducible either way."""
     if on: os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
     torch.use_deterministic_algorithms(on, warn_only=True)
 
@@ -165,9 +204,11 @@ class Sampler:
     batch shape. Elsewhere: a dynamic cache, each distinct prompt prefilled once, finished rows dropped from the batch;
     a bf16 generation copy where the CPU multiplies bf16 natively, else the model itself. `device`, `fixed_shapes`,
     `compile` and `dtype` (of the generation copy) override those defaults (`device='cpu', fixed_shapes=True,
-    compile=False, dtype=torch.float32` runs the GPU logic on a CPU)."""
+    compile=False, dtype=torch.float32` runs the GPU logic on a CPU). `attention` (of the generation copy):
+    `'gqa'` (default on the CUDA fixed-shape path; `'grouped'` under `deterministic_cuda()`), `'grouped'`, or
+    `'model'` (its own; the default elsewhere)."""
     def __init__(self, model, tokenizer, cfg: SamplingConfig | None = None, device=None, fixed_shapes=None,
-                 compile=None, dtype=None):
+                 compile=None, dtype=None, attention=None):
         self.cfg, self.tok = cfg or SamplingConfig(), tokenizer
         cuda = torch.cuda.is_available()
         self.device = torch.device(device) if device is not None else (
@@ -183,6 +224,13 @@ class Sampler:
         self.dtype = dtype or generation_dtype(src_dtype, self.device)
         self.copied = self.fixed_shapes or self.dtype != src_dtype or self.device != src_device
         self.model = _generation_copy(model, self.device, self.dtype) if self.copied else model
+        # under deterministic_cuda() the grouped attention: `enable_gqa`'s decode kernel repeated no call (H200, issue 11)
+        gpu_attn = 'grouped' if torch.are_deterministic_algorithms_enabled() else 'gqa'
+        self.attention = attention or (gpu_attn if on_gpu and self.fixed_shapes else 'model')
+        self.fuse_sampling = False  # opt-in: the compiled step also picks top_p = 1 tokens (inductor failed at batch 256)
+        if self.attention != 'model':
+            if not self.copied: raise ValueError("attention= changes the generation copy: use it with fixed_shapes or dtype")
+            set_attention(self.model, self.attention)
         # transformers renamed `past_key_values` to `cache` (5.2x) and dropped `cache_position`: ask the signature
         params = inspect.signature(type(self.model).forward).parameters
         self._cache_kw = 'cache' if 'cache' in params else 'past_key_values'
@@ -245,19 +293,25 @@ class Sampler:
 
     def _decode_fn(self):
         if self._step is None:
-            def step(tok, position, cur, valid, cache):
+            def step(tok, position, cur, valid, cache, mode='logits', temperature=1.0, u=None):
                 kw = {'cache_position': cur.view(1)} if self._cache_position else {}
                 kw[self._cache_kw] = cache
                 out = self.model(input_ids=tok, attention_mask=self._additive_mask(valid, cur.view(1)),
                                  position_ids=position, use_cache=True, **kw)
-                return out.logits[:, -1].float()
+                logits = out.logits[:, -1].float()
+                if mode == 'greedy': return logits.argmax(-1)  # pick_tokens' two top_p = 1 branches, inside the graph
+                if mode == 'sample': return _inverse_cdf(torch.softmax(logits / temperature, -1), u)
+                return logits
             self._step = torch.compile(step, mode='reduce-overhead', dynamic=False) if self.compile else step
         return self._step
 
-    def _step_fixed(self, tok, position, cur):
+    def _step_fixed(self, tok, position, cur, temperature=None, u=None):
+        "Logits of the next position; with `temperature` (top_p = 1), the picked tokens instead (u: their uniforms)."
         if self.compile and hasattr(torch.compiler, 'cudagraph_mark_step_begin'): torch.compiler.cudagraph_mark_step_begin()
         cur = torch.tensor(cur, device=tok.device)
-        return self._decode_fn()(tok[:, None], position[:, None], cur, self._valid, self._cache).clone()
+        mode = 'logits' if temperature is None else 'sample' if temperature > 0 else 'greedy'
+        return self._decode_fn()(tok[:, None], position[:, None], cur, self._valid, self._cache, mode,
+                                 float(temperature or 1.0), u).clone()
 
     @torch.no_grad()
     def _batch(self, ids: list[list[int]], uids: list[int], cfg: SamplingConfig, B: int, W: int):
@@ -287,10 +341,14 @@ class Sampler:
         # rows the model still computes: all of them on the fixed path; on the plain path finished rows are dropped
         act = slice(None) if fixed else torch.arange(B, device=dev)
         check = 8 if dev.type == 'cuda' else 1
+        fuse = fixed and self.fuse_sampling and cfg.top_p >= 1  # the compiled step also picks the token
+        picked = None
         for t in range(N):
             d = done[act]
-            u = uniforms(cfg.seed, uid[act], t) if cfg.temperature > 0 else None
-            nxt = pick_tokens(logits, cfg.temperature, cfg.top_p, u).masked_fill_(d, self.pad_id)
+            if picked is None:
+                u = uniforms(cfg.seed, uid[act], t) if cfg.temperature > 0 else None
+                picked = pick_tokens(logits, cfg.temperature, cfg.top_p, u)
+            nxt, picked = picked.masked_fill_(d, self.pad_id), None
             tokens[act, t] = nxt
             new_eos = torch.isin(nxt, eos) & ~d
             length[act] += (~d & ~new_eos).long()
@@ -304,8 +362,10 @@ class Sampler:
                 if len(keep) <= len(act) - max(1, len(act) // 8):  # compact once >= 1/8 of the rows have finished
                     self._past.batch_select_indices(keep); self._mask = self._mask[keep]
                     act, nxt = act[keep], nxt[keep]
-            step = self._step_fixed if fixed else self._step_plain
-            logits = step(nxt, n_valid[act] + t, W + t)
+            if fuse:
+                u = uniforms(cfg.seed, uid, t + 1) if cfg.temperature > 0 else None
+                picked = self._step_fixed(nxt, n_valid + t, W + t, cfg.temperature, u)
+            else: logits = (self._step_fixed if fixed else self._step_plain)(nxt, n_valid[act] + t, W + t)
         self._past = None
         return tokens[:n].tolist(), length[:n].tolist(), hit_eos[:n].tolist()
 
@@ -357,8 +417,8 @@ class Sampler:
                 chunk = rows[s:s + B]
                 bids = [ids[i] for i, _ in chunk]
                 width = W if self.fixed_shapes else max(len(x) for x in bids)
-                toks, lens, eos = self._batch(bids, [i * cfg.k + j for i, j in chunk], cfg,
-                                              B if self.fixed_shapes else len(chunk), width)
+                rows_b = (B // 4 if len(chunk) <= B // 4 else B) if self.fixed_shapes else len(chunk)
+                toks, lens, eos = self._batch(bids, [i * cfg.k + j for i, j in chunk], cfg, rows_b, width)
                 for (i, j), tk, ln, e in zip(chunk, toks, lens, eos): out[i, j] = self._completion(tk, ln, e, cfg.stop)
                 bar.update(len(chunk))
         return [[out[i, j if per > 1 else 0] for j in range(cfg.k)] for i in range(len(prompts))]

