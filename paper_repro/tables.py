@@ -52,11 +52,15 @@ TABLES = {
                           'selection_mix_level': 'difficulty (generator level) mix of the selected pairs per round',
                           'selection_mix_cluster': 'knowledge-cluster mix of the selected pairs per round'}),
     3: TableSpec(3, 'OKD — online knowledge distillation', 'arXiv 2409.12512',
-                 rows={'teacher': 'Teacher', 'sft': 'Student-SFT', 'fkl': 'KD (FKL)', 'rkl': 'RKL', 'jsd': 'JSD',
-                       'skl': 'Skew KL', 'gkd': 'On-policy GKD-style', 'okd': 'OKD'},
+                 rows={'teacher': 'Teacher', 'okd_teacher': 'Teacher after OKD (modules merged)', 'sft': 'Student-SFT',
+                       'seqkd': 'SeqKD', 'fkl': 'KD (FKL)', 'rkl': 'RKL', 'jsd': 'JSD', 'skl': 'Skew KL', 'srkl': 'Skew RKL',
+                       'gkd': 'On-policy GKD-style', 'okd': 'OKD', 'okd_l0': 'OKD, λ = 0 (modules on CE only)',
+                       'minillm': 'MiniLLM — not implemented', 'distillm_sgo': 'DistiLLM adaptive SGO — not implemented'},
                  columns={'dolly': 'Dolly*', 'selfinst': 'SelfInst*', 'vicuna': 'Vicuna*', 'sni': 'S-NI*', 'unni': 'UnNI*',
                           'average': 'Avg', 'wall_time': 'Wall time (s)'},
-                 figures={'rouge_vs_time': 'ROUGE-L vs wall time', 'toy_bimodal': 'FKL vs RKL vs OKD on a toy bimodal teacher'}),
+                 figures={'rouge_vs_time': 'ROUGE-L vs wall time',
+                          'kd_over_training': 'teacher–student divergence over training, fixed vs online teacher',
+                          'toy_bimodal': 'FKL vs RKL vs OKD on a toy bimodal teacher'}),
 }
 
 def get_spec(n) -> TableSpec:
