@@ -38,9 +38,14 @@ def main(argv=None) -> int:
                 if getattr(args, f.name, None) is not None}
         cfg = eval_config(args.scale, **over)
         from paper_repro.models import load_model
+        import tempfile
+        from paper_repro.data import data_dir
+        from paper_repro.evaluation import write_tasks
+        sets = [s.strip() for s in args.sets.split(',') if s.strip()] if args.sets else None
+        with tempfile.TemporaryDirectory() as tmp:   # validate every data file before a model is loaded
+            write_tasks(args.data_root or data_dir(args.scale), tmp, args.suite, sets, cfg)
         t0 = time.time()
         model, tok = load_model(args.model)
-        sets = [s.strip() for s in args.sets.split(',') if s.strip()] if args.sets else None
         table, _ = evaluate(model, tok, args.suite, args.scale, sets=sets, out=args.out, cfg=cfg, data_root=args.data_root)
         wall = time.time() - t0
         if args.out: write_run_record(args, cfg, model, wall, argv)

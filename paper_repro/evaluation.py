@@ -164,7 +164,7 @@ def _plan(suite: str, sets) -> list[tuple[str, str]]:
     return plan
 
 def write_tasks(root, task_dir, suite: str = 'all', sets=None, cfg: EvalConfig | None = None) -> dict:
-    "Write task YAMLs (+ pr_eval_utils.py) for the data under `root` into `task_dir`; returns {task: (suite, set)}."
+    "Validate the data under `root` and write task YAMLs (+ pr_eval_utils.py) for it into `task_dir`; returns {task: (suite, set)}."
     cfg, root, task_dir = cfg or EvalConfig(), Path(root), Path(task_dir)
     task_dir.mkdir(parents=True, exist_ok=True)
     (task_dir / 'pr_eval_utils.py').write_text(_UTILS)
@@ -172,6 +172,7 @@ def write_tasks(root, task_dir, suite: str = 'all', sets=None, cfg: EvalConfig |
     for s, n in _plan(suite, sets):
         p = root / s / f"{n}.jsonl"
         if not p.exists(): raise ReproError(f"{p}: data file missing (suite {s}, set {n})")
+        if (d := _data()) is not None: d.read_rows(p, d.schema_of(s, n))   # bad rows stop here (file:line: field), not inside lm-eval
         (task_dir / f"pr_{n}.yaml").write_text(task_yaml(s, n, p, cfg))
         tasks[f"pr_{n}"] = (s, n)
     return tasks

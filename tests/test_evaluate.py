@@ -64,3 +64,15 @@ def test_cli_writes_run_record(mt, tmp_path, capsys):
     assert rec["config"]["math_max_new_tokens"] == 8 and len(rec["model_hash"]) == 16 and rec["data_hash"]
     assert {"git", "packages", "hardware", "wall_seconds"} <= set(rec) and (out / "results.json").exists()
     assert "gsm8k" in capsys.readouterr().out
+
+@pytest.mark.parametrize('line,field', [('{"id": "x", "question": ', None), ('{"id": "x", "question": "q", "answer": 3, "solution": "#### 3", "level": 1, "skill": "s"}', 'answer')])
+def test_bad_data_row_is_one_line_before_lm_eval(tmp_path, line, field):
+    import shutil, subprocess, sys
+    root = tmp_path / 'data'; shutil.copytree(FIX, root)
+    f = root / 'math' / 'gsm8k.jsonl'
+    rows = f.read_text().splitlines(); rows.insert(2, line); f.write_text('\n'.join(rows) + '\n')
+    r = subprocess.run([sys.executable, '-m', 'paper_repro.evaluate', '--suite', 'math', '--sets', 'gsm8k', '--scale', 'tiny',
+                        '--data-root', str(root), '--out', str(tmp_path / 'out')], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 2 and r.stderr.count('\n') == 1, r.stderr[-2000:]
+    assert f"{f}:3" in r.stderr and (field is None or f"field '{field}'" in r.stderr), r.stderr
+    assert not (tmp_path / 'out' / 'results.json').exists()
