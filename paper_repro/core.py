@@ -204,6 +204,14 @@ class Timer:
     def __exit__(self, *a): self.seconds = time.perf_counter() - self.t0
 
 # %% ../nbs/00_core.ipynb #7d7431fa
+def _alive(pid: str) -> bool:
+    "Is process `pid` running? (non-numeric: treated as alive, so nothing is removed)"
+    try: os.kill(int(pid), 0)
+    except ValueError: return True
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
 class Run:
     "A resumable run directory keyed by its resolved config."
     def __init__(self, name: str, config: dict, fresh: bool = False, root=None):
@@ -222,13 +230,18 @@ class Run:
         "Run stage `name` unless complete; return its (stored) JSON result."
         final = self.stage_dir(name)
         if self.done(name): return read_json(final / 'result.json')
-        tmp = self.dir / 'stages' / f'.tmp-{name}'
-        if tmp.exists(): shutil.rmtree(tmp)
-        if final.exists(): shutil.rmtree(final)  # incomplete leftovers
+        for old in (self.dir / 'stages').glob(f'.tmp-{name}-*'):   # leftovers of killed processes
+            if not _alive(old.name.rsplit('-', 1)[-1]): shutil.rmtree(old, ignore_errors=True)
+        if final.exists(): shutil.rmtree(final, ignore_errors=True)  # incomplete leftovers
+        tmp = self.dir / 'stages' / f'.tmp-{name}-{os.getpid()}'   # per process: two runs of one key never share it
+        if tmp.exists(): shutil.rmtree(tmp)                             # this process's own failed attempt
         tmp.mkdir(parents=True)
         with Timer() as t: result = fn(tmp)
         write_json(tmp / 'result.json', result)
-        os.replace(tmp, final)
+        try: os.replace(tmp, final)
+        except OSError:   # another process completed the same stage first: keep its result
+            if not self.done(name): raise
+            shutil.rmtree(tmp, ignore_errors=True)
         # parallel policy workers share the run dir: merge with what the others recorded before writing
         f = self.dir / 'timings.json'
         self.timings = {**(read_json(f) if f.exists() else {}), **self.timings, name: round(t.seconds, 3)}
