@@ -241,6 +241,7 @@ def compare_rows(raws: list[dict], c: Claim, n_boot: int = 2000) -> dict:
 def _verdict(c: Claim, r: dict, alpha: float = 0.05) -> str:
     if r['n'] == 0: return 'not run'
     if r['lo'] != r['lo']: return f"undecided: n = {r['n']} seed(s) and no item scores give no interval"
+    if r['n'] < 2: return "undecided: 1 seed — the interval covers test items, not training noise"
     mde = f"this n detects ≈ {r['mde']:.1f} at 80 % power" if r['mde'] == r['mde'] else 'MDE unknown'
     if c.kind == 'noninferiority':
         if r.get('non_inferior'): return f"supported: no reduction beyond {c.margin:g} (lower bound {r['lo']:+.1f})"
