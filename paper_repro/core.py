@@ -6,7 +6,7 @@ Docs: https://github.com/paper-repro/paper_repro/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #252b32a2
 from __future__ import annotations
-import dataclasses, hashlib, json, os, platform, random, shutil, subprocess, sys, time, typing
+import dataclasses, hashlib, json, os, platform, random, shutil, subprocess, sys, time, types, typing
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -53,7 +53,7 @@ _SIMPLE = {int: 'an integer', float: 'a number', bool: 'true or false', str: 'a 
 
 def _type_error(tp, v) -> str | None:
     "Why value `v` does not fit the simple type hint `tp` (None: it fits, or `tp` is not a simple type)."
-    opts = [a for a in typing.get_args(tp)] if typing.get_origin(tp) in (typing.Union, getattr(__import__('types'), 'UnionType', None)) else [tp]
+    opts = [a for a in typing.get_args(tp)] if typing.get_origin(tp) in (typing.Union, types.UnionType) else [tp]
     if v is None and type(None) in opts: return None
     simple = [t for t in opts if t in _SIMPLE]
     if not simple or len(simple) != len([t for t in opts if t is not type(None)]): return None   # Any, dataclasses, …

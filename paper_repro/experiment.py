@@ -150,7 +150,7 @@ class SeedRun:
         return read_json(f) if f.exists() else None
 
 # %% ../nbs/10a_experiment.ipynb #314ae0fb
-def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=SeedRun, progress: bool = True) -> dict:
+def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=SeedRun) -> dict:
     "All stages of one seed; returns its raw result (rows, item scores, per-round logs, stage timings)."
     t0 = time.time()
     over = lambda: bool(cfg.time_budget_s) and time.time() - t0 > cfg.time_budget_s

@@ -233,9 +233,8 @@ def compare_rows(raws: list[dict], c: Claim, n_boot: int = 2000) -> dict:
     else:
         out = paired_t(d); out['mde'] = min_detectable(out['sd'], out['n'])
     if c.kind == 'noninferiority':
-        ni = noninferiority(d, c.margin)
-        out.update(p=ni['p'], non_inferior=ni['non_inferior'])
-        if out['lo'] == out['lo']: out['non_inferior'] = bool(out['lo'] > -c.margin)
+        out['p'] = noninferiority(d, c.margin)['p']   # the verdict reads the interval's lower bound
+        out['non_inferior'] = bool(out['lo'] > -c.margin) if out['lo'] == out['lo'] else None
     return out
 
 def _verdict(c: Claim, r: dict, alpha: float = 0.05) -> str:
