@@ -180,7 +180,12 @@ def set_attention(model, attention: str):
 
 # %% ../nbs/02_sampling.ipynb #8e62fcec
 def cpu_has_bf16() -> bool:
-    "Does this CPU multiply bf16 natively (AVX512-BF16 or AMX)? Then bf16 decoding beats fp32 about twofold."
+    """Does this CPU multiply bf16 natively (AVX512-BF16 or AMX) *and* may torch use it? Then bf16 decoding beats fp32
+    about twofold. The kernels torch dispatches to decide, not only the CPU flags: `ATEN_CPU_CAPABILITY=avx2` and
+    `ONEDNN_MAX_CPU_ISA=AVX2` (how an AVX2-only CPU is emulated) make this False on any CPU."""
+    if not torch.backends.cpu.get_cpu_capability().upper().startswith('AVX512'): return False
+    isa = os.environ.get('ONEDNN_MAX_CPU_ISA', 'ALL').upper()   # oneDNN's own cap: bf16 needs AVX512_CORE_BF16 or newer
+    if isa not in ('ALL', 'DEFAULT') and not any(k in isa for k in ('BF16', 'AMX', 'AVX10', 'FP16')): return False
     c = getattr(torch, 'cpu', None)
     return any(getattr(c, f, lambda: False)() for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
 

@@ -9,7 +9,7 @@
 # Rebuild the parts on a new development machine (they are git-ignored; the wheel list and versions are below):
 #                                                  bash tools/device.sh pack      # here, not on the device
 # Usage (from the repository root on the device):  bash tools/device.sh install a|b|c|d
-#                                                  bash tools/device.sh table2 SEED      # one gpu seed -> $OUT/seedSEED.tgz
+#                                                  bash tools/device.sh table N SEED [--set k=v]  # one gpu seed -> $OUT/tN_seedS.tgz
 #                                                  bash tools/device.sh bench ARGS       # benchmarks/sampling.py
 #                                                  bash tools/device.sh launch [fsdp ddp] # two-GPU launch check
 #                                                  bash tools/device.sh py SCRIPT ARGS   # python with this environment
@@ -64,13 +64,15 @@ case "$1" in
     fi
     if [ -d .carry/$2/embeddings ]; then mkdir -p /tmp/prc/embeddings && cp -r .carry/$2/embeddings/* /tmp/prc/embeddings/; fi
     ls $SITE | wc -l; nvidia-smi --query-gpu=name,memory.used --format=csv,noheader ;;
-  table2)
-    s=$2; out=${OUT:-/tmp/out}
-    python -m paper_repro.reproduce --table 2 --scale gpu --seeds $s --out /tmp/res/seed$s 2>&1 | tail -40 || true
-    for d in /tmp/prc/runs/table2/*/; do   # worker logs and stage timings of every run dir, for the note
-      mkdir -p /tmp/res/seed$s/logs/$(basename $d); cp $d/worker-*.log $d/timings.json /tmp/res/seed$s/logs/$(basename $d)/ 2>/dev/null || true
+  table2) shift; exec bash "$0" table 2 "$@" ;;
+  table)    # one gpu seed of table N -> $OUT/tN_seedS.tgz (several seeds may run side by side on the one GPU)
+    t=$2; s=$3; shift 3; out=${OUT:-/tmp/out}; r=/tmp/res/t$t/seed$s
+    python -m paper_repro.reproduce --table $t --scale gpu --seeds $s --out $r "$@" 2>&1 | tr '\r' '\n' \
+      | grep -v -E "it/s\]|^\s*$" | tail -40 || true
+    for d in /tmp/prc/runs/table$t/*/; do   # worker logs and stage timings of every run dir, for the note
+      mkdir -p $r/logs/$(basename $d); cp $d/worker-*.log $d/timings.json $r/logs/$(basename $d)/ 2>/dev/null || true
     done
-    tar czf $out/seed$s.tgz -C /tmp/res seed$s && ls -la $out ;;
+    tar czf $out/t${t}_seed$s.tgz -C /tmp/res/t$t seed$s && ls -la $out ;;
   launch)   # two-GPU DPO launch check with the tiny config-built model (needs install a and e, or a, b, c and d)
     tokarg=""; if [ -d .carry/e/tok ]; then tokarg="--tokenizer .carry/e/tok"; fi   # else the embedded model's (install c)
     for cfg in ${2:-fsdp ddp}; do
