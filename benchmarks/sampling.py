@@ -1,12 +1,13 @@
 """Tokens per second of `paper_repro.sampling.Sampler` next to plain `model.generate`: same prompts, same sizes.
 
 Issue 11's side-by-side suite (one process, one GPU; raw JSON after every row under --out):
-    python benchmarks/sampling.py --suite --tokenizer DIR --out DIR
+    python benchmarks/sampling.py --suite --tokenizer DIR --out DIR      (on the lent machine: tools/device.sh bench-suite)
   random-weight SmolLM2-135M-shaped model (config and tokenizer from DIR; every row runs to the limit), 256 prompts x
-  K 8 = 2,048 rows, prompt width 128, T = 1, 256 new tokens: the Sampler (default: SDPA `enable_gqa`) at batch
-  256-2048, with sampling inside the compiled step (`fuse_sampling`), with the grouped-query and the model's own attention, HF `generate` with a static cache (compiled,
-  prompts padded to the same width) and with the dynamic cache; then, where the embedded model loads, the same
-  Sampler and static-cache `generate` on its real weights (EOS ends rows early) at T = 0.8 / top-p 0.95.
+  K 8 = 2,048 rows, prompt width 128, T = 1, 256 new tokens: the Sampler (one compiled instance: a new batch size or
+  bucket only captures new CUDA graphs) at batch 1024, without attention buckets, at batch 256 / 512 / 2048; HF
+  `generate` with a static cache (compiled, prompts padded to the same width) and with the dynamic cache; both on
+  "peaked" random weights (final norm x 20) at T = 0.8 / top-p 0.95 (the in-graph top-p path); then, where the
+  embedded model loads, the same Sampler and static-cache `generate` on its real weights (EOS ends rows early).
 
 GPU (the fixed-shape, compiled, bf16 path; the DESIGN.md pilot measured ~36k tok/s for 6,144 samples x 64 tokens):
     python benchmarks/sampling.py --n-prompts 768 --k 8 --max-new-tokens 64 --batch-size 256
@@ -104,13 +105,12 @@ def random_smollm2(tok_dir, seed=0):
 
 def n_tokens(res): return sum(c.n_tokens + c.finished for cs in res for c in cs)
 
-def suite_sampler(model, tok, prompts, cfg, attention, calls=2, sampler=None, fuse=False):
-    "first call (compile), then warm calls after load_weights; returns the row and the sampler (reused by later rows)."
+def suite_sampler(model, tok, prompts, cfg, attention=None, calls=2, sampler=None, label=None):
+    "first call (compile/capture), then warm calls after load_weights; returns the row, the sampler and the texts."
     from paper_repro.sampling import Sampler
     s = sampler or Sampler(model, tok, cfg, attention=attention)
-    s.fuse_sampling = fuse and s.compile
-    row, texts = dict(method=f'Sampler[{s.attention}]', batch=cfg.fixed_batch_size, attention=s.attention,
-                      fused_sampling=s.fuse_sampling and cfg.top_p >= 1, temperature=cfg.temperature, top_p=cfg.top_p), []
+    row, texts = dict(method=label or f'Sampler[{s.attention}]', batch=cfg.fixed_batch_size, attention=s.attention,
+                      bucket=s.BUCKET, temperature=cfg.temperature, top_p=cfg.top_p), []
     for c in range(calls):
         if c: s.load_weights(model)
         sync(s.device); t0 = time.perf_counter(); res = s.generate(prompts, cfg, progress=False); sync(s.device)
@@ -123,6 +123,7 @@ def suite_sampler(model, tok, prompts, cfg, attention, calls=2, sampler=None, fu
     row['mean_tokens_per_row'] = row['tokens'] / sum(len(cs) for cs in res)
     row['first_vs_warm_identical'] = texts[0] == texts[1]
     if calls > 2: row['warm_calls_identical'] = texts[1] == texts[2]
+    row['graphs_captured'] = len(getattr(s, '_graphs', {}))
     return row, s, texts
 
 @torch.no_grad()
@@ -159,14 +160,14 @@ def suite(a):
     "Issue 11's rows, most important first; JSON rewritten after each row; rows that would overrun --budget-s are skipped."
     from pathlib import Path
     from paper_repro.sampling import SamplingConfig
-    import torch._dynamo
+    import torch._dynamo, torch._dynamo.utils
     for k in ('cache_size_limit', 'recompile_limit'):  # one compiled decode step per Sampler and shape
         if hasattr(torch._dynamo.config, k): setattr(torch._dynamo.config, k, 64)
     if a.deterministic:
         from paper_repro.sampling import deterministic_cuda
         deterministic_cuda()
     T0, out = time.perf_counter(), Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    fname = 'bench_issue11_deterministic.json' if a.deterministic else 'bench_issue11.json'
+    fname = 'bench_issue11_deterministic.json' if a.deterministic else f'bench_issue11{a.tag}.json'
     rec = dict(call=' '.join(sys.argv), deterministic_cuda=a.deterministic, **card_info(), rows=[], skipped=[], errors=[])
     print(rec['card'], rec['nvidia_smi'], rec['torch'], rec['transformers'], flush=True)
     model, tok = random_smollm2(a.tokenizer)
@@ -175,7 +176,9 @@ def suite(a):
                           max_prompt_tokens=a.max_prompt_tokens, fixed_batch_size=1024)
     rec['setup'] = dict(model='SmolLM2-135M shape, random weights (seed 0), bf16 on the GPU', prompts=a.n_prompts,
                         k=a.k, rows=a.n_prompts * a.k, max_new_tokens=a.max_new_tokens, width=a.max_prompt_tokens,
-                        temperature=1.0, top_p=1.0)
+                        temperature=1.0, top_p=1.0,
+                        prompt_tokens=sorted(len(x) for x in __import__('paper_repro.sampling', fromlist=['x'])
+                                             .encode_prompts(tok, prompts[:64], base))[::16])
     gm = None
     def hf():
         nonlocal gm
@@ -189,70 +192,99 @@ def suite(a):
             rec['skipped'].append(dict(row=name, est_s=est_s, left_s=left)); print(f'skip {name}', flush=True); return
         t0 = time.perf_counter()
         try:
-            r = fn(); r['row'] = name; r['wall_s'] = time.perf_counter() - t0; rec['rows'].append(r)
+            r = fn(); r['row'] = name; r['wall_s'] = time.perf_counter() - t0
+            r['dynamo_graphs_so_far'] = dict(torch._dynamo.utils.counters['stats']); rec['rows'].append(r)
             print(f"{name}: {r['tok_per_s']:,.0f} tok/s  ({r.get('tokens')} tokens, row {r['wall_s']:.0f}s)", flush=True)
         except Exception as e:  # keep going: one broken row must not lose the others
             import traceback; rec['errors'].append(dict(row=name, error=repr(e), tb=traceback.format_exc()[-3000:]))
-            print(f'ERROR {name}: {e!r}', flush=True)
+            print(f'ERROR {name}: {e!r}', flush=True); traceback.print_exc()
         rec['elapsed_s'] = time.perf_counter() - T0
         (out / fname).write_text(json.dumps(rec, indent=1))
-    def sampler_row(attention, B, calls=2, store=None, fuse=False):
+    def sampler(B=1024, cfg=None, calls=2, weights=None, label=None, bucket=None):
+        "a row of the one shared Sampler (compiled once; a new batch size or bucket only captures new graphs)"
         def fn():
-            r, s, _ = suite_sampler(model, tok, prompts, replace(base, fixed_batch_size=B), attention, calls, fuse=fuse)
-            if store: keep[store] = s
-            else: del s
-            torch.cuda.empty_cache(); return r
+            s = keep.get('s')
+            if s is not None and weights is not None: s.load_weights(weights)
+            old = s.BUCKET if s is not None else None
+            try:
+                if s is not None and bucket: s.BUCKET = bucket
+                r, s2, _ = suite_sampler(weights if weights is not None else model, tok, prompts,
+                                         replace(cfg or base, fixed_batch_size=B), None, calls, sampler=s, label=label)
+                keep['s'] = s2
+            finally:
+                if s is not None and bucket: s.BUCKET = old
+                if weights is not None and 's' in keep: keep['s'].load_weights(model)
+            return r
         return fn
-    default_attention = 'grouped' if a.deterministic else 'gqa'  # the Sampler's own default on CUDA
-    row(f'sampler_{default_attention}_b1024', 60, sampler_row(default_attention, 1024, calls=3, store='s1024'))
-    if a.deterministic:  # under deterministic_cuda(): the default row only, three calls (are the warm calls identical?)
-        print(json.dumps(rec['rows'], indent=0)); return
+    row('sampler_b1024', 60, sampler(calls=3))
+    peaked = copy.deepcopy(model)  # final norm x 20: a few tokens hold most of the mass (top-p's candidate path)
+    with torch.no_grad(): peaked.model.norm.weight.mul_(20)
+    pcfg = replace(base, temperature=0.8, top_p=0.95)
+    if a.deterministic:  # under deterministic_cuda(): three calls each (are the warm calls identical?)
+        row('sampler_peaked_T0.8_p0.95_b1024', 30, sampler(cfg=pcfg, calls=3, weights=peaked,
+                                                           label='Sampler, random weights with final norm x20'))
+        print(json.dumps([{k: v for k, v in r.items() if k != 'dynamo_graphs_so_far'} for r in rec['rows']], indent=0))
+        return
     row('generate_static_b1024', 90, lambda: suite_generate(hf(), tok, prompts, base, static=True))
+    row('sampler_b1024_no_buckets', 20, sampler(bucket=1 << 30, label='Sampler, attention over the whole static cache'))
+    for B in (256, 512, 2048): row(f'sampler_b{B}', 40, sampler(B))
+    # peaked random weights, T 0.8 / top-p 0.95: the in-graph top-p
+    row('sampler_peaked_T0.8_p0.95_b1024', 30, sampler(cfg=pcfg, calls=3, weights=peaked,
+                                                       label='Sampler, random weights with final norm x20'))
+    def copy_into(g, src):
+        sd = src.state_dict()
+        with torch.no_grad():
+            for k, t in g.state_dict().items(): t.copy_(sd[k])
+    def gen_with(weights, cfg, label):
+        def fn():
+            g = hf(); copy_into(g, weights)
+            try: r = suite_generate(g, tok, prompts, cfg, static=True)
+            finally: copy_into(g, model)  # the rows below run on the random weights again
+            r['weights'] = label; return r
+        return fn
+    row('generate_static_peaked_T0.8_p0.95_b1024', 60, gen_with(peaked, pcfg, 'random, final norm x20'))
+    def graph_vs_eager():  # the captured steps compute what the same loop computes eagerly (peaked weights: clear argmaxes)
+        from paper_repro.sampling import Sampler
+        g = replace(base, temperature=0.0, k=1, fixed_batch_size=256)  # the shapes of the sweep's b256 row: no new compile
+        s = keep['s']; s.load_weights(peaked)
+        try:
+            got = [cs[0].text for cs in s.generate(prompts, g, progress=False)]
+            for c in (replace(g, temperature=0.8, top_p=0.95, k=2), replace(g, temperature=1.0, k=2)):
+                got += [x.text for cs in s.generate(prompts[:64], c, progress=False) for x in cs]
+        finally: s.load_weights(model)
+        e = Sampler(peaked, tok, g, compile=False)
+        ref = [cs[0].text for cs in e.generate(prompts, g, progress=False)]
+        for c in (replace(g, temperature=0.8, top_p=0.95, k=2), replace(g, temperature=1.0, k=2)):
+            ref += [x.text for cs in e.generate(prompts[:64], c, progress=False) for x in cs]
+        same = sum(x == y for x, y in zip(got, ref))
+        return dict(method='compiled + captured vs eager fixed-shape loop, peaked weights: greedy 256 rows, then 128 rows '
+                    'at T 0.8/top-p 0.95 and 128 at T 1, 256 tokens', rows=len(ref), identical_rows=same,
+                    tok_per_s=float('nan'), examples=[got[0][:200], ref[0][:200]])
+    if 's' in keep: row('check_graph_vs_eager', 40, graph_vs_eager)
+    row('generate_dynamic_b256', 45, lambda: suite_generate(hf(), tok, prompts, replace(base, fixed_batch_size=256),
+                                                          static=False, rows_limit=256))
     # the embedded model's real weights (EOS ends rows early): the same compiled Sampler and generate, weights copied in place
     real = None
-    try:
-        from paper_repro.models import load_model
-        real, _ = load_model(a.model)
-    except Exception as e: rec['errors'].append(dict(row='load real weights', error=repr(e)))
+    if not a.skip_real:
+        try:
+            from paper_repro.models import load_model
+            real, _ = load_model(a.model)
+        except Exception as e: rec['errors'].append(dict(row='load real weights', error=repr(e)))
     if real is not None:
         rcfg = replace(base, temperature=0.8, top_p=0.95)
-        def real_sampler():
-            s = keep['s1024']; s.load_weights(real)
-            r, _, _ = suite_sampler(real, tok, prompts, rcfg, 'gqa', calls=3, sampler=s)
-            r['weights'] = 'embedded SmolLM2-135M-Instruct'; return r
-        def real_sampler_t1():
-            r, _, _ = suite_sampler(real, tok, prompts, base, 'gqa', calls=2, sampler=keep['s1024'])
-            r['weights'] = 'embedded SmolLM2-135M-Instruct'; return r
-        def copy_into(g, src):
-            sd = src.state_dict()
-            with torch.no_grad():
-                for k, t in g.state_dict().items(): t.copy_(sd[k])
-        def real_generate():
-            g = hf(); copy_into(g, real)
-            try: r = suite_generate(g, tok, prompts, rcfg, static=True)
-            finally: copy_into(g, model)  # the rows below run on the random weights again
-            r['weights'] = 'embedded SmolLM2-135M-Instruct'; return r
-        if 's1024' in keep: row('real_sampler_gqa_b1024', 40, real_sampler)
-        row('real_generate_static_b1024', 90, real_generate)
-        if 's1024' in keep: row('real_sampler_gqa_T1_b1024', 30, real_sampler_t1)
-    keep.clear(); torch.cuda.empty_cache()
-    row('sampler_gqa_fused_b1024', 45, sampler_row('gqa', 1024, fuse=True))
-    for B in (256, 512, 2048): row(f'sampler_gqa_b{B}', 50, sampler_row('gqa', B))
-    row('generate_static_b256', 90, lambda: suite_generate(hf(), tok, prompts, replace(base, fixed_batch_size=256), static=True))
-    row('sampler_grouped_b1024', 45, sampler_row('grouped', 1024))
-    row('sampler_model_attention_b1024', 70, sampler_row('model', 1024))
-    row('generate_dynamic_b256', 60, lambda: suite_generate(hf(), tok, prompts, replace(base, fixed_batch_size=256),
-                                                          static=False, rows_limit=512))
+        row('real_sampler_T0.8_p0.95_b1024', 40, sampler(cfg=rcfg, calls=3, weights=real, label='Sampler, real weights'))
+        row('real_generate_static_T0.8_p0.95_b1024', 90, gen_with(real, rcfg, 'embedded SmolLM2-135M-Instruct'))
+        row('real_sampler_T1_b1024', 30, sampler(weights=real, label='Sampler, real weights'))
     by = {r['row']: r for r in rec['rows']}
     def ratio(x, y): return by[x]['tok_per_s'] / by[y]['tok_per_s'] if x in by and y in by else None
     rec['ratios'] = {f'{x} / {y}': ratio(x, y) for x, y in [
-        ('sampler_gqa_b1024', 'generate_static_b1024'), ('sampler_gqa_b256', 'generate_static_b256'),
-        ('sampler_gqa_b1024', 'sampler_model_attention_b1024'), ('sampler_gqa_fused_b1024', 'sampler_gqa_b1024'),
-        ('sampler_gqa_b256', 'generate_dynamic_b256'), ('sampler_gqa_b1024', 'generate_dynamic_b256'),
-        ('real_sampler_gqa_b1024', 'real_generate_static_b1024')]}
+        ('sampler_b1024', 'generate_static_b1024'), ('sampler_b1024', 'generate_dynamic_b256'),
+        ('sampler_b256', 'generate_dynamic_b256'), ('sampler_b1024', 'sampler_b1024_no_buckets'),
+        ('sampler_peaked_T0.8_p0.95_b1024', 'generate_static_peaked_T0.8_p0.95_b1024'),
+        ('real_sampler_T0.8_p0.95_b1024', 'real_generate_static_T0.8_p0.95_b1024')]}
     rec['elapsed_s'] = time.perf_counter() - T0
     (out / fname).write_text(json.dumps(rec, indent=1))
-    print('\n'.join(f"{r['row']:34s} {r['tok_per_s']:>10,.0f} tok/s" for r in rec['rows']))
+    print('\n'.join(f"{r['row']:40s} {r['tok_per_s']:>10,.0f} tok/s" for r in rec['rows']))
     print(json.dumps(rec['ratios'], indent=0)); print('errors:', [e['row'] for e in rec['errors']], 'skipped:', rec['skipped'])
 
 def main(argv=None):
@@ -263,6 +295,8 @@ def main(argv=None):
     ap.add_argument('--budget-s', type=float, default=530, help='--suite skips rows that would run past this')
     ap.add_argument('--deterministic', action='store_true', help='--suite: deterministic_cuda() and the default row only')
     ap.add_argument('--only', default='', help='--suite: comma-separated row names to run (default: all)')
+    ap.add_argument('--skip-real', action='store_true', help='--suite: no rows with the embedded real weights')
+    ap.add_argument('--tag', default='', help='--suite: suffix of the JSON file name')
     cuda = torch.cuda.is_available()
     ap.add_argument('--n-prompts', type=int, default=768 if cuda else 8)
     ap.add_argument('--k', type=int, default=8 if cuda else 2)

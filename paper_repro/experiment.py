@@ -19,8 +19,9 @@ __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'REGISTRY', 'TABLE1_BASE', 'T
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
-# heads as stored, 1024-row batches (CPU stages unchanged, but a version is one number for every device)
-NUMERICS_VERSION = 3
+# heads as stored, 1024-row batches (CPU stages unchanged, but a version is one number for every device); 4: GPU decode
+# steps as captured CUDA graphs over the filled cache slots, prompts padded to the batch's longest (issue 11)
+NUMERICS_VERSION = 4
 EXECUTION_FIELDS = ('workers', 'time_budget_s')   # how a seed is executed, not what it computes
 
 def numerics(cfg) -> dict:

@@ -110,6 +110,33 @@ def pick_tokens(logits: torch.Tensor, temperature: float, top_p: float, u: torch
     idx = _inverse_cdf(probs, u)
     return idx if order is None else order.gather(-1, idx[:, None]).squeeze(-1)
 
+def _uniforms_at(seed: torch.Tensor, uid: torch.Tensor, step: torch.Tensor) -> torch.Tensor:
+    "`uniforms` with the seed (as `_i64(seed)`) and the step as device tensors: the same numbers, no host values (CUDA graphs)."
+    h = _mix(uid.long() * _G + seed)
+    h = _mix(h + (step + 1) * _G)
+    return ((h >> 40) & 0xFFFFFF).float() / float(1 << 24)
+
+def _pick_no_sync(logits: torch.Tensor, temperature: float, top_p: float, u: torch.Tensor | None,
+                  candidates: int = 256):
+    """`pick_tokens` without its one host decision, for a captured CUDA graph: returns (tokens, short). Top-p picks from
+    the `candidates` most likely tokens in every row; `short[r]` says row r's candidates hold < `top_p` of its mass,
+    so its token must be picked again over the whole vocabulary (`_pick_full`). Other rows get pick_tokens' token."""
+    if temperature <= 0: return logits.argmax(-1), None
+    x = logits.float()
+    probs = torch.softmax(x if temperature == 1 else x / temperature, -1)  # x / 1.0 == x: skip a pass
+    if top_p >= 1: return _inverse_cdf(probs, u), None
+    vals, ids = probs.topk(min(candidates, probs.shape[-1]), -1)
+    short = vals.sum(-1) < top_p
+    p, order = _by_prob_then_id(vals, ids)
+    p = p.masked_fill(p.cumsum(-1) - p >= top_p, 0.0)
+    return order.gather(-1, _inverse_cdf(p, u)[:, None]).squeeze(-1), short
+
+def _pick_full(logits: torch.Tensor, temperature: float, top_p: float, u: torch.Tensor) -> torch.Tensor:
+    "pick_tokens' whole-vocabulary top-p branch (the rows `_pick_no_sync` marked short)."
+    probs, order = _by_prob_then_id(torch.softmax(logits.float() / temperature, -1))
+    probs = probs.masked_fill(probs.cumsum(-1) - probs >= top_p, 0.0)
+    return order.gather(-1, _inverse_cdf(probs, u)[:, None]).squeeze(-1)
+
 def _inverse_cdf(probs: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
     "Per row, the index whose CDF interval holds `u` x the row's total mass."
     cdf = probs.cumsum(-1)
@@ -150,8 +177,11 @@ def _eos_ids(model, tokenizer) -> list[int]:
 def grouped_attention(module, query, key, value, attention_mask, dropout: float = 0.0, scaling=None,
                       gqa_decode: bool = False, **kwargs):
     """`AttentionInterface` function: SDPA over the cached KV heads without repeating them. `query` [B, H, q, D],
-    `key`/`value` [B, Hkv, L, D], `attention_mask` additive [B, 1, q, L] or None; returns ([B, q, H, D], None)."""
+    `key`/`value` [B, Hkv, L, D], `attention_mask` additive [B, 1, q, L'] or None, where L' <= L keys (the first L' of
+    a static cache: the fixed-shape path reads only the filled part); returns ([B, q, H, D], None)."""
     sdpa = torch.nn.functional.scaled_dot_product_attention
+    if attention_mask is not None and attention_mask.shape[-1] < key.shape[-2]:  # attend over the mask's keys only:
+        key, value = key[:, :, :attention_mask.shape[-1]], value[:, :, :attention_mask.shape[-1]]  # the filled cache
     B, H, q, D = query.shape
     Hkv = key.shape[1]
     if H != Hkv and q == 1 and not gqa_decode:  # heads h = kv * G + g (repeat_kv's order) -> [B, Hkv, G, D]
@@ -199,14 +229,18 @@ def deterministic_cuda(on: bool = True):
     first CUDA matmul). Measured on an H200 (`benchmarks/determinism.py`, 256 prompts): without it, two calls of one
     sampler on the same prompts differ in ~22 % of sampled rows (k=2, 32 tokens) and ~8 % of greedy ones, compiled or
     not; with it, in none. The price: 22.0k instead of 29.4k tok/s (`benchmarks/sampling.py`, 2,048 rows x 64 tokens).
-    Since issue 11 a Sampler built under it attends with `'grouped'` (its warm calls repeated: 82.1k tok/s at batch
-    1024 x 256 tokens; `'gqa'`'s did not). CPU runs are reproducible either way."""
+    Since issue 11 a Sampler built under it attends with `'grouped'` (`'gqa'`'s warm calls did not repeat); with the
+    captured decode graphs its warm calls repeat at T=1 and at top-p 0.95: 106.0k tok/s at batch 1024 x 256 tokens
+    (records h200-2026-12-02). CPU runs are reproducible either way."""
     if on: os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
     torch.use_deterministic_algorithms(on, warn_only=True)
 
 class Sampler:
-    """K seeded samples per prompt. On CUDA: one bf16 generation copy, static KV cache, compiled decode step, fixed
-    batch shape. Elsewhere: a dynamic cache, each distinct prompt prefilled once, finished rows dropped from the batch;
+    """K seeded samples per prompt. On CUDA: one bf16 generation copy, a static KV cache, fixed batch shapes, and each
+    decode step (book the last token, the compiled model, pick the next token) one captured CUDA graph, replayed with
+    no host sync but a check every 8 steps whether all rows are done (and, under top_p < 1, whether a row's nucleus
+    lies outside its 256 candidates); the step attends over the filled cache slots only (in buckets of `BUCKET`) and a
+    batch's prompt width is its longest prompt (rounded up to 16). Elsewhere: a dynamic cache, each distinct prompt prefilled once, finished rows dropped from the batch;
     a bf16 generation copy where the CPU multiplies bf16 natively, else the model itself. `device`, `fixed_shapes`,
     `compile` and `dtype` (of the generation copy) override those defaults (`device='cpu', fixed_shapes=True,
     compile=False, dtype=torch.float32` runs the GPU logic on a CPU). `attention` (of the generation copy):
@@ -223,7 +257,7 @@ class Sampler:
         self.compile = (on_gpu and self.fixed_shapes) if compile is None else compile
         self.eos = _eos_ids(model, tokenizer)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.eos[0]
-        self._caches, self._step, self._warned = {}, None, set()
+        self._caches, self._states, self._graphs, self._pool, self._fwd, self._warned = {}, {}, {}, None, None, set()
         src_dtype, src_device = next(model.parameters()).dtype, next(model.parameters()).device
         if not self.fixed_shapes and device is None: self.device = src_device
         self.dtype = dtype or generation_dtype(src_dtype, self.device)
@@ -232,7 +266,6 @@ class Sampler:
         # under deterministic_cuda() the grouped attention: `enable_gqa`'s decode kernel repeated no call (H200, issue 11)
         gpu_attn = 'grouped' if torch.are_deterministic_algorithms_enabled() else 'gqa'
         self.attention = attention or (gpu_attn if on_gpu and self.fixed_shapes else 'model')
-        self.fuse_sampling = False  # opt-in: the compiled step also picks top_p = 1 tokens (inductor failed at batch 256)
         if self.attention != 'model':
             if not self.copied: raise ValueError("attention= changes the generation copy: use it with fixed_shapes or dtype")
             set_attention(self.model, self.attention)
@@ -283,50 +316,128 @@ class Sampler:
         if (B, L) not in self._caches:
             self._caches[(B, L)] = [StaticCache(config=self.model.config, max_cache_len=L), False]
         entry = self._caches[(B, L)]
-        if entry[1]: entry[0].reset()  # zero in place: same addresses, compiled graphs stay valid
+        if entry[1]: entry[0].reset()  # zero in place: same addresses, captured graphs stay valid
         entry[1] = True
         return entry[0]
 
-    def _prefill_fixed(self, inp, mask, pos, N):
-        B, W = inp.shape
-        self._valid = torch.cat([mask, mask.new_ones(B, N)], -1)
-        self._cache = self._cache_for(B, W + N)
-        kw = {'cache_position': torch.arange(W, device=inp.device)} if self._cache_position else {}
-        out = self.model(input_ids=inp, attention_mask=self._additive_mask(self._valid, torch.arange(W, device=inp.device)),
-                         position_ids=pos, use_cache=True, logits_to_keep=1, **{self._cache_kw: self._cache}, **kw)
-        return out.logits[:, -1].float()
+    # ---- the fixed-shape path: one captured CUDA graph per decode step, state kept on the device -----------------
+    BUCKET = 64  # a decode step attends over the first multiple of BUCKET cache slots that holds every filled one
 
-    def _decode_fn(self):
-        if self._step is None:
-            def step(tok, position, cur, valid, cache, mode='logits', temperature=1.0, u=None):
+    def _state_for(self, B, L, N):
+        "The fixed-shape loop's device state for one shape, allocated once: captured graphs read and write it in place."
+        if (B, L, N) not in self._states:
+            dev, z = self.device, lambda dt: torch.zeros(B, dtype=dt, device=self.device)
+            one = lambda: torch.zeros((), dtype=torch.long, device=dev)
+            self._states[(B, L, N)] = dict(
+                valid=torch.ones(B, L, dtype=torch.bool, device=dev), uid=z(torch.long), pos=z(torch.long),
+                picked=z(torch.long), done=z(torch.bool), hit_eos=z(torch.bool), length=z(torch.long),
+                short=z(torch.bool), tokens=torch.zeros(B, N, dtype=torch.long, device=dev),
+                cols=torch.arange(N, device=dev), eos=torch.tensor(self.eos, device=dev), cur=one(), t=one(), seed=one(),
+                logits=None)
+        return self._states[(B, L, N)]
+
+    def _forward_fn(self):
+        "The model on one token per row: `valid` [B, L'] says which of the first L' cache slots exist (compiled on CUDA)."
+        if self._fwd is None:
+            def fwd(tok, position, cur, valid, cache):
                 kw = {'cache_position': cur.view(1)} if self._cache_position else {}
                 kw[self._cache_kw] = cache
-                out = self.model(input_ids=tok, attention_mask=self._additive_mask(valid, cur.view(1)),
-                                 position_ids=position, use_cache=True, **kw)
-                logits = out.logits[:, -1].float()
-                if mode == 'greedy': return logits.argmax(-1)  # pick_tokens' two top_p = 1 branches, inside the graph
-                if mode == 'sample': return _inverse_cdf(torch.softmax(logits / temperature, -1), u)
-                return logits
-            self._step = torch.compile(step, mode='reduce-overhead', dynamic=False) if self.compile else step
-        return self._step
+                out = self.model(input_ids=tok[:, None], attention_mask=self._additive_mask(valid, cur.view(1)),
+                                 position_ids=position[:, None], use_cache=True, **kw)
+                return out.logits[:, -1]
+            self._fwd = torch.compile(fwd, dynamic=None) if self.compile else fwd  # no cudagraphs: we capture the step
+        return self._fwd
 
-    def _step_fixed(self, tok, position, cur, temperature=None, u=None):
-        "Logits of the next position; with `temperature` (top_p = 1), the picked tokens instead (u: their uniforms)."
-        if self.compile and hasattr(torch.compiler, 'cudagraph_mark_step_begin'): torch.compiler.cudagraph_mark_step_begin()
-        cur = torch.tensor(cur, device=tok.device)
-        mode = 'logits' if temperature is None else 'sample' if temperature > 0 else 'greedy'
-        return self._decode_fn()(tok[:, None], position[:, None], cur, self._valid, self._cache, mode,
-                                 float(temperature or 1.0), u).clone()
+    def _book(self, st):
+        "Step t's bookkeeping on the device: the picked token (pad once a row is done) into column t; EOS, lengths, done."
+        d = st['done']
+        nxt = st['picked'].masked_fill(d, self.pad_id)
+        st['tokens'].copy_(torch.where(st['cols'] == st['t'], nxt[:, None], st['tokens']))
+        new_eos = (nxt[:, None] == st['eos']).any(-1) & ~d
+        st['length'].add_((~d & ~new_eos).long())
+        st['hit_eos'].logical_or_(new_eos); d.logical_or_(new_eos)
+        return nxt
+
+    def _decode_step(self, st, cache, Lb, T, top_p):
+        "Book step t's token, run the model on it over the first `Lb` cache slots, pick step t + 1's: no host sync."
+        nxt = self._book(st)
+        valid = st['valid'][:, :Lb]
+        if self.compile: torch._dynamo.maybe_mark_dynamic(valid, 1)  # one compile serves every bucket
+        logits = self._forward_fn()(nxt, st['pos'], st['cur'], valid, cache)
+        st['pos'].add_(1); st['cur'].add_(1); st['t'].add_(1)
+        picked, short = _pick_no_sync(logits, T, top_p, _uniforms_at(st['seed'], st['uid'], st['t']) if T > 0 else None)
+        st['picked'].copy_(picked)
+        if short is not None: st['short'].copy_(short & ~st['done']); st['logits'].copy_(logits)
+
+    def _run_step(self, st, cache, key, Lb, T, top_p):
+        "`_decode_step`, replayed from a CUDA graph captured once per (shape, bucket, T, top_p) when compiling on CUDA."
+        if not (self.compile and self.device.type == 'cuda'): return self._decode_step(st, cache, Lb, T, top_p)
+        g = self._graphs.get(key + (Lb, T, top_p))
+        if g is None:  # warm up (compiles) on a side stream, capture, then put back the state the warm-up advanced
+            saved = {k: v.clone() for k, v in st.items() if isinstance(v, torch.Tensor)}
+            lens = [(x, x.cumulative_length.clone()) for x in getattr(cache, 'layers', [])
+                    if isinstance(getattr(x, 'cumulative_length', None), torch.Tensor)]  # transformers >= 5.2x
+            side = torch.cuda.Stream(); side.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(side):
+                for _ in range(2): self._decode_step(st, cache, Lb, T, top_p)  # writes KV slots the real steps rewrite
+            torch.cuda.current_stream().wait_stream(side)
+            if self._pool is None: self._pool = torch.cuda.graph_pool_handle()
+            g = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(g, pool=self._pool): self._decode_step(st, cache, Lb, T, top_p)
+            for k, v in saved.items(): st[k].copy_(v)
+            for x, c in lens: x.cumulative_length.copy_(c)
+            self._graphs[key + (Lb, T, top_p)] = g
+        g.replay()
+
+    @torch.no_grad()
+    def _batch_fixed(self, ids: list[list[int]], uids: list[int], cfg: SamplingConfig, B: int, W: int):
+        "The fixed-shape path's `_batch`: B rows (dummies repeat row 0 and start finished), a cache of W + N slots."
+        n, N, dev = len(ids), cfg.max_new_tokens, self.device
+        L, T, top_p = W + N, float(cfg.temperature), float(cfg.top_p)
+        sliced = self.attention != 'model'  # our attention reads only the first L' keys that the mask covers
+        Wb = min(W, -(-max(len(p) for p in ids) // 16) * 16) if sliced else W  # this batch's prompt width
+        inp = torch.full((B, Wb), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((B, Wb), dtype=torch.bool)
+        for r in range(B):
+            p = ids[r] if r < n else ids[0]
+            inp[r, Wb - len(p):] = torch.tensor(p, dtype=torch.long); mask[r, Wb - len(p):] = True
+        inp, mask = inp.to(dev), mask.to(dev)
+        st, cache = self._state_for(B, L, N), self._cache_for(B, L)
+        st['valid'].fill_(True); st['valid'][:, :Wb] = mask
+        st['uid'].copy_(torch.tensor(list(uids) + [0] * (B - n), dtype=torch.long))
+        st['done'].copy_(torch.arange(B) >= n); st['hit_eos'].zero_(); st['length'].zero_(); st['short'].zero_()
+        st['tokens'].fill_(self.pad_id); st['pos'].copy_(mask.sum(-1)); st['cur'].fill_(Wb); st['t'].zero_()
+        st['seed'].fill_(_i64(cfg.seed))
+        if T > 0 and top_p < 1 and st['logits'] is None:
+            st['logits'] = torch.zeros(B, self.model.get_output_embeddings().weight.shape[0], dtype=self.dtype, device=dev)
+        kw = {'cache_position': torch.arange(Wb, device=dev)} if self._cache_position else {}
+        out = self.model(input_ids=inp, position_ids=(mask.long().cumsum(-1) - 1).clamp_(min=0), use_cache=True,
+                         attention_mask=self._additive_mask(st['valid'][:, :Wb if sliced else L], torch.arange(Wb, device=dev)),
+                         logits_to_keep=1, **{self._cache_kw: cache}, **kw)
+        st['picked'].copy_(pick_tokens(out.logits[:, -1].float(), T, top_p, uniforms(cfg.seed, st['uid'], 0) if T > 0 else None))
+        del out
+        check = 8 if dev.type == 'cuda' else 1
+        for t in range(N - 1):  # step t: book token t, pick token t + 1
+            Lb = min(L, ((Wb + t) // self.BUCKET + 1) * self.BUCKET) if sliced else L
+            self._run_step(st, cache, (B, L, N), Lb, T, top_p)
+            if top_p < 1 and T > 0 and bool(st['short'].any()):  # candidates lack the nucleus: the whole vocabulary
+                rows = st['short'].nonzero().flatten()
+                st['picked'][rows] = _pick_full(st['logits'][rows], T, top_p, uniforms(cfg.seed, st['uid'][rows], t + 1))
+            if (t + 1) % check == 0:
+                if cfg.stop and (t + 1) % (4 * check) == 0: self._mark_stopped(st['tokens'], st['length'], st['done'], cfg.stop)
+                if bool(st['done'].all()): break
+        self._book(st)  # the last token (after an early break every row is done: it books nothing)
+        return st['tokens'][:n].tolist(), st['length'][:n].tolist(), st['hit_eos'][:n].tolist()
 
     @torch.no_grad()
     def _batch(self, ids: list[list[int]], uids: list[int], cfg: SamplingConfig, B: int, W: int):
         "Decode one batch of rows; returns (tokens [n, N] list, lengths, hit_eos) for the n real rows."
-        n, N, dev, fixed = len(ids), cfg.max_new_tokens, self.device, self.fixed_shapes
-        if fixed: src, expand = [ids[r] if r < n else ids[0] for r in range(B)], None  # dummy rows repeat row 0, start finished
-        else:  # plain path: each distinct prompt is prefilled once (the K samples of a prompt share it), then the cache expands
-            first: dict = {}
-            expand = [first.setdefault(tuple(p), len(first)) for p in ids]
-            src = [list(p) for p in first]
+        if self.fixed_shapes: return self._batch_fixed(ids, uids, cfg, B, W)
+        n, N, dev = len(ids), cfg.max_new_tokens, self.device
+        # each distinct prompt is prefilled once (the K samples of a prompt share it), then the cache expands
+        first: dict = {}
+        expand = [first.setdefault(tuple(p), len(first)) for p in ids]
+        src = [list(p) for p in first]
         inp = torch.full((len(src), W), self.pad_id, dtype=torch.long)
         mask = torch.zeros((len(src), W), dtype=torch.bool)
         for r, p in enumerate(src): inp[r, W - len(p):] = torch.tensor(p, dtype=torch.long); mask[r, W - len(p):] = True
@@ -338,22 +449,17 @@ class Sampler:
         hit_eos, length = torch.zeros_like(done), torch.zeros(B, dtype=torch.long, device=dev)
         eos = torch.tensor(self.eos, device=dev)
         tokens = torch.full((B, N), self.pad_id, dtype=torch.long, device=dev)
-        logits = self._prefill_fixed(inp, mask, pos, N) if fixed else self._prefill_plain(inp, mask, pos)
-        if expand is not None and len(src) < B:
+        logits = self._prefill_plain(inp, mask, pos)
+        if len(src) < B:
             e = torch.tensor(expand, device=dev)
             logits, n_valid, self._mask = logits[e], n_valid[e], self._mask[e]
             self._past.batch_select_indices(e)
-        # rows the model still computes: all of them on the fixed path; on the plain path finished rows are dropped
-        act = slice(None) if fixed else torch.arange(B, device=dev)
+        act = torch.arange(B, device=dev)  # rows the model still computes: finished rows are dropped
         check = 8 if dev.type == 'cuda' else 1
-        fuse = fixed and self.fuse_sampling and cfg.top_p >= 1  # the compiled step also picks the token
-        picked = None
         for t in range(N):
             d = done[act]
-            if picked is None:
-                u = uniforms(cfg.seed, uid[act], t) if cfg.temperature > 0 else None
-                picked = pick_tokens(logits, cfg.temperature, cfg.top_p, u)
-            nxt, picked = picked.masked_fill_(d, self.pad_id), None
+            u = uniforms(cfg.seed, uid[act], t) if cfg.temperature > 0 else None
+            nxt = pick_tokens(logits, cfg.temperature, cfg.top_p, u).masked_fill_(d, self.pad_id)
             tokens[act, t] = nxt
             new_eos = torch.isin(nxt, eos) & ~d
             length[act] += (~d & ~new_eos).long()
@@ -362,15 +468,11 @@ class Sampler:
             if (t + 1) % check == 0:
                 if cfg.stop and (t + 1) % (4 * check) == 0: self._mark_stopped(tokens, length, done, cfg.stop)
                 if bool(done.all()): break
-            if not fixed:
-                keep = (~done[act]).nonzero().flatten()
-                if len(keep) <= len(act) - max(1, len(act) // 8):  # compact once >= 1/8 of the rows have finished
-                    self._past.batch_select_indices(keep); self._mask = self._mask[keep]
-                    act, nxt = act[keep], nxt[keep]
-            if fuse:
-                u = uniforms(cfg.seed, uid, t + 1) if cfg.temperature > 0 else None
-                picked = self._step_fixed(nxt, n_valid + t, W + t, cfg.temperature, u)
-            else: logits = (self._step_fixed if fixed else self._step_plain)(nxt, n_valid[act] + t, W + t)
+            keep = (~done[act]).nonzero().flatten()
+            if len(keep) <= len(act) - max(1, len(act) // 8):  # compact once >= 1/8 of the rows have finished
+                self._past.batch_select_indices(keep); self._mask = self._mask[keep]
+                act, nxt = act[keep], nxt[keep]
+            logits = self._step_plain(nxt, n_valid[act] + t, W + t)
         self._past = None
         return tokens[:n].tolist(), length[:n].tolist(), hit_eos[:n].tolist()
 

