@@ -172,7 +172,7 @@ def write_tasks(root, task_dir, suite: str = 'all', sets=None, cfg: EvalConfig |
     for s, n in _plan(suite, sets):
         p = root / s / f"{n}.jsonl"
         if not p.exists(): raise ReproError(f"{p}: data file missing (suite {s}, set {n})")
-        if (d := _data()) is not None: d.read_rows(p, d.schema_of(s, n))   # bad rows stop here (file:line: field), not inside lm-eval
+        if (d := _data()) is not None: d.read_rows(p, d.schema_of(s, n), d.numeric_answers(root))   # bad rows stop here (file:line: field), not inside lm-eval
         (task_dir / f"pr_{n}.yaml").write_text(task_yaml(s, n, p, cfg))
         tasks[f"pr_{n}"] = (s, n)
     return tasks

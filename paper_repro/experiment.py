@@ -49,6 +49,7 @@ class Experiment:
     arms_field: str = 'arms'       # recipe field listing the arms (rows besides Base)
     base_row: str = 'base'         # the table row the recipe's model (before any round) fills
     claims: list = []              # tables.Claim family decided for the claims block
+    run_cls: type = None           # the SeedRun subclass its seeds run in, here and in worker processes (None: SeedRun)
 
     def arms(self, cfg) -> list[str]: return list(getattr(cfg, self.arms_field, []) or [])
     def rounds(self, cfg, arm: str) -> int: return cfg.rounds
@@ -72,6 +73,10 @@ class Experiment:
     def notes(self, raws: list[dict], cfg) -> list[str]: return []
     def figures(self, raws: list[dict], cfg, out: Path) -> list[str]: return []
     def check_scale(self, cfg): "Raise ReproError when this experiment cannot run at cfg.scale."
+    def plan(self, cfg) -> dict:
+        """What a run of `cfg` would load and compute, without loading a model or reading data (`reproduce --plan`).
+        Default: the resolved recipe. A table adds `models`, `datasets` and its generations and training steps per round."""
+        return {'recipe': config_to_dict(cfg)}
 
 # %% ../nbs/10a_experiment.ipynb #1b56675d
 class SeedRun:
@@ -150,8 +155,9 @@ class SeedRun:
         return read_json(f) if f.exists() else None
 
 # %% ../nbs/10a_experiment.ipynb #314ae0fb
-def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=SeedRun) -> dict:
+def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None) -> dict:
     "All stages of one seed; returns its raw result (rows, item scores, per-round logs, stage timings)."
+    run_cls = run_cls or exp.run_cls or SeedRun
     t0 = time.time()
     over = lambda: bool(cfg.time_budget_s) and time.time() - t0 > cfg.time_budget_s
     run = run_cls(exp, cfg, seed, fresh)
@@ -165,7 +171,7 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=SeedR
         procs = []
         for i, a in enumerate(todo):
             log = open(run.dir / f'worker-{a}.log', 'w')
-            procs.append((a, subprocess.Popen([sys.executable, '-m', 'paper_repro.experiment', '--table', str(exp.table),
+            procs.append((a, subprocess.Popen([sys.executable, '-m', 'paper_repro.experiment', *_worker_ref(exp),
                                                '--config', str(recipe), '--seed', str(seed), '--arm', a],
                                               stdout=log, stderr=subprocess.STDOUT)))
             if i == cfg.workers - 1: run.base_eval()   # every worker slot busy: evaluate Base meanwhile
@@ -193,14 +199,24 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=SeedR
             'run_dir': str(run.dir), 'numerics': run.run.config['numerics'],
             'items': {k: v for k, v in items.items() if v is not None}, **exp.raw_extra(run)}
 
+def _worker_ref(exp: Experiment) -> list[str]:
+    "How a worker process finds `exp`: its table number when registered, else `module:Class` (built without arguments)."
+    try:
+        if get_experiment(exp.table) is exp: return ['--table', str(exp.table)]
+    except ReproError: pass
+    return ['--experiment', f"{type(exp).__module__}:{type(exp).__qualname__}"]
+
 def _worker_main(argv=None):
     ap = argparse.ArgumentParser(description='one arm of one seed of a table (used by parallel runs)')
-    ap.add_argument('--table', required=True); ap.add_argument('--config', required=True)
+    who = ap.add_mutually_exclusive_group(required=True)
+    who.add_argument('--table'); who.add_argument('--experiment', help='module:Class of an unregistered experiment')
+    ap.add_argument('--config', required=True)
     ap.add_argument('--seed', type=int, required=True); ap.add_argument('--arm', required=True)
     a = ap.parse_args(argv)
-    exp = get_experiment(a.table)
+    if a.table: exp = get_experiment(a.table)
+    else: mod, cls = a.experiment.split(':'); exp = getattr(importlib.import_module(mod), cls)()
     cfg = config_from_dict(exp.config_cls, read_json(a.config), a.config)
-    SeedRun(exp, cfg, a.seed).run_arm(a.arm)
+    (exp.run_cls or SeedRun)(exp, cfg, a.seed).run_arm(a.arm)
 
 # %% ../nbs/10a_experiment.ipynb #43cf4db8
 REGISTRY = {1: 'paper_repro.experiment:TABLE1_BASE', 2: 'paper_repro.table2:EXPERIMENT', 3: 'paper_repro.table3:EXPERIMENT'}
