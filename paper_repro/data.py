@@ -8,6 +8,7 @@ import json, os, re, shutil, importlib.util
 from pathlib import Path
 from fractions import Fraction
 from .core import ReproError, cache_dir, write_jsonl, iter_jsonl, write_json, read_json, IN_TEST
+from .grading import last_boxed
 
 # %% auto #0
 __all__ = ['SCHEMAS', 'MATH_TEST_SETS', 'TRANSFER_SET', 'INSTRUCT_SETS', 'SCALES', 'MATH_INSTRUCTION', 'DATA_VERSION', 'HUB_MATH',
@@ -165,21 +166,12 @@ HUB_INSTRUCT = {  # name -> (hub id, config, split); fields are normalized by _n
     'unni': ('mrm8488/unnatural-instructions-full', None, 'train'),
 }
 
-def _boxed(s: str) -> str | None:
-    i = s.rfind('\\boxed{')
-    if i < 0: return None
-    j, depth = i + 7, 1
-    for k in range(j, len(s)):
-        depth += {'{': 1, '}': -1}.get(s[k], 0)
-        if depth == 0: return s[j:k]
-    return None
-
 def hub_answer(raw) -> str:
     "Gold answer string from a hub field: GSM8K '#### n', a \\boxed{} or the value itself (lists joined)."
     if isinstance(raw, list): raw = ', '.join(map(str, raw))
     s = str(raw).strip()
     if '####' in s: s = s.split('####')[-1].strip().replace(',', '')
-    elif (b := _boxed(s)) is not None: s = b.strip()
+    elif (b := last_boxed(s)) is not None: s = b   # grading's parser: one \boxed{} parser
     return s
 
 def _load_dataset(hub_id, config, split, path_override, what):
