@@ -7,14 +7,14 @@ from __future__ import annotations
 import json, os, re, shutil, importlib.util
 from pathlib import Path
 from fractions import Fraction
-from .core import ReproError, cache_dir, write_jsonl, iter_jsonl, write_json, read_json, IN_TEST
+from .core import ReproError, SCALES, cache_dir, write_jsonl, iter_jsonl, write_json, read_json, IN_TEST
 from .grading import last_boxed
 
 # %% auto #0
-__all__ = ['SCHEMAS', 'MATH_TEST_SETS', 'TRANSFER_SET', 'INSTRUCT_SETS', 'SCALES', 'MATH_INSTRUCTION', 'DATA_VERSION', 'HUB_MATH',
-           'HUB_INSTRUCT', 'validate_row', 'read_rows', 'write_rows', 'math_prompt', 'resource_path', 'nltk_offline',
-           'data_dir', 'schema_of', 'load_split', 'hub_answer', 'load_hub_math', 'hub_file', 'write_hub_math',
-           'numeric_answers', 'load_hub_instruct']
+__all__ = ['SCHEMAS', 'MATH_TEST_SETS', 'TRANSFER_SET', 'INSTRUCT_SETS', 'GENERATED_SCALES', 'MATH_INSTRUCTION', 'DATA_VERSION',
+           'HUB_MATH', 'HUB_INSTRUCT', 'validate_row', 'read_rows', 'write_rows', 'math_prompt', 'resource_path',
+           'nltk_offline', 'data_dir', 'schema_of', 'load_split', 'hub_answer', 'load_hub_math', 'hub_file',
+           'write_hub_math', 'numeric_answers', 'load_hub_instruct']
 
 # %% ../nbs/03_data.ipynb #d820974b
 SCHEMAS = {
@@ -28,7 +28,7 @@ MATH_TEST_SETS = ["gsm8k", "math500", "minerva_math", "gaokao2023en", "olympiadb
 "The eight math test sets, easiest first; each is named after the benchmark it stands in for."
 TRANSFER_SET = "transfer"
 INSTRUCT_SETS = ["dolly", "selfinst", "vicuna", "sni", "unni"]
-SCALES = ["tiny", "mini", "gpu"]
+GENERATED_SCALES = tuple(s for s in SCALES if s != 'paper')   # scales whose data minidata generates
 
 def _is_number(s: str) -> bool:
     "A canonical numeric answer: integer, decimal or a/b."
@@ -111,7 +111,7 @@ DATA_VERSION = 2
 
 def data_dir(scale: str = 'mini', seed: int = 0, root=None) -> Path:
     "Directory holding the generated data of `scale` (tiny|mini|gpu), generated once (atomic)."
-    if scale not in SCALES: raise ReproError(f"scale {scale!r}: generated data exists for {SCALES}; the paper scale loads hub data (load_hub_math / load_hub_instruct)")
+    if scale not in GENERATED_SCALES: raise ReproError(f"scale {scale!r}: generated data exists for {', '.join(GENERATED_SCALES)}; the paper scale loads hub data (load_hub_math / load_hub_instruct)")
     name = f"v{DATA_VERSION}-{scale}" + (f"-s{seed}" if seed else '')
     base = Path(root) if root else cache_dir('data')
     d = base / name

@@ -10,18 +10,18 @@ import argparse, sys, time
 from pathlib import Path
 
 import pandas as pd
-from .core import ReproError, Timer, atomic_write, git_info, hardware_info, package_versions, read_json, config_to_dict
+from .core import (SCALES, ReproError, Timer, atomic_write, git_info, hardware_info, package_versions, read_json,
+                              config_to_dict)
 from .experiment import (BaseOnly, REGISTRY, build_table, claims_ledger, get_experiment, load_recipe,
                                     merge_seed_folders, recipe_path, run_seed)
 from .tables import TABLES, compare_to_reference
 
-SCALES = ('tiny', 'mini', 'gpu', 'paper')
 DEFAULT_OUT = 'reproduced'   # git-ignored: a user's run never lands on the committed reference by default
 REFERENCE_ROOT = Path(__file__).resolve().parents[1] / 'results' if '__file__' in globals() else Path.cwd().parent / 'results'
 
 # %% auto #0
-__all__ = ['SCALES', 'DEFAULT_OUT', 'REFERENCE_ROOT', 'list_tables', 'default_scale', 'is_complete', 'target_folder', 'resolve',
-           'plan', 'reproduce', 'parse_args', 'main']
+__all__ = ['DEFAULT_OUT', 'REFERENCE_ROOT', 'list_tables', 'default_scale', 'is_complete', 'target_folder', 'resolve', 'plan',
+           'reproduce', 'parse_args', 'main']
 
 # %% ../nbs/20_reproduce.ipynb #9bdf522e
 def list_tables() -> str:
