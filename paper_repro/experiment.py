@@ -87,7 +87,7 @@ class SeedRun:
             from paper_repro.sampling import deterministic_cuda
             deterministic_cuda()
         self.run = Run(exp.name, run_key(exp, cfg, seed), fresh=fresh, root=root)
-        self._tok = self._sampler = None
+        self._tok, self._samplers = None, {}
 
     @property
     def dir(self) -> Path: return self.run.dir
@@ -95,7 +95,7 @@ class SeedRun:
     def done(self, name: str) -> bool: return self.run.done(name)
     def stage_dir(self, name: str) -> Path: return self.run.stage_dir(name)
 
-    # -- models: one loader, one sampler whose generation copy is refreshed in place ------------------------------
+    # -- models: one loader, one sampler per architecture whose generation copy is refreshed in place ----------------
     def load(self, path=None):
         "(model, tokenizer) of `path`, or of the recipe's model; on CUDA when present."
         import torch
@@ -105,11 +105,14 @@ class SeedRun:
         return m, t
 
     def sampler(self, model):
-        "The seed's one sampler, holding `model`'s weights (compiled graphs are reused across rounds and arms)."
-        from paper_repro.sampling import Sampler
-        if self._sampler is None: self._sampler = Sampler(model, self._tok)
-        else: self._sampler.load_weights(model)
-        return self._sampler
+        """The seed's sampler for `model`'s architecture, holding `model`'s weights. One per architecture (a teacher and
+        the student cut from it get two), so compiled graphs are reused across rounds, arms and evaluations: on CUDA
+        every new Sampler compiles its decode step again, and dynamo stops compiling after a few recompiles."""
+        from paper_repro.sampling import Sampler, _source_state
+        key = tuple((k, tuple(v.shape)) for k, v in _source_state(model).items())
+        if key not in self._samplers: self._samplers[key] = Sampler(model, self._tok)
+        else: self._samplers[key].load_weights(model)
+        return self._samplers[key]
 
     def model_dir(self, arm: str, r: int) -> Path | None:
         "Where arm's model after round r is stored (r = 0: where the experiment says the arm starts)."
