@@ -315,9 +315,9 @@ def table1_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
                 dm = max(0.0, -k['lo'])
                 out.append(f"Smallest δ established, {m}: {dm:.3g} ({'upper end of APT − Base bits per byte' if m in LOWER_IS_BETTER else 'APT − Base ≥ −δ'}"
                            f"; declared δ = {cfg.margins[m]:g}; interval: {k['method']}).")
-        verdicts = [bool(k.get('non_inferior')) for k in kept]
-        out.append("General ability kept (every general metric non-inferior at its declared δ): "
-                   + ('yes.' if all(verdicts) else 'not shown — ' + ', '.join(m for m, v in zip(GENERAL, verdicts) if not v) + ' did not pass.'))
+        ok = [k['verdict'].startswith('supported') for k in kept]
+        out.append("General ability kept (every general metric non-inferior at its declared δ): " + ('yes.' if all(ok) else
+                   'not established — ' + '; '.join(f"{m}: {k['verdict']}" for m, k, o in zip(GENERAL, kept, ok) if not o) + '.'))
     if 'sft' in cfg.arms:
         parts = []
         for c in _general_claims(cfg, 'sft'):
