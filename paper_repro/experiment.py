@@ -13,9 +13,9 @@ from pathlib import Path
 from .core import ReproError, Run, cfg_field, config_from_dict, config_to_dict, read_json, write_json
 
 # %% auto #0
-__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'REGISTRY', 'TABLE1_BASE', 'TABLE3_BASE', 'numerics', 'run_key', 'Experiment',
-           'SeedRun', 'run_seed', 'get_experiment', 'BaseOnlyConfig', 'BaseOnly', 'recipe_path', 'apply_overrides',
-           'load_recipe', 'build_table', 'merge_seed_folders', 'claims_ledger']
+__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'REGISTRY', 'TABLE3_BASE', 'numerics', 'run_key', 'Experiment', 'SeedRun',
+           'run_seed', 'get_experiment', 'BaseOnlyConfig', 'BaseOnly', 'recipe_path', 'apply_overrides', 'load_recipe',
+           'build_table', 'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -77,6 +77,9 @@ class Experiment:
         """What a run of `cfg` would load and compute, without loading a model or reading data (`reproduce --plan`).
         Default: the resolved recipe. A table adds `models`, `datasets` and its generations and training steps per round."""
         return {'recipe': config_to_dict(cfg)}
+    def claims_for(self, cfg) -> list:
+        "The claim family decided for a run of `cfg` (default: `claims`; a table whose margins are recipe fields builds it here)."
+        return list(self.claims)
 
 # %% ../nbs/10a_experiment.ipynb #1b56675d
 class SeedRun:
@@ -222,7 +225,7 @@ def _worker_main(argv=None):
     (exp.run_cls or SeedRun)(exp, cfg, a.seed).run_arm(a.arm)
 
 # %% ../nbs/10a_experiment.ipynb #43cf4db8
-REGISTRY = {1: 'paper_repro.experiment:TABLE1_BASE', 2: 'paper_repro.table2:EXPERIMENT', 3: 'paper_repro.table3:EXPERIMENT'}
+REGISTRY = {1: 'paper_repro.table1:EXPERIMENT', 2: 'paper_repro.table2:EXPERIMENT', 3: 'paper_repro.table3:EXPERIMENT'}
 
 def get_experiment(n) -> Experiment:
     "The experiment of table `n`."
@@ -261,20 +264,12 @@ def _mean(xs):
     xs = [x for x in xs if x == x]
     return sum(xs) / len(xs) if xs else float('nan')
 
-def _table1_base(v, seconds):
-    from paper_repro.evaluation import suite_sets
-    return {'domain': 100 * _mean([x for (task, m), x in v.items() if m == 'exact_match' and task in suite_sets('math')]),
-            'ifeval': 100 * v.get(('ifeval', 'prompt_level_strict_acc'), float('nan')),
-            'mc': 100 * v.get(('mc', 'acc'), float('nan')), 'prose_bpb': v.get(('prose', 'bits_per_byte'), float('nan')),
-            'delta_general': 0.0}
-
 def _table3_base(v, seconds):
     from paper_repro.evaluation import suite_sets
     fam = suite_sets('instruct')
     row = {f: v.get((f, 'rougeL'), float('nan')) for f in fam}
     return {**row, 'average': _mean(list(row.values())), 'wall_time': seconds}
 
-TABLE1_BASE = BaseOnly(1, 'all', 'base', _table1_base, "APT's method is not implemented yet (Table 1 issue).")
 TABLE3_BASE = BaseOnly(3, 'instruct', 'teacher', _table3_base, "OKD's method is not implemented yet (Table 3 issue).")
 
 # %% ../nbs/10a_experiment.ipynb #3ac312d6
@@ -331,7 +326,8 @@ def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -
     status.update({a: 'not run (time)' for r in raws for a in r.get('not_run_time', [])})
     notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *exp.notes(raws, cfg),
              "Per-stage wall times are in run.json (stage_seconds per seed)."]
-    claims = decide_claims(raws, exp.claims) if exp.claims else None
+    family = exp.claims_for(cfg)
+    claims = decide_claims(raws, family) if family else None
     md = render_markdown(spec, summary, status, claims, exp.deviations(cfg), notes, cfg.scale)
     figs = exp.figures(raws, cfg, out)
     if figs: md += '\n' + '\n'.join(f"![{f}]({f})" for f in figs) + '\n'
@@ -368,9 +364,10 @@ def claims_ledger(root) -> str:
              '| Table | scale | claim | paper | n seeds | estimate [95 % CI] | interval | verdict |', '|---|---|---|---|---|---|---|---|']
     for f in sorted(Path(root).glob('table*/*/raw.json')):
         n, scale = int(f.parent.parent.name[5:]), f.parent.name
-        exp = get_experiment(n)
-        if not exp.claims: continue
-        for c in decide_claims(read_json(f)['seeds'], exp.claims):
+        exp, raw = get_experiment(n), read_json(f)
+        family = exp.claims_for(config_from_dict(exp.config_cls, raw['config'], str(f)))
+        if not family: continue
+        for c in decide_claims(raw['seeds'], family):
             lines.append(f"| {n} | {scale} | {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | "
                          f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |")
     return '\n'.join(lines) + '\n'
