@@ -13,19 +13,9 @@ import torch
 from .core import write_json
 
 # %% auto #0
-__all__ = ['TOY_PAIRS', 'tiny_llama', 'launch_check', 'main']
+__all__ = ['TOY_PAIRS', 'launch_check', 'main']
 
 # %% ../nbs/12_launch.ipynb #c83928a6
-def tiny_llama(tokenizer, seed: int = 0, hidden: int = 64, layers: int = 2):
-    "A randomly initialised small Llama sharing `tokenizer`'s vocabulary (plumbing tests only)."
-    from transformers import LlamaConfig, LlamaForCausalLM
-    torch.manual_seed(seed)
-    cfg = LlamaConfig(vocab_size=len(tokenizer), hidden_size=hidden, intermediate_size=2 * hidden, num_hidden_layers=layers,
-                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=512,
-                      bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-                      pad_token_id=tokenizer.pad_token_id, tie_word_embeddings=True)
-    return LlamaForCausalLM(cfg)
-
 TOY_PAIRS = [(f"What is {a} + {b}?", f"{a} + {b} = {a + b}\n#### {a + b}", f"{a} + {b} = {a + b + 1}\n#### {a + b + 1}")
              for a, b in [(1, 2), (3, 4), (5, 6), (7, 8), (2, 9), (4, 4), (6, 1), (8, 3)]]
 
@@ -33,11 +23,11 @@ def launch_check(out_dir, tokenizer=None, rounds=('dpo',)) -> dict:
     """`rounds` ('sft' and/or 'dpo', in order — Table 1's SFT rows and APT's DPO rounds) of a tiny model in this
     process; after each, rank 0 gathers every rank's weight hash (`tokenizer`: a directory; default the embedded model's)."""
     from accelerate import PartialState
-    from paper_repro.models import load_tokenizer, model_hash
+    from paper_repro.models import load_tokenizer, model_hash, tiny_llama
     from paper_repro.preference import DPOSettings, PreferencePair, SFTSettings, dpo_round, sft_round
     state = PartialState()
     tok = load_tokenizer(tokenizer) if tokenizer else load_tokenizer()
-    model = tiny_llama(tok)
+    model = tiny_llama(tok, max_positions=512, tie=True)
     done = []
     for kind in rounds:
         before, out = model_hash(model), Path(out_dir) / f'rank{state.process_index}' / kind

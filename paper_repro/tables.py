@@ -95,10 +95,13 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
     "Markdown for a table: grid, decided claims, deviations, notes."
     row_status = row_status or {}
     cols = list(spec.columns)
+    real = scale == 'paper'   # the paper scale evaluates on the benchmarks themselves: no stand-in marks
+    head = {c: spec.columns[c].rstrip('*') if real else spec.columns[c] for c in cols}
     lines = [f"## Table {spec.number} — {spec.title}" + (f" (scale: {scale})" if scale else ''), '',
              f"Paper: {spec.paper}. Each cell: reported · reproduced mean ± std. `n/r` = the paper's table body is not "
-             f"available here; `*` = an offline stand-in named after the benchmark it plays.", '',
-             '| Row | n seeds | ' + ' | '.join(spec.columns[c] for c in cols) + ' |',
+             "available here; " + ("columns are the benchmarks themselves (paper scale)." if real else
+                                   "`*` = an offline stand-in named after the benchmark it plays."), '',
+             '| Row | n seeds | ' + ' | '.join(head[c] for c in cols) + ' |',
              '|' + '---|' * (len(cols) + 2)]
     for r, label in spec.rows.items():
         sub = summary[summary.row == r].set_index('column')
