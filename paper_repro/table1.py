@@ -297,7 +297,9 @@ def table1_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
     for r in raws:
         b = r.get('base_mine')
         if b: out.append(f"seed {r['seed']}: Base on the domain pool (round-1 mining): {b['n_correct']}/{b['n_items']} = "
-                         f"{100 * b['accuracy']:.0f} % correct, {b['n_bad']} bad cases (APT's regime: 40–70 % correct).")
+                         f"{100 * b['accuracy']:.0f} % correct, {b['n_bad']} bad cases (APT's regime: 40–70 % correct"
+                         + (')' if 0.4 <= b['accuracy'] <= 0.7 else ' — this domain is OUTSIDE it, so the table does not '
+                            'test APT where the paper applies it)') + '.')
         for arm, lg in r.get('rounds', {}).items():
             ms = [x.get('mine') for x in lg if x.get('mine')]
             if not ms: continue
