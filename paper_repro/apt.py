@@ -295,19 +295,23 @@ def dpo_trainer(model, tokenizer, cfg: DPOSettings, out_dir=None, seed: int | No
     return lambda pairs: dpo_round(model, tokenizer, pairs, cfg, out_dir=out_dir, seed=seed)
 
 def mine_round(sampler, rows: list[dict], cfg: APTSettings, judge=None, emb=None, round: int = 1, seed: int = 0,
-               prompt=None) -> dict:
+               prompt=None, mined: dict | None = None) -> dict:
     """Steps 1–3 of a round of `cfg.variant` on the domain `rows` with the sampler's current weights: mining, similar
     cases, pairs. `judge` defaults to `make_judge(cfg.judge)`, `emb` (embeddings of `rows`' questions) to
     `domain_embeddings`. Returns {'pairs', 'mined', 'similar_samples', 'stats'}; `stats` (JSON-able) has the
-    bad-case counts, the similar cases and skips, unparseable verdicts, pair counts and the seconds of each step."""
+    bad-case counts, the similar cases and skips, unparseable verdicts, pair counts and the seconds of each step.
+    `mined` (graded answers of these rows by this model, as `sample_and_grade` returns them) skips step 1: rows that
+    start from one model share its mining (Table 1's round 1)."""
     from paper_repro.grading import sample_and_grade
     if cfg.variant not in VARIANTS: raise ReproError(f"field 'variant': expected one of {VARIANTS}, got {cfg.variant!r}")
     if len({r['id'] for r in rows}) != len(rows): raise ReproError("mine_round: row ids must be unique")
     judge = judge or make_judge(cfg.judge)
     by_id, t = {r['id']: r for r in rows}, {}
     t0 = time.perf_counter()
-    mined = sample_and_grade(sampler, rows, _sampling(cfg, 1, cfg.mine_temperature, seed=10_000 * seed + 2 * round),
-                             prompt=prompt, grade=judge)
+    if mined is None:
+        mined = sample_and_grade(sampler, rows, _sampling(cfg, 1, cfg.mine_temperature, seed=10_000 * seed + 2 * round),
+                                 prompt=prompt, grade=judge)
+    elif set(mined) != set(by_id): raise ReproError("mine_round: `mined` must grade exactly the domain rows")
     mine = mine_bad_cases(mined); t['mine'] = time.perf_counter() - t0
     similar_samples, sim_ids = {}, []
     if cfg.variant == 'bad_similar' and mine['bad']:

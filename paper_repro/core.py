@@ -14,12 +14,13 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 # %% auto #0
-__all__ = ['IN_TEST', 'ReproError', 'cfg_field', 'config_help', 'config_from_dict', 'config_to_dict', 'load_yaml', 'stable_hash',
-           'seed_everything', 'cache_dir', 'atomic_write', 'write_json', 'read_json', 'write_jsonl', 'iter_jsonl',
-           'package_versions', 'git_info', 'hardware_info', 'file_hash', 'Timer', 'Run']
+__all__ = ['IN_TEST', 'SCALES', 'ReproError', 'cfg_field', 'config_help', 'config_from_dict', 'config_to_dict', 'load_yaml',
+           'stable_hash', 'seed_everything', 'cache_dir', 'atomic_write', 'write_json', 'read_json', 'write_jsonl',
+           'iter_jsonl', 'package_versions', 'git_info', 'hardware_info', 'file_hash', 'Timer', 'Run']
 
 # %% ../nbs/00_core.ipynb #1c340b61
 IN_TEST = bool(os.environ.get('IN_TEST'))  # set by nbdev-test: notebooks shrink to the tiny scale
+SCALES = ('tiny', 'mini', 'gpu', 'paper')   # every scale a recipe can name; all but 'paper' have generated data (data.GENERATED_SCALES)
 
 class ReproError(Exception):
     "An error the user can fix: one line saying what is wrong and where (file, line, field)."

@@ -7,12 +7,14 @@ from __future__ import annotations
 import json, os, re, shutil, importlib.util
 from pathlib import Path
 from fractions import Fraction
-from .core import ReproError, cache_dir, write_jsonl, iter_jsonl, write_json, read_json, IN_TEST
+from .core import ReproError, SCALES, cache_dir, write_jsonl, iter_jsonl, write_json, read_json, IN_TEST
+from .grading import last_boxed
 
 # %% auto #0
-__all__ = ['SCHEMAS', 'MATH_TEST_SETS', 'TRANSFER_SET', 'INSTRUCT_SETS', 'SCALES', 'MATH_INSTRUCTION', 'DATA_VERSION', 'HUB_MATH',
-           'HUB_INSTRUCT', 'validate_row', 'read_rows', 'write_rows', 'math_prompt', 'resource_path', 'nltk_offline',
-           'data_dir', 'schema_of', 'load_split', 'hub_answer', 'load_hub_math', 'load_hub_instruct']
+__all__ = ['SCHEMAS', 'MATH_TEST_SETS', 'TRANSFER_SET', 'INSTRUCT_SETS', 'GENERATED_SCALES', 'MATH_INSTRUCTION', 'DATA_VERSION',
+           'HUB_MATH', 'HUB_INSTRUCT', 'validate_row', 'read_rows', 'write_rows', 'math_prompt', 'resource_path',
+           'nltk_offline', 'data_dir', 'schema_of', 'load_split', 'hub_answer', 'load_hub_math', 'hub_file',
+           'write_hub_math', 'numeric_answers', 'load_hub_instruct']
 
 # %% ../nbs/03_data.ipynb #d820974b
 SCHEMAS = {
@@ -26,16 +28,17 @@ MATH_TEST_SETS = ["gsm8k", "math500", "minerva_math", "gaokao2023en", "olympiadb
 "The eight math test sets, easiest first; each is named after the benchmark it stands in for."
 TRANSFER_SET = "transfer"
 INSTRUCT_SETS = ["dolly", "selfinst", "vicuna", "sni", "unni"]
-SCALES = ["tiny", "mini", "gpu"]
+GENERATED_SCALES = tuple(s for s in SCALES if s != 'paper')   # scales whose data minidata generates
 
 def _is_number(s: str) -> bool:
     "A canonical numeric answer: integer, decimal or a/b."
     return bool(re.fullmatch(r"-?\d+(\.\d+)?(/\d+)?", s))
 
-def _extra_checks(schema: str, row: dict) -> tuple[str, str] | None:
-    "Schema-specific checks beyond types; returns (field, problem) or None."
+def _extra_checks(schema: str, row: dict, numeric: bool = True) -> tuple[str, str] | None:
+    "Schema-specific checks beyond types; returns (field, problem) or None. `numeric=False`: hub answers (LaTeX …)."
     if schema == 'math':
-        if not _is_number(row['answer']): return 'answer', f"not a canonical number: {row['answer']!r}"
+        if not row['answer'].strip(): return 'answer', "empty"
+        if numeric and not _is_number(row['answer']): return 'answer', f"not a canonical number: {row['answer']!r}"
         if not row['solution'].rstrip().endswith(f"#### {row['answer']}"): return 'solution', "must end with '#### <answer>'"
         if not 1 <= row['level'] <= 5: return 'level', f"must be 1-5, got {row['level']}"
     if schema == 'mc':
@@ -46,8 +49,8 @@ def _extra_checks(schema: str, row: dict) -> tuple[str, str] | None:
     if schema == 'instruct' and not row['references']: return 'references', "needs at least one reference"
     return None
 
-def validate_row(row: dict, schema: str) -> tuple[str, str] | None:
-    "Check `row` against `schema`; returns `(field, what is wrong)` or None when valid."
+def validate_row(row: dict, schema: str, numeric: bool = True) -> tuple[str, str] | None:
+    "Check `row` against `schema`; returns `(field, what is wrong)` or None when valid (`numeric`: math answers are plain numbers)."
     spec = SCHEMAS[schema]
     for f, tp in spec.items():
         if f not in row: return f, "missing"
@@ -59,24 +62,24 @@ def validate_row(row: dict, schema: str) -> tuple[str, str] | None:
         elif tp is int:
             if not isinstance(v, int) or isinstance(v, bool): return f, f"expected an integer, got {v!r:.60}"
         elif not isinstance(v, tp): return f, f"expected {tp.__name__}, got {type(v).__name__}"
-    return _extra_checks(schema, row)
+    return _extra_checks(schema, row, numeric)
 
 # %% ../nbs/03_data.ipynb #110ba1e2
-def read_rows(path, schema: str) -> list[dict]:
+def read_rows(path, schema: str, numeric: bool = True) -> list[dict]:
     "Read a JSONL file and validate every row against `schema` (one-line `ReproError` file:line: field)."
     if schema not in SCHEMAS: raise ReproError(f"unknown schema {schema!r}; one of {list(SCHEMAS)}")
     rows, ids = [], set()
     for ln, row in iter_jsonl(path):
-        bad = validate_row(row, schema)
+        bad = validate_row(row, schema, numeric)
         if bad: raise ReproError(f"{path}:{ln}: field '{bad[0]}': {bad[1]}")
         if row['id'] in ids: raise ReproError(f"{path}:{ln}: field 'id': duplicate id {row['id']!r}")
         ids.add(row['id']); rows.append(row)
     return rows
 
-def write_rows(path, rows, schema: str) -> Path:
+def write_rows(path, rows, schema: str, numeric: bool = True) -> Path:
     "Validate `rows` and write them atomically as JSONL (a bad row raises `ReproError` naming its index)."
     for i, r in enumerate(rows):
-        bad = validate_row(r, schema)
+        bad = validate_row(r, schema, numeric)
         if bad: raise ReproError(f"{path}: row {i}: field '{bad[0]}': {bad[1]}")
     write_jsonl(path, rows)
     return Path(path)
@@ -108,7 +111,7 @@ DATA_VERSION = 2
 
 def data_dir(scale: str = 'mini', seed: int = 0, root=None) -> Path:
     "Directory holding the generated data of `scale` (tiny|mini|gpu), generated once (atomic)."
-    if scale not in SCALES: raise ReproError(f"scale {scale!r}: generated data exists for {SCALES}; the paper scale loads hub data (load_hub_math / load_hub_instruct)")
+    if scale not in GENERATED_SCALES: raise ReproError(f"scale {scale!r}: generated data exists for {', '.join(GENERATED_SCALES)}; the paper scale loads hub data (load_hub_math / load_hub_instruct)")
     name = f"v{DATA_VERSION}-{scale}" + (f"-s{seed}" if seed else '')
     base = Path(root) if root else cache_dir('data')
     d = base / name
@@ -151,6 +154,9 @@ HUB_MATH = {  # name -> (hub id, config, split, question field, answer field)
     'college_math': ('realtreetune/college_math', None, 'test', 'question', 'answer'),
     'aime24': ('HuggingFaceH4/aime_2024', None, 'train', 'problem', 'answer'),
     'amc23': ('math-ai/amc23', None, 'test', 'question', 'answer'),
+    # training pools (paper scale); the SAI-DPO paper does not name its pool, these are our choice [ours]
+    'math_train': ('DigitalLearningGmbH/MATH-lighteval', 'default', 'train', 'problem', 'solution'),   # MATH train, 7,500
+    'gsm8k_train': ('openai/gsm8k', 'main', 'train', 'question', 'answer'),                          # GSM8K train, 7,473
 }
 HUB_INSTRUCT = {  # name -> (hub id, config, split); fields are normalized by _norm_instruct
     'dolly': ('databricks/databricks-dolly-15k', None, 'train'),
@@ -160,21 +166,12 @@ HUB_INSTRUCT = {  # name -> (hub id, config, split); fields are normalized by _n
     'unni': ('mrm8488/unnatural-instructions-full', None, 'train'),
 }
 
-def _boxed(s: str) -> str | None:
-    i = s.rfind('\\boxed{')
-    if i < 0: return None
-    j, depth = i + 7, 1
-    for k in range(j, len(s)):
-        depth += {'{': 1, '}': -1}.get(s[k], 0)
-        if depth == 0: return s[j:k]
-    return None
-
 def hub_answer(raw) -> str:
     "Gold answer string from a hub field: GSM8K '#### n', a \\boxed{} or the value itself (lists joined)."
     if isinstance(raw, list): raw = ', '.join(map(str, raw))
     s = str(raw).strip()
     if '####' in s: s = s.split('####')[-1].strip().replace(',', '')
-    elif (b := _boxed(s)) is not None: s = b.strip()
+    elif (b := last_boxed(s)) is not None: s = b   # grading's parser: one \boxed{} parser
     return s
 
 def _load_dataset(hub_id, config, split, path_override, what):
@@ -202,12 +199,40 @@ def load_hub_math(name: str, split: str | None = None, path_override=None, limit
         ans = hub_answer(a)
         sol = r.get('solution') if isinstance(r.get('solution'), str) else (r['answer'] if '####' in str(r.get('answer', '')) else '')
         sol = re.sub(r"####.*$", '', sol or '', flags=re.S).rstrip()
-        lvl = r.get('level'); lvl = int(lvl) if isinstance(lvl, int) or (isinstance(lvl, str) and lvl.isdigit()) else 1
+        lvl = r.get('level'); m = re.search(r'\d+', str(lvl)) if isinstance(lvl, (int, str)) else None   # 3, '3', 'Level 3'
+        lvl = int(m.group()) if m else 1
         rows.append(dict(id=f"{name}-{r.get('unique_id', r.get('id', i))}", question=str(q), answer=ans,
                          solution=(sol + '\n' if sol else '') + f"#### {ans}", skill=str(r.get('subject', r.get('type', 'hub'))),
                          level=max(1, min(5, lvl)), source=name))
         if limit and len(rows) >= limit: break
     return rows
+
+def hub_file(name: str, hub_dir=None) -> Path | None:
+    "`<hub_dir>/<name>.jsonl`, the local stand-in of hub data set `name` (None without `hub_dir`: read the hub)."
+    if not hub_dir: return None
+    p = Path(hub_dir) / f"{name}.jsonl"
+    if not p.exists(): raise ReproError(f"{p}: no local file for hub data set {name!r} in hub_dir {hub_dir}")
+    return p
+
+def write_hub_math(root, files: dict[str, list[str]], hub_dir=None) -> dict:
+    """Write `root/math/<file>.jsonl` for each `{file: [HUB_MATH names]}` (the names' rows concatenated, `math` schema,
+    hub answers kept as the verifier's gold strings) and `root/card.json`; returns the card. The paper scale's data
+    directory: evaluation and training then read it like a generated one."""
+    from paper_repro.core import file_hash
+    root = Path(root); card = {'scale': 'paper', 'numeric_answers': False, 'sets': {}, 'sources': {}}
+    for f, names in files.items():
+        rows = [r for n in names for r in load_hub_math(n, path_override=hub_file(n, hub_dir))]
+        write_rows(root / 'math' / f"{f}.jsonl", rows, 'math', numeric=False)
+        card['sets'][f] = len(rows)
+        card['sources'][f] = [str(hub_file(n, hub_dir)) if hub_dir else HUB_MATH[n][0] for n in names]
+    card['hashes'] = {f"math/{f}": file_hash(root / 'math' / f"{f}.jsonl") for f in files}
+    write_json(root / 'card.json', card)
+    return card
+
+def numeric_answers(root) -> bool:
+    "Are the math answers under data root `root` plain numbers (generated data) or hub gold strings (`write_hub_math`)?"
+    card = Path(root) / 'card.json'
+    return read_json(card).get('numeric_answers', True) if card.exists() else True
 
 def _norm_instruct(name: str, r: dict) -> tuple[str, str, list[str]]:
     "(instruction, input, references) from one row of a known instruction data set (several field layouts)."

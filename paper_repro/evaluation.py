@@ -172,7 +172,7 @@ def write_tasks(root, task_dir, suite: str = 'all', sets=None, cfg: EvalConfig |
     for s, n in _plan(suite, sets):
         p = root / s / f"{n}.jsonl"
         if not p.exists(): raise ReproError(f"{p}: data file missing (suite {s}, set {n})")
-        if (d := _data()) is not None: d.read_rows(p, d.schema_of(s, n))   # bad rows stop here (file:line: field), not inside lm-eval
+        if (d := _data()) is not None: d.read_rows(p, d.schema_of(s, n), d.numeric_answers(root))   # bad rows stop here (file:line: field), not inside lm-eval
         (task_dir / f"pr_{n}.yaml").write_text(task_yaml(s, n, p, cfg))
         tasks[f"pr_{n}"] = (s, n)
     return tasks
@@ -339,14 +339,9 @@ def format_table(table) -> str:
 
 # %% ../nbs/06_evaluation.ipynb #5f231f1f
 def tiny_random_model(tokenizer, seed: int = 0):
-    "A 2-layer, 64-wide random Llama over `tokenizer`'s vocabulary (for fast plumbing tests)."
-    import torch
-    from transformers import LlamaConfig, LlamaForCausalLM
-    torch.manual_seed(seed)
-    c = LlamaConfig(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                    num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=2048,
-                    bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
-    return LlamaForCausalLM(c).eval()
+    "A 2-layer, 64-wide random Llama over `tokenizer`'s vocabulary (for fast plumbing tests): `models.tiny_llama`."
+    from paper_repro.models import tiny_llama
+    return tiny_llama(tokenizer, seed)
 
 # %% ../nbs/06_evaluation.ipynb #6529c1a4
 def item_scores(results: dict, metric: str) -> dict[str, list[float]]:

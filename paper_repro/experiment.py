@@ -13,9 +13,9 @@ from pathlib import Path
 from .core import ReproError, Run, cfg_field, config_from_dict, config_to_dict, read_json, write_json
 
 # %% auto #0
-__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'REGISTRY', 'TABLE1_BASE', 'TABLE3_BASE', 'numerics', 'run_key', 'Experiment',
-           'SeedRun', 'run_seed', 'get_experiment', 'BaseOnlyConfig', 'BaseOnly', 'recipe_path', 'apply_overrides',
-           'load_recipe', 'build_table', 'merge_seed_folders', 'claims_ledger']
+__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'REGISTRY', 'TABLE3_BASE', 'numerics', 'run_key', 'Experiment', 'SeedRun',
+           'run_seed', 'get_experiment', 'BaseOnlyConfig', 'BaseOnly', 'recipe_path', 'apply_overrides', 'load_recipe',
+           'build_table', 'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -50,6 +50,7 @@ class Experiment:
     arms_field: str = 'arms'       # recipe field listing the arms (rows besides Base)
     base_row: str = 'base'         # the table row the recipe's model (before any round) fills
     claims: list = []              # tables.Claim family decided for the claims block
+    run_cls: type = None           # the SeedRun subclass its seeds run in, here and in worker processes (None: SeedRun)
 
     def arms(self, cfg) -> list[str]: return list(getattr(cfg, self.arms_field, []) or [])
     def rounds(self, cfg, arm: str) -> int: return cfg.rounds
@@ -73,6 +74,13 @@ class Experiment:
     def notes(self, raws: list[dict], cfg) -> list[str]: return []
     def figures(self, raws: list[dict], cfg, out: Path) -> list[str]: return []
     def check_scale(self, cfg): "Raise ReproError when this experiment cannot run at cfg.scale."
+    def plan(self, cfg) -> dict:
+        """What a run of `cfg` would load and compute, without loading a model or reading data (`reproduce --plan`).
+        Default: the resolved recipe. A table adds `models`, `datasets` and its generations and training steps per round."""
+        return {'recipe': config_to_dict(cfg)}
+    def claims_for(self, cfg) -> list:
+        "The claim family decided for a run of `cfg` (default: `claims`; a table whose margins are recipe fields builds it here)."
+        return list(self.claims)
 
 # %% ../nbs/10a_experiment.ipynb #1b56675d
 class SeedRun:
@@ -83,7 +91,7 @@ class SeedRun:
             from paper_repro.sampling import deterministic_cuda
             deterministic_cuda()
         self.run = Run(exp.name, run_key(exp, cfg, seed), fresh=fresh, root=root)
-        self._tok = self._sampler = None
+        self._tok, self._samplers = None, {}
 
     @property
     def dir(self) -> Path: return self.run.dir
@@ -91,7 +99,7 @@ class SeedRun:
     def done(self, name: str) -> bool: return self.run.done(name)
     def stage_dir(self, name: str) -> Path: return self.run.stage_dir(name)
 
-    # -- models: one loader, one sampler whose generation copy is refreshed in place ------------------------------
+    # -- models: one loader, one sampler per architecture whose generation copy is refreshed in place ----------------
     def load(self, path=None):
         "(model, tokenizer) of `path`, or of the recipe's model; on CUDA when present."
         import torch
@@ -101,11 +109,14 @@ class SeedRun:
         return m, t
 
     def sampler(self, model):
-        "The seed's one sampler, holding `model`'s weights (compiled graphs are reused across rounds and arms)."
-        from paper_repro.sampling import Sampler
-        if self._sampler is None: self._sampler = Sampler(model, self._tok)
-        else: self._sampler.load_weights(model)
-        return self._sampler
+        """The seed's sampler for `model`'s architecture, holding `model`'s weights. One per architecture (a teacher and
+        the student cut from it get two), so compiled graphs are reused across rounds, arms and evaluations: on CUDA
+        every new Sampler compiles its decode step again, and dynamo stops compiling after a few recompiles."""
+        from paper_repro.sampling import Sampler, _source_state
+        key = tuple((k, tuple(v.shape)) for k, v in _source_state(model).items())
+        if key not in self._samplers: self._samplers[key] = Sampler(model, self._tok)
+        else: self._samplers[key].load_weights(model)
+        return self._samplers[key]
 
     def model_dir(self, arm: str, r: int) -> Path | None:
         "Where arm's model after round r is stored (r = 0: where the experiment says the arm starts)."
@@ -151,8 +162,9 @@ class SeedRun:
         return read_json(f) if f.exists() else None
 
 # %% ../nbs/10a_experiment.ipynb #314ae0fb
-def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=SeedRun) -> dict:
+def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None) -> dict:
     "All stages of one seed; returns its raw result (rows, item scores, per-round logs, stage timings)."
+    run_cls = run_cls or exp.run_cls or SeedRun
     t0 = time.time()
     over = lambda: bool(cfg.time_budget_s) and time.time() - t0 > cfg.time_budget_s
     run = run_cls(exp, cfg, seed, fresh)
@@ -166,7 +178,7 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=SeedR
         procs = []
         for i, a in enumerate(todo):
             log = open(run.dir / f'worker-{a}.log', 'w')
-            procs.append((a, subprocess.Popen([sys.executable, '-m', 'paper_repro.experiment', '--table', str(exp.table),
+            procs.append((a, subprocess.Popen([sys.executable, '-m', 'paper_repro.experiment', *_worker_ref(exp),
                                                '--config', str(recipe), '--seed', str(seed), '--arm', a],
                                               stdout=log, stderr=subprocess.STDOUT)))
             if i == cfg.workers - 1: run.base_eval()   # every worker slot busy: evaluate Base meanwhile
@@ -194,17 +206,27 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=SeedR
             'run_dir': str(run.dir), 'numerics': run.run.config['numerics'],
             'items': {k: v for k, v in items.items() if v is not None}, **exp.raw_extra(run)}
 
+def _worker_ref(exp: Experiment) -> list[str]:
+    "How a worker process finds `exp`: its table number when registered, else `module:Class` (built without arguments)."
+    try:
+        if get_experiment(exp.table) is exp: return ['--table', str(exp.table)]
+    except ReproError: pass
+    return ['--experiment', f"{type(exp).__module__}:{type(exp).__qualname__}"]
+
 def _worker_main(argv=None):
     ap = argparse.ArgumentParser(description='one arm of one seed of a table (used by parallel runs)')
-    ap.add_argument('--table', required=True); ap.add_argument('--config', required=True)
+    who = ap.add_mutually_exclusive_group(required=True)
+    who.add_argument('--table'); who.add_argument('--experiment', help='module:Class of an unregistered experiment')
+    ap.add_argument('--config', required=True)
     ap.add_argument('--seed', type=int, required=True); ap.add_argument('--arm', required=True)
     a = ap.parse_args(argv)
-    exp = get_experiment(a.table)
+    if a.table: exp = get_experiment(a.table)
+    else: mod, cls = a.experiment.split(':'); exp = getattr(importlib.import_module(mod), cls)()
     cfg = config_from_dict(exp.config_cls, read_json(a.config), a.config)
-    SeedRun(exp, cfg, a.seed).run_arm(a.arm)
+    (exp.run_cls or SeedRun)(exp, cfg, a.seed).run_arm(a.arm)
 
 # %% ../nbs/10a_experiment.ipynb #43cf4db8
-REGISTRY = {1: 'paper_repro.experiment:TABLE1_BASE', 2: 'paper_repro.table2:EXPERIMENT', 3: 'paper_repro.table3:EXPERIMENT'}
+REGISTRY = {1: 'paper_repro.table1:EXPERIMENT', 2: 'paper_repro.table2:EXPERIMENT', 3: 'paper_repro.table3:EXPERIMENT'}
 
 def get_experiment(n) -> Experiment:
     "The experiment of table `n`."
@@ -243,20 +265,12 @@ def _mean(xs):
     xs = [x for x in xs if x == x]
     return sum(xs) / len(xs) if xs else float('nan')
 
-def _table1_base(v, seconds):
-    from paper_repro.evaluation import suite_sets
-    return {'domain': 100 * _mean([x for (task, m), x in v.items() if m == 'exact_match' and task in suite_sets('math')]),
-            'ifeval': 100 * v.get(('ifeval', 'prompt_level_strict_acc'), float('nan')),
-            'mc': 100 * v.get(('mc', 'acc'), float('nan')), 'prose_bpb': v.get(('prose', 'bits_per_byte'), float('nan')),
-            'delta_general': 0.0}
-
 def _table3_base(v, seconds):
     from paper_repro.evaluation import suite_sets
     fam = suite_sets('instruct')
     row = {f: v.get((f, 'rougeL'), float('nan')) for f in fam}
     return {**row, 'average': _mean(list(row.values())), 'wall_time': seconds}
 
-TABLE1_BASE = BaseOnly(1, 'all', 'base', _table1_base, "APT's method is not implemented yet (Table 1 issue).")
 TABLE3_BASE = BaseOnly(3, 'instruct', 'teacher', _table3_base, "OKD's method is not implemented yet (Table 3 issue).")
 
 # %% ../nbs/10a_experiment.ipynb #3ac312d6
@@ -313,7 +327,8 @@ def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -
     status.update({a: 'not run (time)' for r in raws for a in r.get('not_run_time', [])})
     notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *exp.notes(raws, cfg),
              "Per-stage wall times are in run.json (stage_seconds per seed)."]
-    claims = decide_claims(raws, exp.claims) if exp.claims else None
+    family = exp.claims_for(cfg)
+    claims = decide_claims(raws, family) if family else None
     md = render_markdown(spec, summary, status, claims, exp.deviations(cfg), notes, cfg.scale)
     figs = exp.figures(raws, cfg, out)
     if figs: md += '\n' + '\n'.join(f"![{f}]({f})" for f in figs) + '\n'
@@ -350,9 +365,10 @@ def claims_ledger(root) -> str:
              '| Table | scale | claim | paper | n seeds | estimate [95 % CI] | interval | verdict |', '|---|---|---|---|---|---|---|---|']
     for f in sorted(Path(root).glob('table*/*/raw.json')):
         n, scale = int(f.parent.parent.name[5:]), f.parent.name
-        exp = get_experiment(n)
-        if not exp.claims: continue
-        for c in decide_claims(read_json(f)['seeds'], exp.claims):
+        exp, raw = get_experiment(n), read_json(f)
+        family = exp.claims_for(config_from_dict(exp.config_cls, raw['config'], str(f)))
+        if not family: continue
+        for c in decide_claims(raw['seeds'], family):
             lines.append(f"| {n} | {scale} | {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | "
                          f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |")
     return '\n'.join(lines) + '\n'

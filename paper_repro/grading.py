@@ -13,15 +13,15 @@ from typing import Callable, Sequence
 from .core import ReproError
 
 # %% auto #0
-__all__ = ['IFEVAL_NEEDS_PUNKT', 'JUDGE_TEMPLATE', 'DEFAULT_RUBRIC', 'extract_answer', 'is_correct', 'count_steps', 'math_grade',
-           'sample_and_grade', 'punkt_available', 'ifeval_check', 'rouge_l', 'JudgeResult', 'RubricJudge',
+__all__ = ['IFEVAL_NEEDS_PUNKT', 'JUDGE_TEMPLATE', 'DEFAULT_RUBRIC', 'last_boxed', 'extract_answer', 'is_correct', 'count_steps',
+           'math_grade', 'sample_and_grade', 'punkt_available', 'ifeval_check', 'rouge_l', 'JudgeResult', 'RubricJudge',
            'sampler_generate']
 
 # %% ../nbs/05_grading.ipynb #b4188d78
 _NUM = re.compile(r'-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?|-?\.\d+')
 
-def _last_boxed(text: str) -> str | None:
-    "Content of the last `\\boxed{...}` (or `\\fbox{...}`), braces balanced."
+def last_boxed(text: str) -> str | None:
+    "Content of the last `\\boxed{...}` (or `\\fbox{...}`), braces balanced, stripped (also `data.hub_answer`'s parser)."
     i = max(text.rfind('\\boxed'), text.rfind('\\fbox'))
     if i < 0: return None
     j = text.find('{', i)
@@ -46,10 +46,10 @@ def extract_answer(text: str) -> str | None:
     if '####' in text:
         tail = text.rsplit('####', 1)[1].strip()
         line = tail.split('\n', 1)[0] if tail else ''
-        b = _last_boxed(line)
+        b = last_boxed(line)
         got = _clean(b if b is not None else line)
         if got is not None: return got
-    b = _last_boxed(text)
+    b = last_boxed(text)
     if b is not None and _clean(b) is not None: return _clean(b)
     nums = _NUM.findall(text)
     return nums[-1].replace(',', '') if nums else None

@@ -13,41 +13,38 @@ import torch
 from .core import write_json
 
 # %% auto #0
-__all__ = ['TOY_PAIRS', 'tiny_llama', 'launch_check', 'main']
+__all__ = ['TOY_PAIRS', 'launch_check', 'main']
 
 # %% ../nbs/12_launch.ipynb #c83928a6
-def tiny_llama(tokenizer, seed: int = 0, hidden: int = 64, layers: int = 2):
-    "A randomly initialised small Llama sharing `tokenizer`'s vocabulary (plumbing tests only)."
-    from transformers import LlamaConfig, LlamaForCausalLM
-    torch.manual_seed(seed)
-    cfg = LlamaConfig(vocab_size=len(tokenizer), hidden_size=hidden, intermediate_size=2 * hidden, num_hidden_layers=layers,
-                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=512,
-                      bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-                      pad_token_id=tokenizer.pad_token_id, tie_word_embeddings=True)
-    return LlamaForCausalLM(cfg)
-
 TOY_PAIRS = [(f"What is {a} + {b}?", f"{a} + {b} = {a + b}\n#### {a + b}", f"{a} + {b} = {a + b + 1}\n#### {a + b + 1}")
              for a, b in [(1, 2), (3, 4), (5, 6), (7, 8), (2, 9), (4, 4), (6, 1), (8, 3)]]
 
-def launch_check(out_dir, tokenizer=None) -> dict:
-    "One DPO round of a tiny model in this process; rank 0 gathers every rank's weight hash (`tokenizer`: a directory; default the embedded model's)."
+def launch_check(out_dir, tokenizer=None, rounds=('dpo',)) -> dict:
+    """`rounds` ('sft' and/or 'dpo', in order — Table 1's SFT rows and APT's DPO rounds) of a tiny model in this
+    process; after each, rank 0 gathers every rank's weight hash (`tokenizer`: a directory; default the embedded model's)."""
     from accelerate import PartialState
-    from paper_repro.models import load_tokenizer, model_hash
-    from paper_repro.preference import DPOSettings, PreferencePair, dpo_round
+    from paper_repro.models import load_tokenizer, model_hash, tiny_llama
+    from paper_repro.preference import DPOSettings, PreferencePair, SFTSettings, dpo_round, sft_round
     state = PartialState()
     tok = load_tokenizer(tokenizer) if tokenizer else load_tokenizer()
-    model = tiny_llama(tok)
-    before = model_hash(model)
-    cfg = DPOSettings(learning_rate=1e-3, epochs=1, per_device_batch_size=2, max_length=64, bf16=False)
-    model, stats = dpo_round(model, tok, [PreferencePair(*p) for p in TOY_PAIRS], cfg, Path(out_dir) / f'rank{state.process_index}', seed=0)
-    mine = {'rank': state.process_index, 'hash': model_hash(model), 'steps': stats['steps'], 'device': str(state.device)}
-    ranks = [mine]
-    if state.num_processes > 1:
-        import torch.distributed as dist
-        ranks = [None] * state.num_processes
-        dist.all_gather_object(ranks, mine)
-    res = {'world_size': state.num_processes, 'distributed_type': str(state.distributed_type), 'ranks': ranks,
-           'changed': ranks[0]['hash'] != before, 'in_sync': len({r['hash'] for r in ranks}) == 1}
+    model = tiny_llama(tok, max_positions=512, tie=True)
+    done = []
+    for kind in rounds:
+        before, out = model_hash(model), Path(out_dir) / f'rank{state.process_index}' / kind
+        kw = dict(learning_rate=1e-3, epochs=1, per_device_batch_size=2, max_length=64, bf16=False)
+        if kind == 'dpo': model, stats = dpo_round(model, tok, [PreferencePair(*p) for p in TOY_PAIRS], DPOSettings(**kw), out, seed=0)
+        elif kind == 'sft':
+            model, stats = sft_round(model, tok, [{'prompt': p, 'completion': c} for p, c, _ in TOY_PAIRS], SFTSettings(**kw), out, seed=0)
+        else: raise ValueError(f"launch_check: round {kind!r}: 'sft' or 'dpo'")
+        mine = {'rank': state.process_index, 'hash': model_hash(model), 'steps': stats['steps'], 'device': str(state.device)}
+        ranks = [mine]
+        if state.num_processes > 1:
+            import torch.distributed as dist
+            ranks = [None] * state.num_processes
+            dist.all_gather_object(ranks, mine)
+        done.append({'kind': kind, 'ranks': ranks, 'changed': ranks[0]['hash'] != before, 'in_sync': len({r['hash'] for r in ranks}) == 1})
+    res = {'world_size': state.num_processes, 'distributed_type': str(state.distributed_type), 'ranks': done[-1]['ranks'],
+           'rounds': done, 'changed': all(d['changed'] for d in done), 'in_sync': all(d['in_sync'] for d in done)}
     if state.is_main_process: write_json(Path(out_dir) / 'launch_check.json', res)
     state.wait_for_everyone()
     return res
@@ -56,8 +53,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description='multi-process DPO launch check (run under accelerate launch)')
     ap.add_argument('--out', required=True)
     ap.add_argument('--tokenizer', default=None, help='tokenizer directory (default: the embedded SmolLM2 one)')
+    ap.add_argument('--rounds', default='dpo', help="comma-separated rounds in order: sft, dpo (e.g. sft,dpo for Table 1's rows)")
     a = ap.parse_args(argv)
-    res = launch_check(a.out, a.tokenizer)
+    res = launch_check(a.out, a.tokenizer, [k.strip() for k in a.rounds.split(',') if k.strip()])
     ok = res['changed'] and res['in_sync']
     print(json.dumps({k: v for k, v in res.items() if k != 'ranks'}), 'OK' if ok else 'FAILED')
     return 0 if ok else 1

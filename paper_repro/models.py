@@ -15,7 +15,7 @@ from .core import ReproError, cache_dir, cfg_field, stable_hash
 
 # %% auto #0
 __all__ = ['EMBEDDED_MODELS', 'DEFAULT_MODEL', 'EmbeddedModel', 'model_path', 'load_tokenizer', 'load_model', 'LoraSettings',
-           'lora_config', 'add_lora', 'model_hash']
+           'lora_config', 'add_lora', 'model_hash', 'tiny_llama']
 
 # %% ../nbs/01_models.ipynb #dff437df
 @dataclass(frozen=True)
@@ -123,3 +123,14 @@ def model_hash(model, n: int = 16) -> str:
     for k, v in sorted(model.state_dict().items()):
         h.update(k.encode()); h.update(v.detach().to('cpu', torch.float32).numpy().tobytes())
     return h.hexdigest()[:n]
+
+# %% ../nbs/01_models.ipynb #4f094c42
+def tiny_llama(tokenizer, seed: int = 0, hidden: int = 64, layers: int = 2, max_positions: int = 2048, tie: bool = False):
+    "A randomly initialised `layers`-layer, `hidden`-wide Llama over `tokenizer`'s vocabulary (4 heads, 2 KV heads), in eval mode."
+    from transformers import LlamaConfig, LlamaForCausalLM
+    torch.manual_seed(seed)
+    c = LlamaConfig(vocab_size=len(tokenizer), hidden_size=hidden, intermediate_size=2 * hidden, num_hidden_layers=layers,
+                    num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=max_positions,
+                    bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+                    pad_token_id=tokenizer.pad_token_id, tie_word_embeddings=tie)
+    return LlamaForCausalLM(c).eval()

@@ -18,8 +18,8 @@ from .sampling import SamplingConfig, Sampler, encode_prompts
 
 # %% auto #0
 __all__ = ['MODES', 'StudentConfig', 'layer_list', 'spread_layers', 'student_layers', 'prune_layers', 'n_params',
-           'prompt_response', 'encode_example', 'collate', 'KDConfig', 'KDState', 'module_params', 'backbone_state',
-           'setup_kd', 'student_responses', 'kd_step', 'train_kd', 'merged_teacher']
+           'prompt_response', 'encode_example', 'collate', 'response_logits', 'KDConfig', 'KDState', 'module_params',
+           'backbone_state', 'setup_kd', 'student_responses', 'kd_step', 'train_kd', 'merged_teacher']
 
 # %% ../nbs/15_okd.ipynb #516ef045
 @dataclass
@@ -101,6 +101,19 @@ def collate(examples: list[dict], pad_id: int) -> dict:
     return {'input_ids': torch.tensor(pad([e['input_ids'] for e in examples], pad_id)),
             'attention_mask': torch.tensor(pad([[1] * len(e['input_ids']) for e in examples], 0)),
             'labels': torch.tensor(pad([e['labels'] for e in examples], -100))}
+
+# %% ../nbs/15_okd.ipynb #9ada465b
+def response_logits(model, b: dict, mask: torch.Tensor) -> torch.Tensor:
+    """Logits [n, V] at the n positions of `mask` ([B, L-1]: the next token is a response token), equal to
+    `model(...).logits[:, :-1][mask]`; the decoder runs on every position, the LM head only on these."""
+    inner = model.module if isinstance(model, torch.nn.parallel.DistributedDataParallel) else model
+    head = inner.get_output_embeddings()
+    hook = head.register_forward_pre_hook(lambda m, args: (args[0][:, :-1][mask], *args[1:]))
+    try: out = model(input_ids=b['input_ids'], attention_mask=b['attention_mask']).logits
+    finally: hook.remove()
+    if out.shape[:-1] != (int(mask.sum()),):   # a model that reshapes its logits after the head
+        raise ValueError(f"{type(inner).__name__}: logits {tuple(out.shape)} after selecting {int(mask.sum())} positions")
+    return out
 
 # %% ../nbs/15_okd.ipynb #4f868e1d
 MODES = ('sft', 'kd', 'on_policy', 'okd')
@@ -218,13 +231,13 @@ def kd_step(state: KDState, rows: list[dict]) -> dict:
     T = None
     if cfg.mode != 'sft':
         with torch.set_grad_enabled(cfg.mode == 'okd'):
-            T = te(input_ids=b['input_ids'], attention_mask=b['attention_mask']).logits[:, :-1][mask]
+            T = response_logits(te, b, mask)
     if te is not None: _sync(te)
     m['time_teacher'] = time.perf_counter() - t0
 
     # student: D(stop-grad teacher ‖ student) + CE weight · CE   ('sft': CE only)
     t0 = time.perf_counter()
-    S = st(input_ids=b['input_ids'], attention_mask=b['attention_mask']).logits[:, :-1][mask]
+    S = response_logits(st, b, mask)
     ce_s = F.cross_entropy(S.float(), tgt)
     if cfg.mode == 'sft': loss_s = ce_s
     else:

@@ -10,18 +10,18 @@ import argparse, sys, time
 from pathlib import Path
 
 import pandas as pd
-from .core import ReproError, Timer, atomic_write, git_info, hardware_info, package_versions, read_json, config_to_dict
+from .core import (SCALES, ReproError, Timer, atomic_write, git_info, hardware_info, package_versions, read_json,
+                              config_to_dict)
 from .experiment import (BaseOnly, REGISTRY, build_table, claims_ledger, get_experiment, load_recipe,
                                     merge_seed_folders, recipe_path, run_seed)
 from .tables import TABLES, compare_to_reference
 
-SCALES = ('tiny', 'mini', 'gpu', 'paper')
 DEFAULT_OUT = 'reproduced'   # git-ignored: a user's run never lands on the committed reference by default
 REFERENCE_ROOT = Path(__file__).resolve().parents[1] / 'results' if '__file__' in globals() else Path.cwd().parent / 'results'
 
 # %% auto #0
-__all__ = ['SCALES', 'DEFAULT_OUT', 'REFERENCE_ROOT', 'list_tables', 'default_scale', 'is_complete', 'target_folder', 'reproduce',
-           'parse_args', 'main']
+__all__ = ['DEFAULT_OUT', 'REFERENCE_ROOT', 'list_tables', 'default_scale', 'is_complete', 'target_folder', 'resolve', 'plan',
+           'reproduce', 'parse_args', 'main']
 
 # %% ../nbs/20_reproduce.ipynb #9bdf522e
 def list_tables() -> str:
@@ -57,6 +57,22 @@ def target_folder(out_root, table: int, scale: str, partial: bool) -> Path:
     return out.with_name(f'{scale}-partial') if partial and is_complete(out) else out
 
 # %% ../nbs/20_reproduce.ipynb #fd0222b7
+def resolve(n: int, scale: str, recipe=None, overrides=()):
+    "(experiment, resolved recipe, recipe path or None) of table `n` at `scale`; a recipe the table cannot run raises."
+    exp = get_experiment(n)
+    path = Path(recipe) if recipe else recipe_path(n, scale)
+    cfg = load_recipe(exp, path, scale, overrides)
+    exp.check_scale(cfg)
+    return exp, cfg, path
+
+def plan(n: int, scale: str, recipe=None, overrides=()) -> str:
+    "YAML of what `reproduce` would load and compute for table `n` at `scale` (the experiment's `plan`); runs nothing."
+    import yaml
+    exp, cfg, path = resolve(n, scale, recipe, overrides)
+    head = (f"# Table {n} at scale {scale}: the plan (recipe {path or 'defaults'}"
+            + ''.join(f", --set {o}" for o in overrides) + "); nothing was loaded or run\n")
+    return head + yaml.safe_dump(exp.plan(cfg), sort_keys=False, allow_unicode=True, width=120)
+
 def reproduce(n: int, scale: str, seeds: list[int], out_root, fresh: bool = False, recipe=None, merge=None, argv=(),
               overrides=()) -> tuple[str, Path]:
     "Run or merge table `n`'s seeds; write the table; return (markdown + reference comparison, folder written)."
@@ -65,9 +81,7 @@ def reproduce(n: int, scale: str, seeds: list[int], out_root, fresh: bool = Fals
         raws, cfg = merge_seed_folders(exp, merge, scale)
         extra = {'seeds': [r['seed'] for r in raws], 'merged_from': [str(m) for m in merge]}
     else:
-        path = Path(recipe) if recipe else recipe_path(n, scale)
-        cfg = load_recipe(exp, path, scale, overrides)
-        exp.check_scale(cfg)
+        exp, cfg, path = resolve(n, scale, recipe, overrides)
         raws, secs = [], {}
         for s in seeds:
             with Timer() as t: raws.append(run_seed(exp, cfg, s, fresh=fresh))
@@ -101,6 +115,8 @@ def parse_args(argv=None):
     ap.add_argument('--fresh', action='store_true', help='ignore cached stages and recompute')
     ap.add_argument('--recipe', help='a recipe YAML instead of configs/tableN/<scale>.yaml')
     ap.add_argument('--merge', nargs='+', metavar='DIR', help='merge seed folders written earlier (no rerun)')
+    ap.add_argument('--plan', action='store_true', help='print the resolved recipe, models, data sets and the generations '
+                                                        'and training steps per round; load no model, run nothing')
     ap.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', dest='overrides',
                     help='override one recipe field (repeatable; dotted keys for nested configs, YAML values), e.g. dpo.learning_rate=1e-5')
     return ap.parse_args(argv)
@@ -116,6 +132,7 @@ def main(argv=None) -> int:
         if scale not in SCALES: raise ReproError(f"unknown scale {scale!r} (known: {', '.join(SCALES)})")
         try: seeds = [int(s) for s in a.seeds.split(',') if s.strip()]
         except ValueError: raise ReproError(f"--seeds {a.seeds!r}: expected comma-separated integers") from None
+        if a.plan: print(plan(exp.table, scale, a.recipe, a.overrides)); return 0
         md, out = reproduce(exp.table, scale, seeds, Path(a.out), a.fresh, a.recipe, a.merge, argv, a.overrides)
         print(md); print(f"written: {out}/")
         return 0

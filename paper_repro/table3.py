@@ -231,10 +231,9 @@ class OKDTable(Experiment):
         if arm != 'seqkd': return {'_rows': train}
         def make(d):
             from paper_repro.okd import prompt_response
-            from paper_repro.sampling import Sampler
             te, t = run.load(self.start(run, 'teacher'))
             t0 = time.perf_counter()
-            out = Sampler(te, t).generate([prompt_response(x)[0] for x in train],
+            out = run.sampler(te).generate([prompt_response(x)[0] for x in train],
                                           self._gen_cfg(run.cfg, 7 * run.seed + 1, run.cfg.seqkd_temperature), progress=False)
             gen_s = time.perf_counter() - t0
             return {'gen_s': gen_s, 'rows': [{'prompt': prompt_response(x)[0], 'response': o[0].text} for x, o in zip(train, out)]}
@@ -244,23 +243,22 @@ class OKDTable(Experiment):
     def train(self, run, arm, r, prep, model, tok, d):
         import torch
         from paper_repro.okd import backbone_state, merged_teacher, module_params, setup_kd, train_kd
-        from paper_repro.sampling import Sampler
         cfg = run.cfg
         kcfg = arm_kd(cfg, arm, run.seed)
         teacher = run.load(self.start(run, 'teacher'))[0] if kcfg.mode != 'sft' else None
         seed_everything(run.seed)
         state = setup_kd(model, teacher, tok, kcfg)
+        if kcfg.mode == 'on_policy': state.sampler = run.sampler(model)   # the seed's student-shaped sampler (compiled once)
         if kcfg.mode == 'okd':
             bb0 = {n: p.detach().clone() for n, p in backbone_state(state.teacher).items()}
             mod0 = [p.detach().clone() for p in module_params(state.teacher)]
         dev = self._rows(run)[1] if cfg.dev_every else []
-        box = {'dev_s': 0.0, 'curve': [], 'best': None, 'sampler': None}
+        box = {'dev_s': 0.0, 'curve': [], 'best': None}
         t_loop = time.perf_counter()
         def check(state, m):
             if not dev or (state.step % cfg.dev_every and state.step != cfg.steps): return
             t0 = time.perf_counter()
-            if box['sampler'] is None: box['sampler'] = Sampler(state.student, tok)
-            score = dev_rouge(box['sampler'], state.student, tok, dev, self._gen_cfg(cfg, 1000 + run.seed, cfg.eval_temperature))
+            score = dev_rouge(run.sampler(state.student), state.student, tok, dev, self._gen_cfg(cfg, 1000 + run.seed, cfg.eval_temperature))
             train_s = t0 - t_loop - box['dev_s']
             box['curve'].append({'step': state.step, 'train_s': train_s, 'dev_rougeL': score})
             if box['best'] is None or score > box['best'][1]:
@@ -295,7 +293,7 @@ class OKDTable(Experiment):
         ecfg = eval_config(cfg.scale, instruct_max_new_tokens=cfg.max_new_tokens, instruct_temperature=cfg.eval_temperature,
                            instruct_top_p=cfg.eval_top_p, instruct_samples=cfg.eval_samples, limit=cfg.eval_limit,
                            batch_size=cfg.gen_batch_size, bootstrap_iters=0, seed=1000 * run.seed + 10)
-        df, res = evaluate(model, tok, 'instruct', cfg.scale, sets=_sets(), cfg=ecfg, out=d)
+        df, res = evaluate(model, tok, 'instruct', cfg.scale, sampler=run.sampler(model), sets=_sets(), cfg=ecfg, out=d)
         row = {x.task: float(x.value) for x in df.itertuples() if x.metric == 'rougeL'}
         row['average'] = float(np.mean([row[s] for s in _sets()]))
         write_json(d / 'items.json', {s: [v / 100 for v in xs] for s, xs in item_scores(res, 'rougeL').items()})

@@ -95,3 +95,28 @@ def test_bad_override_names_the_set_and_field(tmp_path, override, msg):
     assert r.returncode == 2 and msg in r.stderr and r.stderr.count('\n') == 1, r.stderr
     assert r.stderr.startswith(f"error: --set {override}"), r.stderr     # names the override
     assert not (tmp_path / 'out').exists()
+
+PAPER_FX = ROOT / 'tests' / 'fixtures' / 'paper'   # every hub data set Table 2 reads, in its hub schema, 1-digit sums
+
+def test_table2_paper_path_on_hub_fixtures(tmp_path):
+    """The paper recipe's code path end to end (hub loaders, LLM knowledge annotator, probe, selection, DPO, evaluation on
+    the eight test sets), on local files in the hub schemas and the embedded SmolLM2 instead of a 7B model."""
+    small = {'hub_dir': str(PAPER_FX), 'model': 'smollm2-135m-instruct', 'knowledge_annotator': 'smollm2-135m-instruct',
+             'policies': '[saidpo]', 'rounds': 1, 'pool_size': 12, 'k': 4, 'pairs_per_round': 2, 'n_clusters': 2,
+             'max_new_tokens': 48, 'batch_size': 64, 'max_prompt_tokens': 128, 'dpo.per_device_batch_size': 2,
+             'dpo.grad_accum': 1, 'dpo.max_length': 192, 'dpo.gradient_checkpointing': 'false'}
+    sets = [x for k, v in small.items() for x in ('--set', f'{k}={v}')]
+    env = isolated_env(tmp_path, 'cache')
+    t0 = time.time()
+    r = cli('--table', '2', '--scale', 'paper', *sets, '--out', str(tmp_path / 'out'), env=env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    raw = json.loads((tmp_path / 'out' / 'table2' / 'paper' / 'raw.json').read_text())
+    seed = raw['seeds'][0]
+    train = seed['rounds']['saidpo'][0]['train']
+    assert train['n_pairs'] >= 1 and train['steps'] >= 1, train
+    assert set(seed['rows']['saidpo']) >= {'gsm8k', 'amc23', 'average'} and 'transfer' not in seed['rows']['saidpo']
+    assert raw['config']['train_pools'] == ['math_train', 'gsm8k_train'] and raw['config']['scale'] == 'paper'
+    card = json.loads((Path(seed['run_dir']) / 'stages' / 'data' / 'result.json').read_text())
+    assert card['sets']['train'] == 16 and card['sources']['amc23'] == [str(PAPER_FX / 'amc23.jsonl')]
+    assert (Path(seed['run_dir']) / 'stages' / 'clusters' / 'knowledge.jsonl').exists()   # the LLM annotator ran
+    print(f"paper path: {time.time() - t0:.0f} s, {train['n_pairs']} pairs, {train['steps']} DPO steps")

@@ -43,7 +43,8 @@ if [ "${1:-}" = pack ]; then   # runs HERE: rebuilds .carry/{a,b,c,d,e,smol} (ea
   # the GGUF goes in pieces that fill b, c and d up to 52 MiB each (the working tree needs the rest of a call's 64 MiB)
   room() { echo $(( 52 * 1048576 - $(cat .carry/$1/*.whl 2>/dev/null | wc -c) )); }
   mkdir -p .carry/d; rb=$(room b); rc=$(room c)
-  head -c $rb $g > .carry/b/gguf.part1; tail -c +$((rb + 1)) $g | head -c $rc > .carry/c/gguf.part2
+  # (tail is cut off by head on purpose: its SIGPIPE must not end the script under pipefail)
+  head -c $rb $g > .carry/b/gguf.part1; { tail -c +$((rb + 1)) $g || true; } | head -c $rc > .carry/c/gguf.part2
   tail -c +$((rb + rc + 1)) $g > .carry/d/gguf.part3; touch .carry/d/gguf.last
   # the embedded model's config + tokenizer (the launch check and the sampler benchmark's random-weight model)
   $PY -c "from paper_repro.models import model_path; print(model_path())" >/dev/null   # converts the GGUF once, here
