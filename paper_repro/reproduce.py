@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 from .core import SCALES, ReproError, Timer, atomic_write, config_to_dict, read_json, run_record
-from .experiment import (BaseOnly, REGISTRY, build_table, claims_ledger, get_experiment, load_recipe,
-                                    merge_seed_folders, recipe_path, run_seed)
+from .experiment import (BaseOnly, build_table, claims_ledger, get_experiment, load_recipe, merge_seed_folders,
+                                    recipe_path, run_seed)
 from .tables import TABLES, compare_to_reference
 
 DEFAULT_OUT = 'reproduced'   # git-ignored: a user's run never lands on the committed reference by default

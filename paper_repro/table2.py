@@ -207,7 +207,7 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
             f"Candidate pool: {cfg.pool_size} fresh training problems per round, shared by all policies [ours].",
             f"Probe sampling: temperature {cfg.probe_temperature}, top-p {cfg.probe_top_p}, {cfg.max_new_tokens} new tokens [ours]; "
             "evaluation greedy.",
-            f"Pairs: chosen = a random correct sample, rejected = a random incorrect sample of the same problem [ours].",
+            "Pairs: chosen = a random correct sample, rejected = a random incorrect sample of the same problem [ours].",
             f"DPO: trl sigmoid loss, β = {d.beta}, lr = {d.learning_rate}, {d.epochs} epoch(s), batch {d.per_device_batch_size}, "
             f"reference = policy at the round's start, {'LoRA' if d.lora else 'full fine-tuning'}; R = {cfg.rounds} rounds [ours].",
             "Static difficulty = generator level (hardest first); static diversity = equal share per knowledge cluster [ours].",
