@@ -195,7 +195,10 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
                 f"Training pool: {' + '.join(f'{p} ({HUB_MATH[p][0]})' for p in cfg.train_pools)}; the paper does not name "
                 "its pool [ours]. Levels come from the data set where it has them (MATH), else 1."]
     else: data = ["Benchmarks: offline generated stand-ins named after GSM8K … AMC23 (easy → hard), plus a transfer set in unseen phrasings."]
-    return [f"Model: {cfg.model} instead of Qwen2.5-Math-7B / DeepSeek-R1-Distill-Qwen-7B / Llama-3.1-8B-Instruct (scale {cfg.scale}).",
+    paper_models = ('Qwen/Qwen2.5-Math-7B', 'deepseek-ai/DeepSeek-R1-Distill-Qwen-7B', 'meta-llama/Llama-3.1-8B-Instruct')
+    model = (f"Model: {cfg.model}, one of the paper's three (each model is its own run)." if cfg.model in paper_models else
+             f"Model: {cfg.model} instead of Qwen2.5-Math-7B / DeepSeek-R1-Distill-Qwen-7B / Llama-3.1-8B-Instruct (scale {cfg.scale}).")
+    return [model,
             *data,
             (f"Knowledge points: tagged by {cfg.knowledge_annotator} (prompt in 09_saidpo); " if cfg.knowledge_annotator else
              "Knowledge points: the generator's skill tags instead of an LLM annotator; ") + "embedded with all-MiniLM-L6-v2, "
