@@ -16,7 +16,7 @@ import numpy as np
 # %% auto #0
 __all__ = ['IN_TEST', 'SCALES', 'ReproError', 'cfg_field', 'config_help', 'config_from_dict', 'config_to_dict', 'load_yaml',
            'stable_hash', 'seed_everything', 'cache_dir', 'atomic_write', 'write_json', 'read_json', 'write_jsonl',
-           'iter_jsonl', 'package_versions', 'git_info', 'hardware_info', 'file_hash', 'Timer', 'Run']
+           'iter_jsonl', 'package_versions', 'git_info', 'hardware_info', 'file_hash', 'run_record', 'Timer', 'Run']
 
 # %% ../nbs/00_core.ipynb #1c340b61
 IN_TEST = bool(os.environ.get('IN_TEST'))  # set by nbdev-test: notebooks shrink to the tiny scale
@@ -199,6 +199,12 @@ def file_hash(path, n: int = 16) -> str:
                 for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
     return h.hexdigest()[:n]
 
+def run_record(command: str, **fields) -> dict:
+    """The one run record (`run.json`) every entry point writes: the command, git commit and dirty flag, package
+    versions, hardware, the finishing time, then `fields` (config, seeds, timings, hashes …)."""
+    return {'command': command, 'git': git_info(), 'packages': package_versions(), 'hardware': hardware_info(),
+            'finished': time.strftime('%Y-%m-%dT%H:%M:%S%z'), **fields}
+
 class Timer:
     "Context manager measuring wall seconds in `.seconds`."
     def __enter__(self): self.t0 = time.perf_counter(); return self
@@ -251,9 +257,7 @@ class Run:
 
     def record(self, **extra) -> dict:
         "Write and return `run.json`: what ran, where, with what, and how long each stage took."
-        rec = {'name': self.name, 'key': self.key, 'command': ' '.join(sys.argv), 'config': self.config,
-               'seeds': self.config.get('seeds', self.config.get('seed')), 'git': git_info(),
-               'packages': package_versions(), 'hardware': hardware_info(), 'stage_seconds': self.timings,
-               'written': time.strftime('%Y-%m-%dT%H:%M:%S%z'), **extra}
+        rec = run_record(' '.join(sys.argv), name=self.name, key=self.key, config=self.config,
+                         seeds=self.config.get('seeds', self.config.get('seed')), stage_seconds=self.timings, **extra)
         write_json(self.dir / 'run.json', rec)
         return rec

@@ -182,7 +182,8 @@ def _load_dataset(hub_id, config, split, path_override, what):
     except Exception as e:
         msg = str(e).splitlines()[0][:160] if str(e) else type(e).__name__
         raise ReproError(f"{what}: cannot load {hub_id!r} ({type(e).__name__}: {msg}); download it once with network access "
-                         f"(HF_HUB_OFFLINE=0) or pass path_override=<local json/jsonl in the hub schema>") from None
+                         f"(HF_HUB_OFFLINE=0), or use a local copy in the hub schema: path_override=FILE, or in a Table 2 recipe "
+                         "hub_dir=DIR holding <name>.jsonl (e.g. --set hub_dir=DIR)") from None
 
 def load_hub_math(name: str, split: str | None = None, path_override=None, limit: int | None = None) -> list[dict]:
     "A paper-scale math benchmark normalized to the `math` schema (level from the data set when given, else 1)."

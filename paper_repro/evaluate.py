@@ -60,19 +60,18 @@ def main(argv=None) -> int:
 def write_run_record(args, cfg, model, wall_s: float, argv=None):
     "run.json beside the results: command, resolved config, model and data hashes, versions, hardware, wall time."
     from pathlib import Path
-    from paper_repro.core import config_to_dict, file_hash, git_info, hardware_info, package_versions, write_json
+    from paper_repro.core import config_to_dict, file_hash, run_record, write_json
     from paper_repro.data import data_dir
     from paper_repro.models import model_hash
     from paper_repro.sampling import generation_dtype
     import torch
     argv = list(sys.argv[1:] if argv is None else argv)
-    write_json(Path(args.out) / 'run.json', {
-        'command': 'python -m paper_repro.evaluate ' + ' '.join(argv), 'model': args.model, 'suite': args.suite,
-        'scale': args.scale, 'sets': args.sets, 'config': config_to_dict(cfg), 'model_hash': model_hash(model),
-        'data_hash': file_hash(Path(args.data_root) if args.data_root else data_dir(args.scale)),
-        'generation_dtype': str(generation_dtype(next(model.parameters()).dtype, 'cuda' if torch.cuda.is_available() else 'cpu')),
-        'wall_seconds': round(wall_s, 1), 'git': git_info(), 'packages': package_versions(), 'hardware': hardware_info(),
-        'finished': time.strftime('%Y-%m-%dT%H:%M:%S%z')})
+    write_json(Path(args.out) / 'run.json', run_record(
+        'python -m paper_repro.evaluate ' + ' '.join(argv), model=args.model, suite=args.suite, scale=args.scale,
+        sets=args.sets, config=config_to_dict(cfg), model_hash=model_hash(model),
+        data_hash=file_hash(Path(args.data_root) if args.data_root else data_dir(args.scale)),
+        generation_dtype=str(generation_dtype(next(model.parameters()).dtype, 'cuda' if torch.cuda.is_available() else 'cpu')),
+        wall_seconds=round(wall_s, 1)))
 
 if __name__ == '__main__' and getattr(sys.modules['__main__'], '__file__', None):  # python -m, not a notebook
     sys.exit(main())

@@ -6,10 +6,9 @@ Docs: https://github.com/paper-repro/paper_repro/launch.html.md"""
 
 # %% ../nbs/12_launch.ipynb #c7f65052
 from __future__ import annotations
-import argparse, json, os, sys
+import argparse, json, sys
 from pathlib import Path
 
-import torch
 from .core import write_json
 
 # %% auto #0

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-from .core import ReproError, cache_dir, cfg_field, stable_hash
+from .core import ReproError, cache_dir, cfg_field
 
 # %% auto #0
 __all__ = ['EMBEDDED_MODELS', 'DEFAULT_MODEL', 'EmbeddedModel', 'model_path', 'load_tokenizer', 'load_model', 'LoraSettings',

@@ -6,14 +6,13 @@ Docs: https://github.com/paper-repro/paper_repro/reproduce.html.md"""
 
 # %% ../nbs/20_reproduce.ipynb #8593a431
 from __future__ import annotations
-import argparse, sys, time
+import argparse, sys
 from pathlib import Path
 
 import pandas as pd
-from .core import (SCALES, ReproError, Timer, atomic_write, git_info, hardware_info, package_versions, read_json,
-                              config_to_dict)
-from .experiment import (BaseOnly, REGISTRY, build_table, claims_ledger, get_experiment, load_recipe,
-                                    merge_seed_folders, recipe_path, run_seed)
+from .core import SCALES, ReproError, Timer, atomic_write, config_to_dict, read_json, run_record
+from .experiment import (BaseOnly, build_table, claims_ledger, get_experiment, load_recipe, merge_seed_folders,
+                                    recipe_path, run_seed)
 from .tables import TABLES, compare_to_reference
 
 DEFAULT_OUT = 'reproduced'   # git-ignored: a user's run never lands on the committed reference by default
@@ -39,9 +38,7 @@ def default_scale() -> str:
     return 'gpu' if torch.cuda.is_available() else 'mini'
 
 def _record(args, extra) -> dict:
-    return {'command': 'python -m paper_repro.reproduce ' + ' '.join(args), 'git': git_info(),
-            'packages': package_versions(), 'hardware': hardware_info(),
-            'finished': time.strftime('%Y-%m-%dT%H:%M:%S%z'), **extra}
+    return run_record('python -m paper_repro.reproduce ' + ' '.join(args), **extra)
 
 # %% ../nbs/20_reproduce.ipynb #3c104558
 def is_complete(folder) -> bool:

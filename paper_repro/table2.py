@@ -195,7 +195,10 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
                 f"Training pool: {' + '.join(f'{p} ({HUB_MATH[p][0]})' for p in cfg.train_pools)}; the paper does not name "
                 "its pool [ours]. Levels come from the data set where it has them (MATH), else 1."]
     else: data = ["Benchmarks: offline generated stand-ins named after GSM8K … AMC23 (easy → hard), plus a transfer set in unseen phrasings."]
-    return [f"Model: {cfg.model} instead of Qwen2.5-Math-7B / DeepSeek-R1-Distill-Qwen-7B / Llama-3.1-8B-Instruct (scale {cfg.scale}).",
+    paper_models = ('Qwen/Qwen2.5-Math-7B', 'deepseek-ai/DeepSeek-R1-Distill-Qwen-7B', 'meta-llama/Llama-3.1-8B-Instruct')
+    model = (f"Model: {cfg.model}, one of the paper's three (each model is its own run)." if cfg.model in paper_models else
+             f"Model: {cfg.model} instead of Qwen2.5-Math-7B / DeepSeek-R1-Distill-Qwen-7B / Llama-3.1-8B-Instruct (scale {cfg.scale}).")
+    return [model,
             *data,
             (f"Knowledge points: tagged by {cfg.knowledge_annotator} (prompt in 09_saidpo); " if cfg.knowledge_annotator else
              "Knowledge points: the generator's skill tags instead of an LLM annotator; ") + "embedded with all-MiniLM-L6-v2, "
@@ -207,7 +210,7 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
             f"Candidate pool: {cfg.pool_size} fresh training problems per round, shared by all policies [ours].",
             f"Probe sampling: temperature {cfg.probe_temperature}, top-p {cfg.probe_top_p}, {cfg.max_new_tokens} new tokens [ours]; "
             "evaluation greedy.",
-            f"Pairs: chosen = a random correct sample, rejected = a random incorrect sample of the same problem [ours].",
+            "Pairs: chosen = a random correct sample, rejected = a random incorrect sample of the same problem [ours].",
             f"DPO: trl sigmoid loss, β = {d.beta}, lr = {d.learning_rate}, {d.epochs} epoch(s), batch {d.per_device_batch_size}, "
             f"reference = policy at the round's start, {'LoRA' if d.lora else 'full fine-tuning'}; R = {cfg.rounds} rounds [ours].",
             "Static difficulty = generator level (hardest first); static diversity = equal share per knowledge cluster [ours].",
