@@ -102,7 +102,7 @@ def collate(examples: list[dict], pad_id: int) -> dict:
             'attention_mask': torch.tensor(pad([[1] * len(e['input_ids']) for e in examples], 0)),
             'labels': torch.tensor(pad([e['labels'] for e in examples], -100))}
 
-# %% ../nbs/15_okd.ipynb #9ada465b
+# %% ../nbs/15_okd.ipynb #762d0fca
 def response_logits(model, b: dict, mask: torch.Tensor) -> torch.Tensor:
     """Logits [n, V] at the n positions of `mask` ([B, L-1]: the next token is a response token), equal to
     `model(...).logits[:, :-1][mask]`; the decoder runs on every position, the LM head only on these."""
