@@ -44,7 +44,7 @@ class Table1Config:
     model: str = cfg_field('smollm2-135m-instruct', "the Base model every row starts from: embedded name, local dir or hub id")
     arms: list = cfg_field(['apt', 'sft'], f"rows to train, in run order (of {', '.join(ARMS)})")
     rounds: int = cfg_field(2, "R, rounds of the preference rows (DPO, APT bad-only, APT); SFT rows train one pass")
-    train_items: int = cfg_field(192, "the first N domain rows of the math training split form the pool (0 = every one)")
+    train_items: int = cfg_field(0, "the first N domain rows of the math training split form the pool (0 = every one)")
     domain_test_items: int = cfg_field(96, "held-out in-domain test items (the domain's cells, disjoint from every math set "
                                            "and the dev split)")
     apt: APTSettings = cfg_field(APTSettings(), "APT's round — domain, judge, similar cases, sampling and the DPO that the "
@@ -258,7 +258,8 @@ def table1_deviations(cfg: Table1Config) -> list[str]:
             if cfg.grid else "Learning rates / epochs: the recipe's values; no dev grid is recorded in this recipe [ours].")
     return [f"Model: {cfg.model} instead of Llama-2-7b-chat / Mistral-7B-Instruct-v0.3 (scale {cfg.scale}).",
             f"Domain: generated math cells {dom} instead of the paper's domains [ours: chosen so that the Base model is right "
-            f"on about 40–70 % of them, 13_apt]; pool = the first {cfg.train_items or 'all'} domain training rows; in-domain "
+            f"on about 40–70 % of them, 13_apt]; pool = {'the first ' + str(cfg.train_items) if cfg.train_items else 'every one of the'} "
+            f"domain training rows; in-domain "
             f"test = {cfg.domain_test_items} held-out items of the same cells.",
             f"Judge: {judge} instead of Prometheus-2-7B (paper scale).",
             f"Mining: one answer per pool item at temperature {a.mine_temperature}; similar cases: top-{a.k_sim} MiniLM "
