@@ -41,7 +41,7 @@ WALK := tests/test_walkthrough.py
 nbtest: setup
 	@log=$$(mktemp); IN_TEST=1 $(VENV)/bin/pytest -q -p no:cacheprovider $(WALK) >$$log 2>&1 & walk=$$!; \
 	IN_TEST=1 $(VENV)/bin/nbdev-test --n-workers 2 --timing --skip-file-re '^([_.]|92_table2_saidpo)'; rc=$$?; \
-	wait $$walk; rw=$$?; echo "== $(WALK) (92_table2_saidpo through a Jupyter kernel):"; tail -n 40 $$log; rm -f $$log; \
+	wait $$walk; rw=$$?; echo "== $(WALK) (92_table2_saidpo through a Jupyter kernel):"; tail -n 60 $$log; rm -f $$log; \
 	test $$rc -eq 0 -a $$rw -eq 0
 
 pytest: setup

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_table2_walkthrough_in_a_jupyter_kernel(monkeypatch):
     monkeypatch.setenv('IN_TEST', '1')     # the kernel inherits it: the tiny recipe
     nb = nbformat.read(ROOT / 'nbs' / '92_table2_saidpo.ipynb', as_version=4)
-    NotebookClient(nb, timeout=1800, kernel_name='python3',
+    NotebookClient(nb, timeout=3600, kernel_name='python3',
                    resources={'metadata': {'path': str(ROOT / 'nbs')}}).execute()   # a failing cell raises
     outputs = [o for c in nb.cells if c.cell_type == 'code' for o in c.get('outputs', [])]
     assert not [o for o in outputs if o.get('output_type') == 'error']
