@@ -13,9 +13,9 @@ from pathlib import Path
 from .core import ReproError, Run, cfg_field, config_from_dict, config_to_dict, read_json, write_json
 
 # %% auto #0
-__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'REGISTRY', 'TABLE3_BASE', 'numerics', 'run_key', 'Experiment', 'SeedRun',
-           'run_seed', 'get_experiment', 'BaseOnlyConfig', 'BaseOnly', 'recipe_path', 'apply_overrides', 'load_recipe',
-           'build_table', 'merge_seed_folders', 'claims_ledger']
+__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'REGISTRY', 'numerics', 'run_key', 'Experiment', 'SeedRun', 'run_seed',
+           'get_experiment', 'recipe_path', 'apply_overrides', 'load_recipe', 'build_table', 'merge_seed_folders',
+           'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -233,45 +233,6 @@ def get_experiment(n) -> Experiment:
     try: mod, obj = REGISTRY[int(n)].split(':')
     except (KeyError, ValueError): raise ReproError(f"unknown table {n!r} (known: {', '.join(map(str, REGISTRY))})") from None
     return getattr(importlib.import_module(mod), obj)
-
-# %% ../nbs/10a_experiment.ipynb #5f6bd81f
-@dataclass
-class BaseOnlyConfig:
-    "Recipe of a table whose method is not built yet: the Base row only."
-    scale: str = cfg_field('mini', "data scale: tiny | mini | gpu")
-    model: str = cfg_field('smollm2-135m-instruct', "the model evaluated")
-    rounds: int = cfg_field(0, "no rounds: there are no arms")
-    eval_every_round: bool = cfg_field(False, "unused")
-    deterministic: bool = cfg_field(False, "bit-reproducible CUDA sampling")
-    workers: int = cfg_field(1, "unused (no arms)")
-    time_budget_s: float = cfg_field(0, "unused (no arms)")
-
-class BaseOnly(Experiment):
-    "Evaluates the recipe's model on `suite` and maps lm-eval's numbers to the table's Base row with `to_row`."
-    config_cls = BaseOnlyConfig
-    def __init__(self, table: int, suite: str, row: str, to_row, note: str):
-        self.table, self.name, self.suite, self.base_row, self.to_row, self.note = table, f'table{table}', suite, row, to_row, note
-    def check_scale(self, cfg):
-        if cfg.scale == 'paper': raise ReproError(f"table {self.table}: the paper scale needs the method, which is not implemented yet")
-    def evaluate(self, run, model, tok, d):
-        from paper_repro.core import Timer
-        from paper_repro.evaluation import evaluate
-        with Timer() as t: df, _ = evaluate(model, tok, self.suite, run.cfg.scale, out=d)
-        return self.to_row({(r.task, r.metric): float(r.value) for r in df.itertuples()}, t.seconds)
-    def deviations(self, cfg): return [f"Only the Base row is computed: {self.note}"]
-    def notes(self, raws, cfg): return [f"model: {cfg.model}"]
-
-def _mean(xs):
-    xs = [x for x in xs if x == x]
-    return sum(xs) / len(xs) if xs else float('nan')
-
-def _table3_base(v, seconds):
-    from paper_repro.evaluation import suite_sets
-    fam = suite_sets('instruct')
-    row = {f: v.get((f, 'rougeL'), float('nan')) for f in fam}
-    return {**row, 'average': _mean(list(row.values())), 'wall_time': seconds}
-
-TABLE3_BASE = BaseOnly(3, 'instruct', 'teacher', _table3_base, "OKD's method is not implemented yet (Table 3 issue).")
 
 # %% ../nbs/10a_experiment.ipynb #3ac312d6
 def recipe_path(table: int, scale: str) -> Path | None:

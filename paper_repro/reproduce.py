@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 from .core import SCALES, ReproError, Timer, atomic_write, config_to_dict, read_json, run_record
-from .experiment import (BaseOnly, build_table, claims_ledger, get_experiment, load_recipe, merge_seed_folders,
+from .experiment import (build_table, claims_ledger, get_experiment, load_recipe, merge_seed_folders,
                                     recipe_path, run_seed)
 from .tables import TABLES, compare_to_reference
 
@@ -26,8 +26,7 @@ __all__ = ['DEFAULT_OUT', 'REFERENCE_ROOT', 'list_tables', 'default_scale', 'is_
 def list_tables() -> str:
     lines = []
     for n, s in TABLES.items():
-        state = 'Base row only (method not implemented yet)' if isinstance(get_experiment(n), BaseOnly) else 'built'
-        lines += [f"Table {n} — {s.title} [{s.paper}] — {state}",
+        lines += [f"Table {n} — {s.title} [{s.paper}]",
                   '  rows:    ' + ', '.join(s.rows.values()),
                   '  columns: ' + ', '.join(s.columns.values()),
                   '  figures: ' + ', '.join(f"{k}.png ({v})" for k, v in s.figures.items())]
