@@ -58,6 +58,8 @@ class Table1Config:
     math_limit: int | None = cfg_field(None, "score only the first N items of each other math set and the transfer set (None: all)")
     general_limit: int | None = cfg_field(None, "score only the first N documents of each general set (None: all)")
     batch_size: int = cfg_field(64, "sequences per generation batch (CPU)")
+    ll_batch_size: int = cfg_field(8, "documents per log-likelihood batch (lm-eval's HFLM: MC, prose bits per byte); at 32 "
+                                      "one H200 ran out of memory with the gpu rows' workers beside it (2026-12-02)")
     max_prompt_tokens: int = cfg_field(192, "fixed prompt width of the GPU sampler")
     margins: dict = cfg_field({'ifeval_prompt': 5.0, 'ifeval_inst': 5.0, 'mc': 5.0, 'prose_bpb': 0.05},
                               "pre-declared non-inferiority margins δ of APT vs Base per general metric (points; bits per "
@@ -224,7 +226,8 @@ class APTTable(Experiment):
         dom = [float(g[r['id']][0]['correct']) for r in test]
         write_json(d / 'domain_answers.json', {i: s[0]['text'] for i, s in g.items()})
         ecfg = eval_config(cfg.scale, math_max_new_tokens=cfg.max_new_tokens, ifeval_max_new_tokens=cfg.ifeval_max_new_tokens,
-                           batch_size=cfg.batch_size, bootstrap_iters=0, limit=cfg.math_limit)
+                           batch_size=cfg.batch_size, ll_batch_size=cfg.ll_batch_size, bootstrap_iters=0,
+                           limit=cfg.math_limit)
         acc, _ = score_math(model, tok, cfg.scale, sets=[*MATH_TEST_SETS, TRANSFER_SET], sampler=sampler, cfg=ecfg, out=d / 'math')
         df, res = evaluate(model, tok, 'general', cfg.scale, sampler=sampler, cfg=dataclasses.replace(ecfg, limit=cfg.general_limit),
                            out=d / 'general')
