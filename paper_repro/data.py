@@ -15,7 +15,7 @@ __all__ = ['SCHEMAS', 'MATH_TEST_SETS', 'TRANSFER_SET', 'INSTRUCT_SETS', 'GENERA
            'HUB_MATH', 'HUB_INSTRUCT', 'MIN_REF_TOKENS', 'validate_row', 'read_rows', 'write_rows', 'math_prompt',
            'resource_path', 'nltk_offline', 'data_dir', 'schema_of', 'load_split', 'hub_answer', 'load_hub_math',
            'hub_file', 'write_hub_math', 'numeric_answers', 'load_hub_instruct', 'ref_tokens', 'long_refs',
-           'write_hub_instruct']
+           'instruct_source', 'write_hub_instruct']
 
 # %% ../nbs/03_data.ipynb #d820974b
 SCHEMAS = {
@@ -288,7 +288,8 @@ def long_refs(rows: list[dict], n: int) -> list[dict]:
         if refs: out.append({**r, 'references': refs})
     return out
 
-def _instruct_source(name: str, hub_dir=None) -> str:
+def instruct_source(name: str, hub_dir=None) -> str:
+    "Where `HUB_INSTRUCT` set `name` is read from: `<hub_dir>/<name>.jsonl`, else its hub id (and file)."
     if hub_dir: return str(hub_file(name, hub_dir))
     hub_id, f, split = HUB_INSTRUCT[name]
     return f"{hub_id}/{f}" if f else f"{hub_id}, split {split}"
@@ -299,7 +300,7 @@ def _test_sets(sets, hub_dir, card) -> dict[str, list[dict]]:
         rows = load_hub_instruct(s, path_override=hub_file(s, hub_dir))
         out[s] = long_refs(rows, MIN_REF_TOKENS.get(s, 0))
         if s in MIN_REF_TOKENS: card['dropped'][f"{s}: no reference of >= {MIN_REF_TOKENS[s]} tokens"] = len(rows) - len(out[s])
-        if not out[s]: raise ReproError(f"{_instruct_source(s, hub_dir)}: no item of {s} is left after the reference filter")
+        if not out[s]: raise ReproError(f"{instruct_source(s, hub_dir)}: no item of {s} is left after the reference filter")
     return out
 
 def write_hub_instruct(root, hub_dir=None, dev_items: int = 1000, sets=None) -> dict:
@@ -316,12 +317,12 @@ def write_hub_instruct(root, hub_dir=None, dev_items: int = 1000, sets=None) -> 
     keep = [r for r in pool if key(r) not in test_keys]
     card['dropped']['dolly_train: also a Dolly test item'] = len(pool) - len(keep)
     if len(keep) <= dev_items:
-        raise ReproError(f"{_instruct_source('dolly_train', hub_dir)}: {len(keep)} training lines, not more than dev_items = {dev_items}")
+        raise ReproError(f"{instruct_source('dolly_train', hub_dir)}: {len(keep)} training lines, not more than dev_items = {dev_items}")
     files['dev'], files['train'] = keep[:dev_items], keep[dev_items:]
     for f, rows in files.items():
         write_rows(root / 'instruct' / f"{f}.jsonl", rows, 'instruct')
         card['sets'][f] = len(rows)
-        card['sources'][f] = _instruct_source('dolly_train' if f in ('train', 'dev') else f, hub_dir)
+        card['sources'][f] = instruct_source('dolly_train' if f in ('train', 'dev') else f, hub_dir)
     card['hashes'] = {f"instruct/{f}": file_hash(root / 'instruct' / f"{f}.jsonl") for f in files}
     write_json(root / 'card.json', card)
     return card
