@@ -1,6 +1,6 @@
 """Table 3's paper path through the CLI on local files in the real schemas (tests/fixtures/paper_okd/: databricks-dolly-15k
-lines and MiniLLM's released test files, a few rows each) with tiny random Llamas as teacher and separate student: the code
-a GPU user runs with GPT-2 XL → GPT-2 base, end to end, in well under 90 s of CPU. Also the plan and the offline error."""
+lines and MiniLLM's released test files, a few rows each) with tiny random GPT-2s as teacher and separate student: the code
+a GPU user runs with GPT-2 XL → GPT-2 base (OKD's LoRA on GPT-2's c_attn / c_proj / c_fc), end to end, in well under 90 s of CPU. Also the plan and the offline error."""
 import json, os, resource, subprocess, sys, time
 from pathlib import Path
 
@@ -36,10 +36,15 @@ def test_table3_paper_offline_is_one_line_before_any_model(tmp_path):
     assert not (tmp_path / 'out').exists()
 
 def test_table3_paper_path_on_fixtures(tmp_path):
-    from paper_repro.models import load_tokenizer, tiny_llama
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel
+    from paper_repro.models import load_tokenizer
     tok = load_tokenizer()
-    for name, seed, layers in (('teacher', 0, 2), ('student', 1, 1)):
-        tiny_llama(tok, seed=seed, layers=layers).save_pretrained(tmp_path / name); tok.save_pretrained(tmp_path / name)
+    for name, seed, layers in (('teacher', 0, 2), ('student', 1, 1)):   # GPT-2 architecture: the recipe's LoRA targets apply
+        torch.manual_seed(seed)
+        m = GPT2LMHeadModel(GPT2Config(vocab_size=len(tok), n_embd=64, n_layer=layers, n_head=4, n_positions=512,
+                                       bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id))
+        m.save_pretrained(tmp_path / name); tok.save_pretrained(tmp_path / name)
     sft = {f'{s}.{k}': v for s in ('teacher_sft', 'student_sft')
            for k, v in (('epochs', 1), ('per_device_batch_size', 4), ('grad_accum', 1), ('max_length', 128))}
     small = {'hub_dir': str(FX), 'model': str(tmp_path / 'teacher'), 'student.model': str(tmp_path / 'student'),
@@ -56,6 +61,8 @@ def test_table3_paper_path_on_fixtures(tmp_path):
     assert raw['config']['scale'] == 'paper' and raw['config']['student']['model'] == str(tmp_path / 'student')
     assert {'teacher', 'okd', 'fkl', 'okd_teacher'} <= set(seed['rows']), sorted(seed['rows'])
     for arm in ('okd', 'fkl'): assert seed['rounds'][arm][0]['train']['steps'] == 2, arm
+    okd = seed['rounds']['okd'][0]['train']
+    assert okd['backbone_unchanged'] is True and okd['modules_changed'] is True
     assert seed['student_init']['layers'] is None                      # the separate student, not a cut teacher
     assert seed['data']['sets'] == {'dolly': 2, 'selfinst': 2, 'vicuna': 2, 'sni': 2, 'unni': 2, 'dev': 2, 'train': 4}
     assert seed['data']['dropped']['dolly_train: also a Dolly test item'] == 1
