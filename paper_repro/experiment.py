@@ -313,7 +313,8 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
         if not f.exists(): f = Path(d) / f'table{exp.table}' / scale / 'raw.json'
         if not f.exists(): raise ReproError(f"{d}: no raw.json (pass the folders that seed runs wrote)")
         raw = read_json(f)
-        method = method_fields(exp, raw['config'])
+        # through the recipe class: a field added since that folder was written compares at its default value
+        method = method_fields(exp, config_to_dict(config_from_dict(exp.config_cls, raw['config'], str(f))))
         method['numerics version'] = {s.get('numerics', {}).get('version') for s in raw['seeds']}
         if first is None: first, first_f, cfg = method, f, config_from_dict(exp.config_cls, raw['config'], str(f))
         elif method != first:
