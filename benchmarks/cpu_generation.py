@@ -74,7 +74,7 @@ def main(argv=None):
     for env_name, extra in (('native', {}), ('avx2', AVX2)):
         for kind in ('fp32', 'bf16', 'int8'):
             if env_name == 'avx2' and kind == 'bf16': continue   # no native bf16 there by construction
-            env = {**os.environ, **extra, 'PYTHONPATH': str(ROOT)}
+            env = {**os.environ, **extra, 'PYTHONPATH': os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')]))}
             p = subprocess.run([sys.executable, __file__, '--worker', kind, '--n', str(a.n), '--max-new-tokens',
                                 str(a.max_new_tokens), '--batch-size', str(a.batch_size)], env=env, capture_output=True, text=True)
             if p.returncode: print(f"{env_name}-{kind}: failed\n{p.stderr[-2000:]}"); continue
