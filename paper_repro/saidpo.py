@@ -20,7 +20,7 @@ __all__ = ['DIFFICULTY_TARGETS', 'POLICIES', 'SELF_AWARE', 'BLIND', 'RECORD_FIEL
            'order_saidpo_difficulty', 'order_saidpo_knowledge', 'order_saidpo', 'order_saidpo_hardest',
            'order_blind_random', 'order_blind_difficulty', 'order_blind_diversity', 'order_blind_difficulty_shuffled',
            'fill_budget', 'build_pairs', 'selection_records', 'select_round', 'walk_round', 'knowledge_text',
-           'parse_knowledge', 'annotate_knowledge', 'knowledge_clusters']
+           'parse_knowledge', 'annotate_knowledge', 'knowledge_clusters', 'cluster_ami']
 
 # %% ../nbs/09_saidpo.ipynb #b6887462
 def probe_stats(samples: list[dict]) -> dict:
@@ -317,3 +317,10 @@ def knowledge_clusters(rows: list[dict], n_clusters: int, seed: int = 0) -> dict
     labels = kmeans(emb, n, seed)[0]
     lab = dict(zip(uniq, (int(l) for l in labels)))
     return {r['id']: lab[t] for r, t in zip(rows, texts)}
+
+def cluster_ami(clusters: dict[str, int], rows: list[dict], by=('skill', 'level')) -> dict[str, float]:
+    """Adjusted mutual information (sklearn) of the knowledge clusters with each row field in `by`: 1 = the clusters
+    are a relabelling of that field, 0 = no more shared information than chance."""
+    from sklearn.metrics import adjusted_mutual_info_score
+    rows = [r for r in rows if r['id'] in clusters]
+    return {f: float(adjusted_mutual_info_score([str(r.get(f)) for r in rows], [clusters[r['id']] for r in rows])) for f in by}
