@@ -47,10 +47,16 @@ TABLES = {
                           'bad_cases_per_round': 'bad-case count per round (APT, APT bad-only, DPO)',
                           'bad_vs_similar': 'APT bad-only vs bad + similar: pairs per round and the columns'}),
     2: TableSpec(2, 'SAI-DPO — self-aware data selection for iterative DPO', 'arXiv 2505.16176',
-                 rows={'base': 'Base', 'random': 'Iterative DPO, random', 'static_difficulty': 'Static difficulty',
-                       'static_diversity': 'Static diversity', 'saidpo_difficulty': 'SAI-DPO difficulty-only',
-                       'saidpo_knowledge': 'SAI-DPO knowledge-only', 'saidpo': 'SAI-DPO (full)'},
-                 columns=MATH_COLUMNS,
+                 rows={'base': 'Base', 'blind_random': 'Iterative DPO, random (blind)',
+                       'blind_difficulty': 'Static difficulty (blind)', 'blind_diversity': 'Static diversity (blind)',
+                       'saidpo': 'SAI-DPO (full)', 'random': 'Ablation: random within the learnable band',
+                       'saidpo_difficulty': 'SAI-DPO difficulty-only', 'saidpo_knowledge': 'SAI-DPO knowledge-only',
+                       'saidpo_hardest': 'SAI-DPO, hardest first (ablation)',
+                       'blind_difficulty_shuffled': 'Control: static difficulty, levels shuffled within skill',
+                       'static_difficulty': 'Static difficulty in the band (v1 design, sees the probe)',
+                       'static_diversity': 'Static diversity in the band (v1 design, sees the probe)'},
+                 columns={**MATH_COLUMNS, 'format_ok': 'Format ok (%)', 'finished': 'Finished (%)',
+                          'pairs': 'Pairs trained', 'problems': 'Problems sampled', 'gen_ktokens': 'Generated tokens (k)'},
                  figures={'accuracy_per_round': 'accuracy per round per policy',
                           'selection_mix_level': 'difficulty (generator level) mix of the selected pairs per round',
                           'selection_mix_cluster': 'knowledge-cluster mix of the selected pairs per round'}),
@@ -91,8 +97,8 @@ def fmt_cell(mean, std, n, digits: int = 1) -> str:
 # %% ../nbs/10_tables.ipynb #c6112222
 def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str, str] | None = None,
                     claims: list[dict] | None = None, deviations: list[str] | None = None, notes: list[str] | None = None,
-                    scale: str = '') -> str:
-    "Markdown for a table: grid, decided claims, deviations, notes."
+                    scale: str = '', side_claims: list[dict] | None = None) -> str:
+    "Markdown for a table: grid, decided claims (the family, then comparisons outside it), deviations, notes."
     row_status = row_status or {}
     cols = list(spec.columns)
     real = scale == 'paper'   # the paper scale evaluates on the benchmarks themselves: no stand-in marks
@@ -124,6 +130,14 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
         lines += [f"| {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | "
                   f"{'—' if c['p_adj'] != c['p_adj'] else format(c['p_adj'], '.3f')} | "
                   f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |" for c in claims]
+    if side_claims:   # ablations and controls: each comparison alone, no multiplicity adjustment
+        lines += ['', '### Ablations and controls (outside the claim family)', '',
+                  "Paired over seeds like the claims, each with its own 95 % interval and unadjusted p; they do not enter "
+                  "the family's Holm adjustment.", '',
+                  '| Comparison | n seeds | Δ [95 % CI] | p | this n detects (80 % power) | interval |', '|---|---|---|---|---|---|']
+        lines += [f"| {c['label']} | {c['n']} | {fmt_claim(c)} | {'—' if c['p'] != c['p'] else format(c['p'], '.3f')} | "
+                  f"{'—' if c.get('mde') != c.get('mde') or c.get('mde') is None else format(c['mde'], '.1f')} | "
+                  f"{c['method'] if c['lo'] == c['lo'] else '—'} |" for c in side_claims]
     if deviations:
         lines += ['', '### Deviations and our choices', ''] + [f"- {d}" for d in deviations]
     if notes:
