@@ -311,7 +311,8 @@ def compare_to_reference(summary: pd.DataFrame, reference: pd.DataFrame | None, 
     return '\n'.join(lines) + '\n', flagged
 
 # %% ../nbs/10_tables.ipynb #e14945b6
-def plot_lines(curves: dict[str, list[tuple[float, float, float]]], path, xlabel: str, ylabel: str, title: str):
+def plot_lines(curves: dict[str, list[tuple[float, float, float]]], path, xlabel: str, ylabel: str, title: str,
+               integer_x: bool = False):
     "Lines with ±std bands: `curves[label] = [(x, mean, std), ...]`; saved to `path` (PNG)."
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -320,6 +321,9 @@ def plot_lines(curves: dict[str, list[tuple[float, float, float]]], path, xlabel
         x, m, sd = (np.array(v, float) for v in zip(*pts))
         ax.plot(x, m, marker='o', label=label); ax.fill_between(x, m - sd, m + sd, alpha=0.15)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title); ax.grid(alpha=0.3); ax.legend(fontsize=8)
+    if integer_x:   # e.g. round ticks
+        from matplotlib.ticker import MaxNLocator
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout(); fig.savefig(path, dpi=120); plt.close(fig)
     return Path(path)
 
