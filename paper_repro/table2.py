@@ -239,7 +239,8 @@ class SAIDPO(Experiment):
         pairs = build_pairs(prep['_ids'], samples, {i: math_prompt(x['question']) for i, x in prep['_items'].items()},
                             random.Random(run.seed * 7 + r))
         write_jsonl(d / 'pairs.jsonl', pairs)
-        if not pairs: raise ReproError(f"table2: policy {policy} round {r} formed no preference pair")
+        if not pairs:   # nothing to learn from: the policy goes on unchanged, and the log says why
+            return model, {'n_pairs': 0, 'steps': 0, 'skipped': f"no preference pair formed: {prep['select'].get('shortfall_why', '')}"}
         seed_everything(run.seed)
         model, stats = dpo_round(model, tok, [PreferencePair(p['prompt'], p['chosen'], p['rejected'], {'id': p['id']}) for p in pairs],
                                  run.cfg.dpo, d / 'trainer', seed=run.seed)
