@@ -30,6 +30,7 @@ class TableSpec:
     columns: dict[str, str]              # key → label
     figures: dict[str, str] = field(default_factory=dict)   # file stem → description
     reported: dict[tuple, float] = field(default_factory=dict)  # (row, column) → number stated by the paper
+    show_nr: bool = True                 # False: a cell shows `reported ·` only where the paper states a number
 
 MATH_COLUMNS = {'gsm8k': 'GSM8K*', 'math500': 'MATH500*', 'minerva_math': 'Minerva*', 'gaokao2023en': 'GaoKao23*',
                 'olympiadbench': 'Olympiad*', 'college_math': 'College*', 'aime24': 'AIME24*', 'amc23': 'AMC23*',
@@ -57,6 +58,7 @@ TABLES = {
                        'static_diversity': 'Static diversity in the band (v1 design, sees the probe)'},
                  columns={**MATH_COLUMNS, 'format_ok': 'Format ok (%)', 'finished': 'Finished (%)',
                           'pairs': 'Pairs trained', 'problems': 'Problems sampled', 'gen_ktokens': 'Generated tokens (k)'},
+                 show_nr=False,
                  figures={'accuracy_per_round': 'accuracy per round per policy',
                           'selection_mix_level': 'difficulty (generator level) mix of the selected pairs per round',
                           'selection_mix_cluster': 'knowledge-cluster mix of the selected pairs per round'}),
@@ -104,8 +106,10 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
     real = scale == 'paper'   # the paper scale evaluates on the benchmarks themselves: no stand-in marks
     head = {c: spec.columns[c].rstrip('*') if real else spec.columns[c] for c in cols}
     lines = [f"## Table {spec.number} — {spec.title}" + (f" (scale: {scale})" if scale else ''), '',
-             f"Paper: {spec.paper}. Each cell: reported · reproduced mean ± std. `n/r` = the paper's table body is not "
-             "available here; " + ("columns are the benchmarks themselves (paper scale)." if real else
+             (f"Paper: {spec.paper}. Each cell: reported · reproduced mean ± std. `n/r` = the paper's table body is not "
+              "available here; " if spec.show_nr else
+              f"Paper: {spec.paper}. Each cell: reproduced mean ± std (the paper's table body is not available here; its "
+              "abstract's numbers are in the claims below); ") + ("columns are the benchmarks themselves (paper scale)." if real else
                                    "`*` = an offline stand-in named after the benchmark it plays."), '',
              '| Row | n seeds | ' + ' | '.join(head[c] for c in cols) + ' |',
              '|' + '---|' * (len(cols) + 2)]
@@ -114,13 +118,14 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
         n = int(sub['n_seeds'].max()) if len(sub) else 0
         if n == 0:
             status = row_status.get(r, 'not implemented')
-            lines.append(f"| {label} | 0 | " + ' | '.join(f"n/r · {status}" for _ in cols) + ' |')
+            lines.append(f"| {label} | 0 | " + ' | '.join(f"n/r · {status}" if spec.show_nr else status for _ in cols) + ' |')
             continue
         cells = []
         for c in cols:
             x = sub.loc[c]
             rep = x['reported'] if isinstance(x['reported'], str) else f"{x['reported']:.1f}"
-            cells.append(f"{rep} · {fmt_cell(x['mean'], x['std'], int(x['n_seeds']))}")
+            val = fmt_cell(x['mean'], x['std'], int(x['n_seeds']))
+            cells.append(val if rep == 'n/r' and not spec.show_nr else f"{rep} · {val}")
         lines.append(f"| {label} | {n} | " + ' | '.join(cells) + ' |')
     if claims:   # decided claims (decide_claims): one family, Holm-adjusted
         lines += ['', '### Claims', '', f"Paired over seeds; one family of {len(claims)} comparisons, p-values Holm-adjusted; "
