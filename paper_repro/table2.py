@@ -16,7 +16,7 @@ from .experiment import Experiment
 from .preference import DPOSettings
 from .saidpo import (BLIND, DIFFICULTY_TARGETS, POLICIES, RECORD_FIELDS, annotate_knowledge, build_pairs,
                                 cluster_ami, knowledge_clusters, probe_stats, select_round, walk_round)
-from .tables import TABLES, Claim
+from .tables import TABLES, Claim, decide_claims
 
 POLICY_LABELS = TABLES[2].rows   # row labels are defined once, in the table's spec
 
@@ -426,6 +426,9 @@ def table2_notes(raws: list[dict], cfg: Table2Config) -> list[str]:
     if ratios: out.append(f"SAI-DPO cluster weights, max/min ratio per round: {min(ratios):.2f}–{max(ratios):.2f} "
                           f"(T = {cfg.cluster_temperature}).")
     if short: out.append("rounds short of N pairs: " + '; '.join(short[:6]) + (' …' if len(short) > 6 else '') + '.')
+    fam = [c for c in decide_claims(raws, EXPERIMENT.claims_for(cfg)) if c['n'] >= 2 and c.get('mde') == c.get('mde')] if raws else []
+    if fam: out.append("minimum detectable effect of the claim family at 80 % power (runner's statistics, at this n): " +
+                       ', '.join(f"SAI-DPO − {POLICY_LABELS[c['b']]} ≈ {c['mde']:.1f} points (n = {c['n']})" for c in fam) + '.')
     return out
 
 def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
