@@ -179,7 +179,8 @@ def make_judge(cfg: JudgeSettings, generate: Callable[[list[str]], list[str]] | 
         from paper_repro.grading import sampler_generate
         from paper_repro.models import load_model
         from paper_repro.sampling import Sampler, SamplingConfig
-        m, tok = load_model(cfg.model)
+        import torch
+        m, tok = load_model(cfg.model, device='cuda' if torch.cuda.is_available() else None)   # Prometheus-2-7B: on the GPU
         generate = sampler_generate(Sampler(m, tok), SamplingConfig(k=1, temperature=0.0, max_new_tokens=cfg.max_new_tokens,
                                                                     batch_size=cfg.batch_size))
     return LLMJudge(generate, name or judge_name(cfg), cfg.threshold, cfg.rubric, cfg.cache)

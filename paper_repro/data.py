@@ -12,9 +12,10 @@ from .grading import last_boxed
 
 # %% auto #0
 __all__ = ['SCHEMAS', 'MATH_TEST_SETS', 'TRANSFER_SET', 'INSTRUCT_SETS', 'GENERATED_SCALES', 'MATH_INSTRUCTION', 'DATA_VERSION',
-           'HUB_MATH', 'HUB_INSTRUCT', 'validate_row', 'read_rows', 'write_rows', 'math_prompt', 'resource_path',
-           'nltk_offline', 'data_dir', 'schema_of', 'load_split', 'hub_answer', 'load_hub_math', 'hub_file',
-           'write_hub_math', 'numeric_answers', 'load_hub_instruct']
+           'HUB_MATH', 'HUB_INSTRUCT', 'MIN_REF_TOKENS', 'validate_row', 'read_rows', 'write_rows', 'math_prompt',
+           'resource_path', 'nltk_offline', 'data_dir', 'schema_of', 'load_split', 'hub_answer', 'load_hub_math',
+           'hub_file', 'write_hub_math', 'numeric_answers', 'load_hub_instruct', 'ref_tokens', 'long_refs',
+           'instruct_source', 'write_hub_instruct']
 
 # %% ../nbs/03_data.ipynb #d820974b
 SCHEMAS = {
@@ -111,7 +112,7 @@ DATA_VERSION = 2
 
 def data_dir(scale: str = 'mini', seed: int = 0, root=None) -> Path:
     "Directory holding the generated data of `scale` (tiny|mini|gpu), generated once (atomic)."
-    if scale not in GENERATED_SCALES: raise ReproError(f"scale {scale!r}: generated data exists for {', '.join(GENERATED_SCALES)}; the paper scale loads hub data (load_hub_math / load_hub_instruct)")
+    if scale not in GENERATED_SCALES: raise ReproError(f"scale {scale!r}: generated data exists for {', '.join(GENERATED_SCALES)}; the paper scale loads hub data (load_hub_math / write_hub_instruct)")
     name = f"v{DATA_VERSION}-{scale}" + (f"-s{seed}" if seed else '')
     base = Path(root) if root else cache_dir('data')
     d = base / name
@@ -158,12 +159,16 @@ HUB_MATH = {  # name -> (hub id, config, split, question field, answer field)
     'math_train': ('DigitalLearningGmbH/MATH-lighteval', 'default', 'train', 'problem', 'solution'),   # MATH train, 7,500
     'gsm8k_train': ('openai/gsm8k', 'main', 'train', 'question', 'answer'),                          # GSM8K train, 7,473
 }
-HUB_INSTRUCT = {  # name -> (hub id, config, split); fields are normalized by _norm_instruct
-    'dolly': ('databricks/databricks-dolly-15k', None, 'train'),
-    'selfinst': ('yizhongw/self_instruct', 'human_eval', 'train'),
-    'vicuna': ('lmsys/vicuna_bench', None, 'train'),
-    'sni': ('Muennighoff/natural-instructions', None, 'test'),
-    'unni': ('mrm8488/unnatural-instructions-full', None, 'train'),
+HUB_INSTRUCT = {  # name -> (hub id, file in the hub repo or None, split); fields are normalized by _norm_instruct
+    # Table 3's training data: databricks-dolly-15k (instruction / context / response / category)
+    'dolly_train': ('databricks/databricks-dolly-15k', None, 'train'),
+    # the MiniLLM/DistiLLM test sets as MiniLLM released them (instruction / prompt / input / output); S-NI and UnNI
+    # from their `11_` folders (references of >= 11 tokens), Dolly = their 500 test items (not in dolly_train's use)
+    'dolly': ('MiniLLM/dolly', 'valid.jsonl', 'train'),
+    'selfinst': ('MiniLLM/self-inst', 'valid.jsonl', 'train'),
+    'vicuna': ('MiniLLM/Vicuna', 'valid.jsonl', 'train'),
+    'sni': ('MiniLLM/sinst', '11_/valid.jsonl', 'train'),
+    'unni': ('MiniLLM/uinst', '11_/valid.jsonl', 'train'),
 }
 
 def hub_answer(raw) -> str:
@@ -174,15 +179,15 @@ def hub_answer(raw) -> str:
     elif (b := last_boxed(s)) is not None: s = b   # grading's parser: one \boxed{} parser
     return s
 
-def _load_dataset(hub_id, config, split, path_override, what):
+def _load_dataset(hub_id, config, split, path_override, what, data_files=None):
     import datasets
     try:
         if path_override: return datasets.load_dataset('json', data_files=str(path_override), split='train')
-        return datasets.load_dataset(hub_id, config, split=split)
+        return datasets.load_dataset(hub_id, config, split=split, data_files=data_files)
     except Exception as e:
         msg = str(e).splitlines()[0][:160] if str(e) else type(e).__name__
         raise ReproError(f"{what}: cannot load {hub_id!r} ({type(e).__name__}: {msg}); download it once with network access "
-                         f"(HF_HUB_OFFLINE=0), or use a local copy in the hub schema: path_override=FILE, or in a Table 2 recipe "
+                         f"(HF_HUB_OFFLINE=0), or use a local copy in the hub schema: path_override=FILE, or in a Table 2 / 3 recipe "
                          "hub_dir=DIR holding <name>.jsonl (e.g. --set hub_dir=DIR)") from None
 
 def load_hub_math(name: str, split: str | None = None, path_override=None, limit: int | None = None) -> list[dict]:
@@ -239,6 +244,10 @@ def _norm_instruct(name: str, r: dict) -> tuple[str, str, list[str]]:
     "(instruction, input, references) from one row of a known instruction data set (several field layouts)."
     ins = r.get('instruction') or r.get('Definition') or r.get('prompt') or r.get('text') or r.get('turns')
     if isinstance(ins, list): ins = ins[0]
+    if 'prompt' in r and 'output' in r:   # MiniLLM's files write newlines as <n>
+        r = {k: (v.replace('<n>', '\n') if isinstance(v, str) else [x.replace('<n>', '\n') for x in v] if isinstance(v, list) else v)
+             for k, v in r.items()}
+        ins = r.get('instruction') or ins
     inp = r.get('context') or r.get('input') or r.get('instances', {}) or ''
     if isinstance(inp, dict): inp = inp.get('input', '')
     if isinstance(inp, list): inp = inp[0] if inp else ''
@@ -250,8 +259,8 @@ def _norm_instruct(name: str, r: dict) -> tuple[str, str, list[str]]:
 def load_hub_instruct(name: str, split: str | None = None, path_override=None, limit: int | None = None) -> list[dict]:
     "A paper-scale instruction data set (Dolly, SelfInst, Vicuna, S-NI, UnNI) normalized to the `instruct` schema."
     if name not in HUB_INSTRUCT and not path_override: raise ReproError(f"unknown instruction set {name!r}; known: {list(HUB_INSTRUCT)}")
-    hub_id, config, dsplit = HUB_INSTRUCT.get(name, (name, None, 'train'))
-    ds = _load_dataset(hub_id, config, split or dsplit, path_override, f"instruction set {name}")
+    hub_id, data_file, dsplit = HUB_INSTRUCT.get(name, (name, None, 'train'))
+    ds = _load_dataset(hub_id, None, split or dsplit, path_override, f"instruction set {name}", data_files=data_file)
     rows = []
     for i, r in enumerate(ds):
         ins, inp, refs = _norm_instruct(name, r)
@@ -261,3 +270,59 @@ def load_hub_instruct(name: str, split: str | None = None, path_override=None, l
         rows.append(dict(id=f"{name}-{i}", instruction=ins, input=inp, references=refs, family=name))
         if limit and len(rows) >= limit: break
     return rows
+
+# %% ../nbs/03_data.ipynb #c1ba4cfc
+MIN_REF_TOKENS = {'sni': 11, 'unni': 11}
+"Test sets whose items keep only references of at least this many tokens (MiniLLM's S-NI / UnNI `11_` splits)."
+
+def ref_tokens(text: str) -> int:
+    "Tokens of `text` as ROUGE-L counts them (rouge-score's tokenizer: lower-cased alphanumeric runs)."
+    from rouge_score import tokenize
+    return len(tokenize.tokenize(text, None))
+
+def long_refs(rows: list[dict], n: int) -> list[dict]:
+    "`rows` with only the references of ≥ `n` tokens; a row left without one is dropped (n = 0: all kept)."
+    out = []
+    for r in rows:
+        refs = [x for x in r['references'] if ref_tokens(x) >= n]
+        if refs: out.append({**r, 'references': refs})
+    return out
+
+def instruct_source(name: str, hub_dir=None) -> str:
+    "Where `HUB_INSTRUCT` set `name` is read from: `<hub_dir>/<name>.jsonl`, else its hub id (and file)."
+    if hub_dir: return str(hub_file(name, hub_dir))
+    hub_id, f, split = HUB_INSTRUCT[name]
+    return f"{hub_id}/{f}" if f else f"{hub_id}, split {split}"
+
+def _test_sets(sets, hub_dir, card) -> dict[str, list[dict]]:
+    out = {}
+    for s in sets:
+        rows = load_hub_instruct(s, path_override=hub_file(s, hub_dir))
+        out[s] = long_refs(rows, MIN_REF_TOKENS.get(s, 0))
+        if s in MIN_REF_TOKENS: card['dropped'][f"{s}: no reference of >= {MIN_REF_TOKENS[s]} tokens"] = len(rows) - len(out[s])
+        if not out[s]: raise ReproError(f"{instruct_source(s, hub_dir)}: no item of {s} is left after the reference filter")
+    return out
+
+def write_hub_instruct(root, hub_dir=None, dev_items: int = 1000, sets=None) -> dict:
+    """Write Table 3's paper data under `root/instruct/` (`instruct` schema) and `root/card.json`; returns the card.
+    `train` / `dev`: databricks-dolly-15k less its Dolly test items, the first `dev_items` lines dev; then the test sets
+    (`INSTRUCT_SETS`, MiniLLM's files, `MIN_REF_TOKENS` applied). `hub_dir`: `<name>.jsonl` files instead of the hub."""
+    from paper_repro.core import file_hash
+    root, sets = Path(root), list(sets or INSTRUCT_SETS)
+    card = {'scale': 'paper', 'sets': {}, 'sources': {}, 'dropped': {}}
+    files = _test_sets(sets, hub_dir, card)
+    pool = load_hub_instruct('dolly_train', path_override=hub_file('dolly_train', hub_dir))
+    key = lambda r: (r['instruction'].strip(), r['input'].strip())
+    test_keys = {key(r) for r in files.get('dolly', [])}
+    keep = [r for r in pool if key(r) not in test_keys]
+    card['dropped']['dolly_train: also a Dolly test item'] = len(pool) - len(keep)
+    if len(keep) <= dev_items:
+        raise ReproError(f"{instruct_source('dolly_train', hub_dir)}: {len(keep)} training lines, not more than dev_items = {dev_items}")
+    files['dev'], files['train'] = keep[:dev_items], keep[dev_items:]
+    for f, rows in files.items():
+        write_rows(root / 'instruct' / f"{f}.jsonl", rows, 'instruct')
+        card['sets'][f] = len(rows)
+        card['sources'][f] = instruct_source('dolly_train' if f in ('train', 'dev') else f, hub_dir)
+    card['hashes'] = {f"instruct/{f}": file_hash(root / 'instruct' / f"{f}.jsonl") for f in files}
+    write_json(root / 'card.json', card)
+    return card

@@ -304,24 +304,28 @@ def save_results(out, results: dict, table) -> Path:
     return out
 
 def evaluate(model, tokenizer, suite: str = 'all', scale: str = 'mini', sampler=None, sets=None, out=None,
-             cfg: EvalConfig | None = None, data_root=None, lm: PaperReproLM | None = None):
+             cfg: EvalConfig | None = None, data_root=None, lm: PaperReproLM | None = None, lm_tasks: list | None = None):
     """Evaluate `model` on `suite` (math|general|instruct|all) of the `scale` data with lm-eval.
     Returns (DataFrame[suite, task, metric, value, n, stderr], lm-eval results dict); `out` also gets results.json,
-    table.csv and the task YAMLs. `data_root` overrides `data_dir(scale)`; `lm` reuses a `PaperReproLM`."""
+    table.csv and the task YAMLs. `data_root` overrides `data_dir(scale)`; `lm` reuses a `PaperReproLM`.
+    `lm_tasks`: lm-eval task (or group) names run with lm-eval's own definitions and data sets instead of the local
+    sets (e.g. ['mmlu', 'ifeval'] at the paper scale); their rows carry `suite` and the task name."""
     import lm_eval
     from lm_eval.tasks import TaskManager
     cfg = cfg or eval_config(scale)
     if suite not in SUITES + ('all',): raise ReproError(f"suite {suite!r}: choose one of math, general, instruct, all")
-    if data_root is None:
+    if data_root is None and not lm_tasks:
         d = _data()
         if d is None or not hasattr(d, 'data_dir'): raise ReproError("paper_repro.data is not available: pass data_root")
         data_root = d.data_dir(scale)
     with tempfile.TemporaryDirectory() as tmp:
         task_dir = Path(out) / 'tasks' if out is not None else Path(tmp)
-        tasks = write_tasks(data_root, task_dir, suite, sets, cfg)
+        if lm_tasks: tasks, tm = {t: (suite, t) for t in lm_tasks}, TaskManager()
+        else:
+            tasks = write_tasks(data_root, task_dir, suite, sets, cfg)
+            tm = TaskManager(include_path=str(task_dir), include_defaults=False)
         lm = lm or PaperReproLM(model, tokenizer, sampler=sampler, seed=cfg.seed, batch_size=cfg.batch_size,
                                 ll_batch_size=cfg.ll_batch_size)
-        tm = TaskManager(include_path=str(task_dir), include_defaults=False)
         t0 = time.time()
         results = lm_eval.simple_evaluate(model=lm, tasks=list(tasks), task_manager=tm, limit=cfg.limit,
                                           bootstrap_iters=cfg.bootstrap_iters, log_samples=cfg.log_samples,

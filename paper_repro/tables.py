@@ -270,6 +270,7 @@ def _verdict(c: Claim, r: dict, alpha: float = 0.05) -> str:
     if c.kind == 'noninferiority':
         if r.get('non_inferior'): return f"supported: no reduction beyond {c.margin:g} (lower bound {r['lo']:+.1f})"
         if r['hi'] < -c.margin: return f"contradicted: a reduction beyond {c.margin:g}"
+        if r['hi'] < 0: return f"undecided: {c.a} < {c.b} (the interval lies below 0) and reaches past −{c.margin:g}: non-inferiority not shown"
         return f"undecided at this n ({mde})"
     if r['p_adj'] < alpha: return f"{'supported' if r['estimate'] > 0 else 'contradicted'}: {c.a} {'>' if r['estimate'] > 0 else '<'} {c.b}"
     return f"undecided at this n (p Holm = {r['p_adj']:.2f}; {mde})"
