@@ -6,7 +6,7 @@ Docs: https://github.com/paper-repro/paper_repro/evaluation.html.md"""
 
 # %% ../nbs/06_evaluation.ipynb #906b4fc5
 from __future__ import annotations
-import dataclasses, json, tempfile, time
+import dataclasses, json, re, tempfile, time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,10 +15,11 @@ from .core import IN_TEST, ReproError, cfg_field
 from . import grading
 
 # %% auto #0
-__all__ = ['SUITES', 'GENERAL_SETS', 'suite_sets', 'math_prompt', 'instruct_prompt', 'math_doc_to_text', 'math_process_results',
-           'ifeval_process_results', 'agg_inst_level_acc', 'instruct_doc_to_text', 'instruct_process_results',
-           'EvalConfig', 'eval_config', 'task_yaml', 'write_tasks', 'PaperReproLM', 'results_table', 'save_results',
-           'evaluate', 'format_table', 'tiny_random_model', 'item_scores', 'score_math']
+__all__ = ['SUITES', 'GENERAL_SETS', 'ANSWER_LINE', 'suite_sets', 'math_prompt', 'instruct_prompt', 'math_doc_to_text',
+           'math_process_results', 'ifeval_process_results', 'agg_inst_level_acc', 'instruct_doc_to_text',
+           'instruct_process_results', 'EvalConfig', 'eval_config', 'task_yaml', 'write_tasks', 'PaperReproLM',
+           'results_table', 'save_results', 'evaluate', 'format_table', 'tiny_random_model', 'item_scores',
+           'answer_format', 'score_math']
 
 # %% ../nbs/06_evaluation.ipynb #f6a75890
 SUITES = ('math', 'general', 'instruct')
@@ -212,6 +213,7 @@ class PaperReproLM(LM):
         self.batch_size, self.ll_batch_size = int(batch_size), int(ll_batch_size)
         self.sampler, self._hflm = sampler, None
         self.gen_calls = []   # (n prompts, k, sampling settings) per sampler call, for inspection
+        self.finished = {}    # prompt → [did each completion end (EOS or a stop string) before the token limit]
 
     @classmethod
     def create_from_arg_obj(cls, arg_dict, additional_config=None):
@@ -270,6 +272,7 @@ class PaperReproLM(LM):
                 for ctx, cs in zip(ctxs, comps):
                     for j, i in enumerate(by_ctx[ctx]):
                         out[i] = _cut(cs[j % len(cs)].text, c.stop)
+                    self.finished[ctx] = [bool(o.finished) or _cut(o.text, c.stop) != o.text for o in cs]
         return out
 
 # %% ../nbs/06_evaluation.ipynb #8f3f63bf
@@ -354,13 +357,33 @@ def item_scores(results: dict, metric: str) -> dict[str, list[float]]:
     return {names[t]: [float(s[metric]) for s in sorted(recs, key=lambda s: s['doc_id'])]
             for t, recs in results.get('samples', {}).items() if t in names}
 
+ANSWER_LINE = re.compile(r'####\s*\$?\s*-?[\d,]*\.?\d+(?:\s*/\s*\d+)?')   # a parseable final answer line
+
+def answer_format(results: dict, finished: dict, sets) -> dict[str, float]:
+    """Beside accuracy, to tell format from math: % of greedy answers on `sets` with a parseable `#### <number>` line
+    ('format_ok') and % that finished (EOS or a stop string) before the token limit ('finished'; `finished` is
+    `PaperReproLM.finished`)."""
+    names = {t: name for t, (suite, name) in results['paper_repro']['tasks'].items()}
+    fmt, fin = [], []
+    for t, recs in results.get('samples', {}).items():
+        if names.get(t) not in sets: continue
+        for s in recs:
+            fmt.append(bool(ANSWER_LINE.search(s['resps'][0][0])))
+            fin.append(all(finished.get(s['arguments'][0][0], [True])))
+    return {'format_ok': 100.0 * sum(fmt) / len(fmt), 'finished': 100.0 * sum(fin) / len(fin)} if fmt else {}
+
 def score_math(model, tokenizer, scale: str, sets=None, sampler=None, cfg: EvalConfig | None = None, out=None,
-               data_root=None) -> tuple[dict[str, float], dict[str, list[float]]]:
-    "(accuracy % per math set + 'average' over the eight main sets present, per-item scores per set)."
+               data_root=None, with_format: bool = False) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """(accuracy % per math set + 'average' over the eight main sets present, per-item scores per set);
+    `with_format` adds `answer_format`'s 'format_ok' and 'finished' over the same main sets."""
     import numpy as np
     main = suite_sets('math')
-    df, res = evaluate(model, tokenizer, 'math', scale, sampler=sampler, sets=sets, out=out, cfg=cfg, data_root=data_root)
+    cfg = cfg or eval_config(scale)
+    lm = PaperReproLM(model, tokenizer, sampler=sampler, seed=cfg.seed, batch_size=cfg.batch_size,
+                      ll_batch_size=cfg.ll_batch_size) if with_format else None
+    df, res = evaluate(model, tokenizer, 'math', scale, sampler=sampler, sets=sets, out=out, cfg=cfg, data_root=data_root, lm=lm)
     acc = {r.task: 100.0 * float(r.value) for r in df.itertuples() if r.metric == 'exact_match'}
     present = [acc[s] for s in main if s in acc]
     if present: acc['average'] = float(np.mean(present))
+    if with_format: acc.update(answer_format(res, lm.finished, main))
     return acc, item_scores(res, 'exact_match')

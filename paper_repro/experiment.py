@@ -89,6 +89,19 @@ class Experiment:
     def claims_for(self, cfg) -> list:
         "The claim family decided for a run of `cfg` (default: `claims`; a table whose margins are recipe fields builds it here)."
         return list(self.claims)
+    def side_claims_for(self, cfg) -> list:
+        "Comparisons reported with their own intervals outside the claim family (ablations, controls): no Holm adjustment."
+        return []
+    def evaluates(self, cfg, arm: str, r: int) -> bool:
+        "Is `arm` evaluated after round r? (default: every round when `cfg.eval_every_round`, else the last round only)"
+        return bool(cfg.eval_every_round) or r == self.rounds(cfg, arm)
+    def split_raw(self, raw: dict) -> tuple[dict, dict | None]:
+        "(raw for raw.json, what goes into the compressed sidecar `<sidecar>.json.gz` instead) — default: nothing moves."
+        return raw, None
+    def join_raw(self, raw: dict, side) -> dict:
+        "Undo `split_raw` (merging seed folders)."
+        return raw
+    sidecar: str = 'sidecar'       # file stem of the compressed sidecar beside raw.json
 
 # %% ../nbs/10a_experiment.ipynb #1b56675d
 class SeedRun:
@@ -135,7 +148,7 @@ class SeedRun:
     # -- the stages the runner names -------------------------------------------------------------------------------
     def last_stage(self, arm: str, r: int) -> str:
         "The stage whose completion means round r of `arm` is done."
-        return f'{arm}__r{r}__eval' if self.cfg.eval_every_round or r == self.n_rounds(arm) else f'{arm}__r{r}__train'
+        return f'{arm}__r{r}__eval' if self.exp.evaluates(self.cfg, arm, r) else f'{arm}__r{r}__train'
 
     def n_rounds(self, arm: str) -> int: return self.exp.rounds(self.cfg, arm)
 
@@ -152,7 +165,7 @@ class SeedRun:
             return stats
         tr = self.stage(f'{arm}__r{r}__train', train)
         ev = None
-        if self.cfg.eval_every_round or r == self.n_rounds(arm):
+        if self.exp.evaluates(self.cfg, arm, r):
             ev = self.stage(f'{arm}__r{r}__eval', lambda d: self.exp.evaluate(self, *self.policy(arm, r), d))
         if r > 1: shutil.rmtree(self.model_dir(arm, r - 1), ignore_errors=True)   # no later stage reads it
         return {'round': r, **{k: v for k, v in prep.items() if not k.startswith('_')}, 'train': tr, 'eval': ev}
@@ -298,11 +311,18 @@ def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -
              "Per-stage wall times are in run.json (stage_seconds per seed)."]
     family = exp.claims_for(cfg)
     claims = decide_claims(raws, family) if family else None
-    md = render_markdown(spec, summary, status, claims, exp.deviations(cfg), notes, cfg.scale)
+    side = [decide_claims(raws, [c])[0] for c in exp.side_claims_for(cfg)]   # each its own family: unadjusted
+    md = render_markdown(spec, summary, status, claims, exp.deviations(cfg), notes, cfg.scale, side_claims=side)
     figs = exp.figures(raws, cfg, out)
     if figs: md += '\n' + '\n'.join(f"![{f}]({f})" for f in figs) + '\n'
-    write_table(out, spec, summary, md, {**record, 'figures': figs, 'claims': claims},
-                raw={'table': exp.table, 'config': config_to_dict(cfg), 'seeds': raws})
+    split = [exp.split_raw(r) for r in raws]
+    sides = {str(r['seed']): s for (r, s) in split if s is not None}
+    if sides:   # bulky per-seed records travel compressed beside raw.json
+        import gzip, json
+        with gzip.open(out / f'.{exp.sidecar}.json.gz.tmp', 'wt') as f: json.dump(sides, f, separators=(',', ':'))
+        (out / f'.{exp.sidecar}.json.gz.tmp').replace(out / f'{exp.sidecar}.json.gz')
+    write_table(out, spec, summary, md, {**record, 'figures': figs, 'claims': claims, 'side_claims': side},
+                raw={'table': exp.table, 'config': config_to_dict(cfg), 'seeds': [r for r, _ in split]})
     return md
 
 def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], object]:
@@ -313,6 +333,10 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
         if not f.exists(): f = Path(d) / f'table{exp.table}' / scale / 'raw.json'
         if not f.exists(): raise ReproError(f"{d}: no raw.json (pass the folders that seed runs wrote)")
         raw = read_json(f)
+        if (f.parent / f'{exp.sidecar}.json.gz').exists():
+            import gzip, json
+            with gzip.open(f.parent / f'{exp.sidecar}.json.gz', 'rt') as g: sides = json.load(g)
+            raw['seeds'] = [exp.join_raw(s, sides.get(str(s['seed']))) for s in raw['seeds']]
         # through the recipe class: a field added since that folder was written compares at its default value
         method = method_fields(exp, config_to_dict(config_from_dict(exp.config_cls, raw['config'], str(f))))
         method['numerics version'] = {s.get('numerics', {}).get('version') for s in raw['seeds']}

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_minidata.ipynb #7c2017f4
 from __future__ import annotations
-import functools, importlib.util, json, math, random
+import functools, importlib.util, json, math, random, re
 from collections import Counter
 from fractions import Fraction
 from pathlib import Path
@@ -14,8 +14,9 @@ from .data import (write_rows, read_rows, MATH_TEST_SETS, TRANSFER_SET, INSTRUCT
 
 # %% auto #0
 __all__ = ['NAMES', 'OBJECTS', 'ITEMS', 'MATH_SKILLS', 'MATH_SET_SPECS', 'TRANSFER_MIX', 'IFEVAL_TYPES', 'SIZES', 'TINY',
-           'DEV_SIZES', 'math_problem', 'math_rows', 'math_suite', 'countries', 'elements', 'ifeval_rows', 'mc_rows',
-           'prose_rows', 'instruct_rows', 'generate_sets', 'data_card', 'generate_all', 'held_out_math', 'math_dev']
+           'DEV_SIZES', 'math_problem', 'math_rows', 'math_suite', 'knowledge_points', 'countries', 'elements',
+           'ifeval_rows', 'mc_rows', 'prose_rows', 'instruct_rows', 'generate_sets', 'data_card', 'generate_all',
+           'held_out_math', 'math_dev']
 
 # %% ../nbs/04_minidata.ipynb #5f36faaa
 NAMES = ["Ava", "Ben", "Carla", "Dev", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jack", "Kira", "Liam", "Mia",
@@ -422,6 +423,74 @@ def math_suite(sizes: dict, seed: int = 0) -> dict[str, list[dict]]:
     seen |= {r['question'] for r in out[TRANSFER_SET]}
     out['train'] = math_rows('train', sizes['math_train'], {c: 1 for c in _ALL}, seed=seed, exclude=seen)
     return out
+
+# %% ../nbs/04_minidata.ipynb #79a4ff4c
+_UNIT_KIND = {'weeks': 'time units', 'hours': 'time units', 'minutes': 'time units', 'meters': 'length units',
+              'feet': 'length units', 'kilograms': 'mass units', 'liters': 'volume units', 'dozen': 'counting in dozens'}
+
+def _digits_carry(a: int, b: int) -> bool:
+    while a or b:
+        if a % 10 + b % 10 >= 10: return True
+        a, b = a // 10, b // 10
+    return False
+
+def _digits_borrow(a: int, b: int) -> bool:
+    while b:
+        if a % 10 < b % 10: return True
+        a, b = a // 10, b // 10
+    return False
+
+def _step_points(solution: str) -> list[str]:
+    "Fine-grained operation points from the reference solution's `a op b = c` lines."
+    out = []
+    for line in solution.splitlines():
+        m = re.fullmatch(r'\$?(\d+(?:\.\d+)?) ([-+x/]) \$?(\d+(?:\.\d+)?) = \$?[\d.]+', line.strip())
+        if not m: continue
+        a, op, b = m[1], m[2], m[3]
+        if '.' in a + b: out.append('decimal arithmetic'); continue
+        a, b = int(a), int(b)
+        if op == '+': out.append('addition with regrouping' if _digits_carry(a, b) else 'addition without regrouping')
+        elif op == '-': out.append('subtraction with borrowing' if _digits_borrow(a, b) else 'subtraction without borrowing')
+        elif op == 'x': out.append('multiplication facts' if a <= 10 and b <= 10 else 'multi-digit multiplication')
+        else: out.append('division facts' if b <= 10 and a <= 100 else 'long division')
+    return out
+
+def _concept_points(row: dict) -> list[str]:
+    "What a problem of this skill and level asks for, read from the row (its text and solution), not from any RNG."
+    s, lv, q, sol = row['skill'], row['level'], row['question'], row.get('solution', '')
+    n_steps = len([l for l in sol.splitlines() if l.strip() and not l.startswith('####')])
+    if s == 'arithmetic': return ['bare expression']
+    if s == 'add_sub': return ['multi-step change problem'] if lv >= 2 and n_steps >= 2 else ['change problem']
+    if s == 'multiplication': return ['arrays (rows and columns)'] if 'rows' in q or 'layers' in q else ['equal groups']
+    if s == 'division': return ['equal sharing'] + (['two-step word problem'] if lv == 4 else [])
+    if s == 'fractions':
+        if lv <= 2: return ['halving'] if lv == 1 else ['fraction of a quantity']
+        simplified = n_steps > (1 if lv == 3 else 2)
+        return (['adding like fractions'] if lv == 3 else ['common denominators']) + (['simplifying fractions'] if simplified else [])
+    if s == 'percentages': return ['percent decrease (discount)'] if lv == 4 else ['percent of a quantity']
+    if s == 'ratios': return ['scaling a ratio'] if lv <= 2 else ['dividing in a ratio'] + (['three-part ratio'] if lv == 4 else [])
+    if s == 'units':
+        kind = next((k for w, k in _UNIT_KIND.items() if re.search(rf'\b{w}\b', q)), 'unit conversion')
+        return [kind, 'mixed units' if lv >= 3 else ('converting to a larger unit' if '/' in sol else 'converting to a smaller unit')]
+    if s == 'money': return [['total cost of several items'], ['making change'], ['total cost and change'], ['total cost and change']][lv - 1]
+    if s == 'area_perimeter':
+        if lv == 1: return ['perimeter of a square']
+        if lv == 4: return ['perimeter of a rectangle', 'cost per unit length']
+        return ['area of a rectangle'] if 'area' in q else ['perimeter of a rectangle']
+    if s == 'averages': return ['missing value from a mean'] if lv == 4 else ['mean of a list']
+    if s == 'linear_equations':
+        return [['one-step equation (addition)'], ['one-step equation (multiplication)'], ['two-step equation'],
+                ['variables on both sides']][lv - 1]
+    return []
+
+def knowledge_points(row: dict) -> list[str]:
+    """1–3 fine-grained knowledge points of a generated math problem (e.g. 'subtraction with borrowing', 'making
+    change', 'time units'): a deterministic function of the finished row — its skill, level, question and reference
+    solution — so tagging changes no problem and draws nothing from the generator's random stream. Rows of other
+    sources (no known skill) keep their skill as the one point."""
+    if row.get('skill') not in _GENS: return [row.get('skill') or 'math']
+    pts = list(dict.fromkeys(_concept_points(row) + _step_points(row.get('solution', ''))))
+    return pts[:3] or [row['skill'].replace('_', ' ')]
 
 # %% ../nbs/04_minidata.ipynb #e6b45875
 def _pkg_dir(pkg: str) -> Path:

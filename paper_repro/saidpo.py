@@ -8,17 +8,19 @@ Docs: https://github.com/paper-repro/paper_repro/saidpo.html.md"""
 from __future__ import annotations
 import math, random
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from .core import ReproError, cfg_field
 
 # %% auto #0
-__all__ = ['POLICIES', 'SELF_AWARE', 'KNOWLEDGE_PROMPT', 'probe_stats', 'difficulty_key', 'learnable', 'cluster_weights',
-           'weighted_interleave', 'SelectionContext', 'order_random', 'order_static_difficulty',
-           'order_static_diversity', 'order_saidpo_difficulty', 'order_saidpo_knowledge', 'order_saidpo', 'fill_budget',
-           'build_pairs', 'select_round', 'knowledge_text', 'parse_knowledge', 'annotate_knowledge',
-           'knowledge_clusters']
+__all__ = ['DIFFICULTY_TARGETS', 'POLICIES', 'SELF_AWARE', 'BLIND', 'RECORD_FIELDS', 'KNOWLEDGE_PROMPT', 'probe_stats',
+           'difficulty_key', 'frontier_key', 'learnable', 'cluster_weights', 'weight_ratio', 'weighted_interleave',
+           'SelectionContext', 'order_random', 'order_static_difficulty', 'order_static_diversity',
+           'order_saidpo_difficulty', 'order_saidpo_knowledge', 'order_saidpo', 'order_saidpo_hardest',
+           'order_blind_random', 'order_blind_difficulty', 'order_blind_diversity', 'order_blind_difficulty_shuffled',
+           'fill_budget', 'build_pairs', 'selection_records', 'select_round', 'walk_round', 'knowledge_text',
+           'parse_knowledge', 'annotate_knowledge', 'knowledge_clusters', 'cluster_ami']
 
 # %% ../nbs/09_saidpo.ipynb #b6887462
 def probe_stats(samples: list[dict]) -> dict:
@@ -28,24 +30,39 @@ def probe_stats(samples: list[dict]) -> dict:
     c = sum(bool(s['correct']) for s in samples)
     return {'c': c, 'k': k, 'p_at_k': c / k,
             'steps': float(np.mean([s['steps'] for s in samples])),
-            'length': float(np.mean([s['n_tokens'] for s in samples]))}
+            'length': float(np.mean([s['n_tokens'] for s in samples])),
+            'finished': sum(bool(s.get('finished', True)) for s in samples)}   # samples that ended before the token limit
 
 def difficulty_key(st: dict) -> tuple:
     "Sort key, hardest first: lower P@K, then more steps, then longer responses (the paper's strict priority)."
     return (st['p_at_k'], -st['steps'], -st['length'])
+
+def frontier_key(st: dict) -> tuple:
+    "Sort key, frontier first: P@K nearest ½ (problems far too easy or too hard teach little), then more steps, then longer."
+    return (abs(st['p_at_k'] - 0.5), -st['steps'], -st['length'])
+
+DIFFICULTY_TARGETS = ('frontier', 'hardest')   # the band SAI-DPO prefers inside the learnable problems
 
 def learnable(st: dict) -> bool:
     "0 < c < K: the problem has both a correct and an incorrect sample, so a self-generated pair exists."
     return 0 < st['c'] < st['k']
 
 # %% ../nbs/09_saidpo.ipynb #93c0e025
-def cluster_weights(stats: dict[str, dict], clusters: dict[str, int], eps: float = 0.05) -> dict[int, float]:
-    "Normalised weight per cluster ∝ (mean error rate 1 − P@K of its probed problems + eps)."
+def cluster_weights(stats: dict[str, dict], clusters: dict[str, int], eps: float = 0.05,
+                    temperature: float = 1.0) -> dict[int, float]:
+    """Normalised weight per cluster ∝ (mean error rate 1 − P@K of its probed problems + eps) ** (1 / temperature):
+    temperature 1 is the plain proportional rule, below 1 sharper (0.25 turns a 1.3× error ratio into 2.9×)."""
+    if not temperature > 0: raise ReproError(f"cluster temperature must be > 0, got {temperature}")
     err = defaultdict(list)
     for pid, st in stats.items(): err[clusters[pid]].append(1 - st['p_at_k'])
-    raw = {cl: float(np.mean(v)) + eps for cl, v in err.items()}
+    raw = {cl: (float(np.mean(v)) + eps) ** (1 / temperature) for cl, v in err.items()}
     z = sum(raw.values())
     return {cl: w / z for cl, w in sorted(raw.items())}
+
+def weight_ratio(w: dict) -> float | None:
+    "max/min of a round's cluster weights (1 = uniform; None when there are none)."
+    v = list(w.values())
+    return float(max(v) / min(v)) if v and min(v) > 0 else None
 
 # %% ../nbs/09_saidpo.ipynb #41633d30
 def weighted_interleave(lists: dict[int, list[str]], weights: dict[int, float]) -> list[str]:
@@ -68,12 +85,17 @@ class SelectionContext:
     clusters: dict[str, int]         # id → knowledge cluster
     rng: random.Random
     eps: float = 0.05                # added to every cluster's error rate
-    hard_first: bool = True          # difficulty order inside the learnable band
+    hard_first: bool = True          # static orders: hardest level first; 'hardest' target: hardest first
+    target: str = 'hardest'          # self-aware order inside the band: 'hardest' (difficulty_key) or 'frontier' (P@K nearest ½)
+    temperature: float = 1.0         # sharpness of the cluster weights
 
     def shuffled(self, ids): ids = sorted(ids); self.rng.shuffle(ids); return ids
     def by_difficulty(self, ids):
         ids = self.shuffled(ids)  # random tie-break, then a stable sort
+        if self.target == 'frontier': return sorted(ids, key=lambda i: frontier_key(self.stats[i]))
+        if self.target != 'hardest': raise ReproError(f"difficulty target {self.target!r}: choose one of {', '.join(DIFFICULTY_TARGETS)}")
         return sorted(ids, key=lambda i: difficulty_key(self.stats[i]), reverse=not self.hard_first)
+    def weights(self): return cluster_weights(self.stats, self.clusters, self.eps, self.temperature)
     def per_cluster(self, ids, rank):
         groups = defaultdict(list)
         for i in ids: groups[self.clusters[i]].append(i)
@@ -100,18 +122,54 @@ def order_saidpo_difficulty(ctx):
 
 def order_saidpo_knowledge(ctx):
     "SAI-DPO, knowledge only: clusters weighted by the current error rate, random inside a cluster."
-    w = cluster_weights(ctx.stats, ctx.clusters, ctx.eps)
+    w = ctx.weights()
     return weighted_interleave(ctx.per_cluster(ctx.learnable_ids(), ctx.shuffled), w) + ctx.shuffled(ctx.rest_ids())
 
 def order_saidpo(ctx):
-    "SAI-DPO full: clusters weighted by the current error rate, self-aware difficulty order inside each."
-    w = cluster_weights(ctx.stats, ctx.clusters, ctx.eps)
+    "SAI-DPO full: clusters weighted by the current error rate, self-aware difficulty order (the recipe's target) inside each."
+    w = ctx.weights()
     return weighted_interleave(ctx.per_cluster(ctx.learnable_ids(), ctx.by_difficulty), w) + ctx.shuffled(ctx.rest_ids())
+
+def order_saidpo_hardest(ctx):
+    "Ablation: SAI-DPO full with hardest-first inside each cluster, whatever the recipe's target."
+    return order_saidpo(replace(ctx, target='hardest'))
+
+# -- blind (static) baselines: the order is fixed before any answer of the current policy exists -----------------------
+class _NoProbe(dict):
+    "The probe as a blind policy sees it: any read raises."
+    def _no(self, *a, **k): raise ReproError("a blind policy read the current policy's probe")
+    __getitem__ = get = items = values = keys = __iter__ = __len__ = __contains__ = _no
+
+def order_blind_random(ctx):
+    "Blind random: a uniformly random order of the whole pool."
+    return ctx.shuffled(ctx.items)
+
+def order_blind_difficulty(ctx):
+    "Blind static difficulty: the generator's level, hardest level first, random inside a level."
+    return sorted(ctx.shuffled(ctx.items), key=lambda i: -ctx.items[i]['level'] if ctx.hard_first else ctx.items[i]['level'])
+
+def order_blind_diversity(ctx):
+    "Blind static diversity: knowledge clusters in turn (equal shares), random inside a cluster."
+    groups = ctx.per_cluster(list(ctx.items), ctx.shuffled)
+    return weighted_interleave(groups, {k: 1.0 for k in groups})
+
+def order_blind_difficulty_shuffled(ctx):
+    """Control: blind static difficulty after the level labels are shuffled among the problems of each skill (each
+    skill keeps its level mix; the labels carry no information) — how much of static difficulty is the level oracle."""
+    by_skill = defaultdict(list)
+    for i in sorted(ctx.items): by_skill[ctx.items[i].get('skill', '')].append(i)
+    level = {}
+    for s in sorted(by_skill):
+        lv = [ctx.items[i]['level'] for i in by_skill[s]]; ctx.rng.shuffle(lv); level.update(zip(by_skill[s], lv))
+    return sorted(ctx.shuffled(ctx.items), key=lambda i: -level[i] if ctx.hard_first else level[i])
 
 POLICIES = {'random': order_random, 'static_difficulty': order_static_difficulty,
             'static_diversity': order_static_diversity, 'saidpo_difficulty': order_saidpo_difficulty,
-            'saidpo_knowledge': order_saidpo_knowledge, 'saidpo': order_saidpo}
-SELF_AWARE = {'saidpo', 'saidpo_difficulty', 'saidpo_knowledge'}  # policies that read the probe
+            'saidpo_knowledge': order_saidpo_knowledge, 'saidpo': order_saidpo, 'saidpo_hardest': order_saidpo_hardest,
+            'blind_random': order_blind_random, 'blind_difficulty': order_blind_difficulty,
+            'blind_diversity': order_blind_diversity, 'blind_difficulty_shuffled': order_blind_difficulty_shuffled}
+SELF_AWARE = {'saidpo', 'saidpo_difficulty', 'saidpo_knowledge', 'saidpo_hardest'}  # policies that read the probe
+BLIND = {'blind_random', 'blind_difficulty', 'blind_diversity', 'blind_difficulty_shuffled'}   # policies that never do
 
 # %% ../nbs/09_saidpo.ipynb #aa5aeee9
 def fill_budget(order: list[str], stats: dict[str, dict], budget: int, max_pairs_per_problem: int = 1) -> dict:
@@ -125,36 +183,82 @@ def fill_budget(order: list[str], stats: dict[str, dict], budget: int, max_pairs
         for i in first:
             if len(chosen) == budget: break
             st = stats[i]
-            if st['c'] * (st['k'] - st['c']) > extra: chosen.append(i)   # another distinct pair exists
+            if st['c'] > extra and st['c'] < st['k']: chosen.append(i)   # an unused correct sample is left
+    short = budget - len(chosen)
     return {'ids': chosen, 'n_skipped': len(skipped), 'skipped_c0': sum(stats[i]['c'] == 0 for i in skipped),
-            'skipped_cK': sum(stats[i]['c'] == stats[i]['k'] for i in skipped), 'shortfall': budget - len(chosen)}
+            'skipped_cK': sum(stats[i]['c'] == stats[i]['k'] for i in skipped), 'shortfall': short,
+            'shortfall_why': (f"{len(first)} learnable problem(s) with {len(chosen) - len(first)} further pair(s) "
+                              f"(≤ {max_pairs_per_problem} per problem, no chosen sample reused) give {len(chosen)} < {budget}")
+                             if short else ''}
 
 def build_pairs(ids: list[str], samples: dict[str, list[dict]], prompts: dict[str, str], rng: random.Random) -> list[dict]:
-    "One (correct, incorrect) pair per occurrence of an id; repeated ids get distinct combinations."
+    """One (correct, incorrect) pair per occurrence of an id; a repeated id gets another correct sample as `chosen`
+    (a chosen sample is never reused for two pairs of one problem; a rejected one may be)."""
     used, pairs = defaultdict(set), []
     for i in ids:
-        good = [j for j, s in enumerate(samples[i]) if s['correct']]
+        good = [j for j, s in enumerate(samples[i]) if s['correct'] and j not in used[i]]
         bad = [j for j, s in enumerate(samples[i]) if not s['correct']]
-        combos = [(g, b) for g in good for b in bad if (g, b) not in used[i]]
-        if not combos: raise ReproError(f"problem {i}: no unused (correct, incorrect) pair left")
-        g, b = rng.choice(combos); used[i].add((g, b))
+        combos = [(g, b) for g in good for b in bad]
+        if not combos: raise ReproError(f"problem {i}: no unused correct sample (or no incorrect one) left for a pair")
+        g, b = rng.choice(combos); used[i].add(g)
         pairs.append({'id': i, 'prompt': prompts[i], 'chosen': samples[i][g]['text'], 'rejected': samples[i][b]['text']})
     return pairs
 
 # %% ../nbs/09_saidpo.ipynb #58d90e33
-def select_round(policy: str, items: dict[str, dict], stats: dict[str, dict], clusters: dict[str, int],
-                 budget: int, seed: int, eps: float = 0.05, hard_first: bool = True, max_pairs_per_problem: int = 2) -> dict:
-    "Order the candidates with `policy`, fill the budget, and log weights, choices and the selected mix."
-    if policy not in POLICIES: raise ReproError(f"unknown selection policy {policy!r} (known: {', '.join(POLICIES)})")
-    ctx = SelectionContext(items, stats, clusters, random.Random(seed), eps, hard_first)
-    fill = fill_budget(POLICIES[policy](ctx), stats, budget, max_pairs_per_problem)
-    sel = fill['ids']
-    return {'policy': policy, **fill,
-            'cluster_weights': {str(k): v for k, v in cluster_weights(stats, clusters, eps).items()},
-            'mix_level': dict(sorted(Counter(str(items[i]['level']) for i in sel).items())),
+RECORD_FIELDS = ('id', 'c', 'level', 'cluster', 'mean_tokens', 'n_finished', 'pairs')
+
+def selection_records(ids: list[str], stats: dict, items: dict, clusters: dict) -> list[list]:
+    "One row per selected problem (fields `RECORD_FIELDS`): what the round trained on, compact enough to keep."
+    n = Counter(ids)
+    return [[i, stats[i]['c'], items[i]['level'], clusters[i], round(stats[i]['length'], 1),
+             stats[i].get('finished', stats[i]['k']), n[i]] for i in dict.fromkeys(ids)]
+
+def _gen_tokens(stats: dict, ids) -> int:
+    "Tokens generated for the K samples of `ids` (mean length × K)."
+    return int(round(sum(stats[i]['length'] * stats[i]['k'] for i in ids)))
+
+def _mix(sel, items, stats, clusters) -> dict:
+    return {'mix_level': dict(sorted(Counter(str(items[i]['level']) for i in sel).items())),
             'mix_cluster': dict(sorted(Counter(str(clusters[i]) for i in sel).items())),
             'mean_p_at_k': float(np.mean([stats[i]['p_at_k'] for i in sel])) if sel else None,
-            'pool_learnable': sum(learnable(s) for s in stats.values()), 'pool_size': len(stats)}
+            'records': selection_records(sel, stats, items, clusters)}
+
+def select_round(policy: str, items: dict[str, dict], stats: dict[str, dict], clusters: dict[str, int],
+                 budget: int, seed: int, eps: float = 0.05, hard_first: bool = True, max_pairs_per_problem: int = 2,
+                 target: str = 'hardest', temperature: float = 1.0) -> dict:
+    """Order the candidates with `policy` (which sees the whole probe `stats`), fill the budget, and log weights,
+    choices, the selected mix, the cost (every problem probed) and whether the learnable band gave a real choice (≥ 2N)."""
+    if policy not in POLICIES: raise ReproError(f"unknown selection policy {policy!r} (known: {', '.join(POLICIES)})")
+    if policy in BLIND: raise ReproError(f"{policy} is blind: it walks its order with `walk_round`, it does not read a probe")
+    ctx = SelectionContext(items, stats, clusters, random.Random(seed), eps, hard_first, target, temperature)
+    fill = fill_budget(POLICIES[policy](ctx), stats, budget, max_pairs_per_problem)
+    w = ctx.weights()
+    n_learn = sum(learnable(s) for s in stats.values())
+    return {'policy': policy, **fill, 'cluster_weights': {str(k): v for k, v in w.items()}, 'weight_ratio': weight_ratio(w),
+            **_mix(fill['ids'], items, stats, clusters), 'pool_learnable': n_learn, 'pool_size': len(stats),
+            'learnable_lt_2n': n_learn < 2 * budget, 'n_pairs': len(fill['ids']),
+            'problems_sampled': len(stats), 'gen_tokens': _gen_tokens(stats, stats)}
+
+def walk_round(policy: str, items: dict[str, dict], sample, clusters: dict[str, int], budget: int, seed: int,
+               hard_first: bool = True, max_pairs_per_problem: int = 1, chunk: int = 64) -> dict:
+    """A blind policy's round: order the pool without any answer of the current policy (its `SelectionContext.stats`
+    raises on reading), then walk that order — `sample(ids) → {id: probe_stats}` draws K answers, `chunk` problems at
+    a time — until `budget` pairs have formed (further passes as in `fill_budget` once the order runs out). The cost
+    is what the walk consumed: problems up to the one that completed the budget, and their tokens."""
+    if policy not in BLIND: raise ReproError(f"walk_round: {policy!r} is not a blind policy ({', '.join(sorted(BLIND))})")
+    order = POLICIES[policy](SelectionContext(items, _NoProbe(), clusters, random.Random(seed), hard_first=hard_first))
+    stats, pos = {}, 0
+    while pos < len(order) and sum(learnable(stats[i]) for i in order[:pos]) < budget:
+        ids = order[pos:pos + max(1, chunk)]; got = sample(ids)
+        if set(got) != set(ids): raise ReproError(f"walk_round: sample() answered {len(got)} of {len(ids)} problems")
+        stats.update(got); pos += len(ids)
+    fill = fill_budget(order[:pos], stats, budget, max_pairs_per_problem)
+    walked = order[:len(set(fill['ids'])) + fill['n_skipped']]
+    n_learn = sum(learnable(stats[i]) for i in walked)
+    return {'policy': policy, **fill, 'cluster_weights': {}, 'weight_ratio': None, **_mix(fill['ids'], items, stats, clusters),
+            'pool_learnable': None, 'pool_size': len(items), 'walk_learnable': n_learn, 'learnable_lt_2n': None,
+            'n_pairs': len(fill['ids']), 'problems_sampled': len(walked), 'gen_tokens': _gen_tokens(stats, walked),
+            'problems_generated': pos, 'tokens_generated': _gen_tokens(stats, order[:pos])}
 
 # %% ../nbs/09_saidpo.ipynb #952ec4d3
 KNOWLEDGE_PROMPT = ("You are an expert mathematics teacher. List the knowledge points a student must master to "
@@ -213,3 +317,10 @@ def knowledge_clusters(rows: list[dict], n_clusters: int, seed: int = 0) -> dict
     labels = kmeans(emb, n, seed)[0]
     lab = dict(zip(uniq, (int(l) for l in labels)))
     return {r['id']: lab[t] for r, t in zip(rows, texts)}
+
+def cluster_ami(clusters: dict[str, int], rows: list[dict], by=('skill', 'level')) -> dict[str, float]:
+    """Adjusted mutual information (sklearn) of the knowledge clusters with each row field in `by`: 1 = the clusters
+    are a relabelling of that field, 0 = no more shared information than chance."""
+    from sklearn.metrics import adjusted_mutual_info_score
+    rows = [r for r in rows if r['id'] in clusters]
+    return {f: float(adjusted_mutual_info_score([str(r.get(f)) for r in rows], [clusters[r['id']] for r in rows])) for f in by}

@@ -14,13 +14,15 @@ import numpy as np
 from .core import ReproError, cfg_field, config_to_dict, read_json, seed_everything, write_json, write_jsonl
 from .experiment import Experiment
 from .preference import DPOSettings
-from .saidpo import POLICIES, annotate_knowledge, build_pairs, knowledge_clusters, probe_stats, select_round
-from .tables import TABLES, Claim
+from .saidpo import (BLIND, DIFFICULTY_TARGETS, POLICIES, RECORD_FIELDS, annotate_knowledge, build_pairs,
+                                cluster_ami, knowledge_clusters, probe_stats, select_round, walk_round)
+from .tables import TABLES, Claim, decide_claims
 
 POLICY_LABELS = TABLES[2].rows   # row labels are defined once, in the table's spec
 
 # %% auto #0
-__all__ = ['POLICY_LABELS', 'EXPERIMENT', 'Table2Config', 'SAIDPO', 'table2_deviations', 'table2_plan', 'table2_figures']
+__all__ = ['POLICY_LABELS', 'STATIC_BASELINES', 'SIDE_COMPARISONS', 'LEGACY_CLAIMS', 'EXPERIMENT', 'Table2Config', 'SAIDPO',
+           'arm_costs', 'table2_deviations', 'table2_plan', 'table2_notes', 'table2_figures']
 
 # %% ../nbs/11_table2.ipynb #8387b1d7
 @dataclass
@@ -28,17 +30,25 @@ class Table2Config:
     "Recipe of the SAI-DPO experiment (configs/table2/<scale>.yaml)."
     scale: str = cfg_field('mini', "data scale: tiny | mini | gpu | paper")
     model: str = cfg_field('smollm2-135m-instruct', "policy to start from: embedded name, local dir or hub id")
-    policies: list = cfg_field(['random', 'static_difficulty', 'saidpo'], "selection policies to run (rows besides Base)")
+    policies: list = cfg_field(['saidpo', 'blind_difficulty', 'blind_random'], "selection policies to run (rows besides Base)")
     rounds: int = cfg_field(2, "R, iterative DPO rounds")
-    pool_size: int = cfg_field(96, "candidate problems probed per round (fresh, disjoint draw from the training pool each round) [ours]")
+    pool_size: int = cfg_field(96, "candidate problems per round (fresh, disjoint draw from the training pool each round): "
+                                   "probe arms probe all of them, blind arms walk them in their own order [ours]")
+    extra_train: int = cfg_field(0, "held-out generated problems added to the training pool (minidata.held_out_math "
+                                    "'table2_train', disjoint from every math set), so pool_size × rounds fits [ours]")
     k: int = cfg_field(4, "K, samples per problem in the probe (P@K = c/K)")
     pairs_per_round: int = cfg_field(48, "N, preference pairs per round — the same for every policy")
     max_pairs_per_problem: int = cfg_field(2, "if one pair per problem cannot fill N, further passes take other distinct pairs [ours]")
     n_clusters: int = cfg_field(8, "K-Means clusters over embedded knowledge points [ours: 8–16]")
     knowledge_annotator: str = cfg_field('', "'' = the generator's skill tags are the knowledge points; else an LLM "
                                              "(embedded name, directory or hub id) tags each problem (paper scale)")
-    cluster_eps: float = cfg_field(0.05, "ε in cluster weight ∝ error rate + ε [ours]")
-    hard_first: bool = cfg_field(True, "inside the learnable band take harder problems first (P@K, steps, length) [ours]")
+    cluster_eps: float = cfg_field(0.05, "ε in cluster weight ∝ (error rate + ε)^(1/T) [ours]")
+    cluster_temperature: float = cfg_field(1.0, "T, sharpness of the cluster weights: 1 = proportional to error rate + ε, "
+                                                "below 1 sharper [ours]")
+    difficulty_target: str = cfg_field('frontier', "SAI-DPO's order inside the learnable band: 'frontier' (P@K nearest ½, "
+                                                    "then steps, length) or 'hardest' (lowest P@K first) [ours]")
+    hard_first: bool = cfg_field(True, "static difficulty orders (blind and v1): highest generator level first [ours]")
+    walk_chunk: int = cfg_field(0, "problems a blind walk samples at once after round 1 (0 = batch_size // k) [ours]")
     probe_temperature: float = cfg_field(0.8, "sampling temperature of the probe [ours]")
     probe_top_p: float = cfg_field(0.95, "top-p of the probe [ours]")
     max_new_tokens: int = cfg_field(128, "generation limit for probe and evaluation")
@@ -49,7 +59,9 @@ class Table2Config:
                                   "sets concatenated (MATH train 7,500 + GSM8K train 7,473; the paper names none) [ours]")
     hub_dir: str = cfg_field('', "paper scale: a folder of <name>.jsonl files in the hub schemas read instead of the "
                                  "hub (offline runs, tests); '' = the hub")
-    eval_every_round: bool = cfg_field(True, "evaluate after every round (for the per-round figure), else only the last")
+    eval_every_round: bool = cfg_field(True, "evaluate every arm after every round, else only after the last")
+    eval_rounds_for: list = cfg_field([], "arms evaluated after every round even when eval_every_round is off (the "
+                                          "per-round figure)")
     dpo: DPOSettings = cfg_field(DPOSettings(), "one DPO round (trl): β, loss, lr, epochs, batch, LoRA")
     workers: int = cfg_field(1, "policies run as this many parallel processes (GPU)")
     deterministic: bool = cfg_field(False, "bit-reproducible CUDA sampling (torch deterministic algorithms, ~25 % slower "
@@ -72,18 +84,49 @@ def _math_sets():
     from paper_repro.data import MATH_TEST_SETS
     return list(MATH_TEST_SETS)
 
+STATIC_BASELINES = ('blind_random', 'blind_difficulty', 'blind_diversity')   # the claim family: SAI-DPO (full) − each
+SIDE_COMPARISONS = [('saidpo', 'random'), ('saidpo', 'saidpo_hardest'), ('saidpo', 'saidpo_difficulty'),
+                    ('saidpo', 'saidpo_knowledge'), ('blind_difficulty', 'blind_difficulty_shuffled')]   # ablations, control
+LEGACY_CLAIMS = ('random', 'static_difficulty', 'static_diversity')   # the v1 design's family (recipes without blind arms)
+
 class SAIDPO(Experiment):
-    "Table 2: iterative DPO whose round data each selection policy picks from a probe of the current policy."
+    "Table 2: iterative DPO whose round data each selection policy picks, from a probe of the current policy or blind."
     table, name, config_cls, arms_field = 2, 'table2', Table2Config, 'policies'
-    claims = [Claim('delta_avg', 'Δ average vs Base, SAI-DPO (full)', '+21.3 (v1, "up to")', 'saidpo', 'base', 'average', _math_sets()),
-              Claim('delta_aime24', 'Δ AIME24* vs Base, SAI-DPO (full)', '+10 (v1)', 'saidpo', 'base', 'aime24', ['aime24']),
-              Claim('delta_amc23', 'Δ AMC23* vs Base, SAI-DPO (full)', '+15 (v1)', 'saidpo', 'base', 'amc23', ['amc23'])] + [
-             Claim(f'vs_{s}', f'Δ SAI-DPO (full) − {POLICY_LABELS[s]}, average', 'up to ~+6 (v2, vs static)', 'saidpo', s,
-                   'average', _math_sets()) for s in ('random', 'static_difficulty', 'static_diversity')]
+    sidecar = 'selection_records'
+    _vs_base = [Claim('delta_avg', 'Δ average vs Base, SAI-DPO (full)', '+21.3 (v1, "up to")', 'saidpo', 'base', 'average', _math_sets()),
+                Claim('delta_aime24', 'Δ AIME24* vs Base, SAI-DPO (full)', '+10 (v1)', 'saidpo', 'base', 'aime24', ['aime24']),
+                Claim('delta_amc23', 'Δ AMC23* vs Base, SAI-DPO (full)', '+15 (v1)', 'saidpo', 'base', 'amc23', ['amc23'])]
+    claims = [Claim(f'vs_{s}', f'Δ SAI-DPO (full) − {POLICY_LABELS[s]}, average', 'up to ~+6 (v2, vs static)', 'saidpo', s,
+                    'average', _math_sets()) for s in STATIC_BASELINES]
+
+    def claims_for(self, cfg):
+        "SAI-DPO (full) − each blind static baseline in the recipe (Holm over those); v1 recipes keep their old family."
+        arms = set(cfg.policies)
+        if 'saidpo' not in arms: return []
+        if not arms & BLIND:   # a v1-design recipe (committed v1 results): its family as it was decided
+            return self._vs_base + [Claim(f'vs_{s}', f'Δ SAI-DPO (full) − {POLICY_LABELS[s]}, average', 'up to ~+6 (v2, vs static)',
+                                          'saidpo', s, 'average', _math_sets()) for s in LEGACY_CLAIMS]
+        return [c for c in self.claims if c.b in arms]
+
+    def side_claims_for(self, cfg):
+        "Δ vs Base, the ablations and the control, each with its own interval (outside the family)."
+        arms = set(cfg.policies)
+        if not arms & BLIND: return []
+        out = list(self._vs_base) if 'saidpo' in arms else []
+        return out + [Claim(f'{a}_vs_{b}', f'{POLICY_LABELS[a]} − {POLICY_LABELS[b]}, average', 'n/r', a, b, 'average', _math_sets())
+                      for a, b in SIDE_COMPARISONS if a in arms and b in arms]
 
     def validate(self, cfg, where):
         bad = [p for p in cfg.policies if p not in POLICIES]
         if bad: raise ReproError(f"{where}: field 'policies': unknown policy {bad[0]!r} (known: {', '.join(POLICIES)})")
+        if cfg.difficulty_target not in DIFFICULTY_TARGETS:
+            raise ReproError(f"{where}: field 'difficulty_target': {cfg.difficulty_target!r} (choose {' or '.join(DIFFICULTY_TARGETS)})")
+        if not cfg.cluster_temperature > 0: raise ReproError(f"{where}: field 'cluster_temperature': must be > 0")
+        bad = [p for p in cfg.eval_rounds_for if p not in POLICIES]
+        if bad: raise ReproError(f"{where}: field 'eval_rounds_for': unknown policy {bad[0]!r}")
+
+    def evaluates(self, cfg, arm, r):
+        return bool(cfg.eval_every_round) or arm in cfg.eval_rounds_for or r == cfg.rounds
 
     def data_root(self, run) -> Path:
         "The run's math data: the generated data of its scale, or at the paper scale a `data` stage of the hub sets."
@@ -98,6 +141,10 @@ class SAIDPO(Experiment):
             from paper_repro.data import load_split, numeric_answers, read_rows
             if run.cfg.scale != 'paper': rows = load_split(run.cfg.scale, 'math', 'train')
             else: rows = read_rows(self.data_root(run) / 'math' / 'train.jsonl', 'math', numeric_answers(self.data_root(run)))
+            if run.cfg.extra_train:
+                if run.cfg.scale == 'paper': raise ReproError("table2: extra_train adds generated problems; the paper scale reads the hub")
+                from paper_repro.minidata import held_out_math
+                rows = rows + held_out_math('table2_train', run.cfg.scale, run.cfg.extra_train, exclude={r['question'] for r in rows})
             run.train_rows = {r['id']: r for r in rows}
         return run.train_rows
 
@@ -106,17 +153,23 @@ class SAIDPO(Experiment):
         def make(d):
             ids = sorted(train); rng = random.Random(run.seed); rng.shuffle(ids)
             need = cfg.pool_size * cfg.rounds
-            if len(ids) < need: raise ReproError(f"table2: pool_size × rounds = {need} > {len(ids)} training problems at scale {cfg.scale}")
+            if len(ids) < need: raise ReproError(f"table2: pool_size × rounds = {need} > {len(ids)} training problems at scale "
+                                                 f"{cfg.scale} (raise extra_train)")
             return [ids[i * cfg.pool_size:(i + 1) * cfg.pool_size] for i in range(cfg.rounds)]
         return run.stage('pools', make)
+
+    def _knowledge_rows(self, run, ids):
+        "Rows with their knowledge points: the annotator's tags, else the generator's `minidata.knowledge_points`."
+        from paper_repro.minidata import knowledge_points
+        rows = [self._train_rows(run)[i] for i in ids]
+        if run.cfg.knowledge_annotator: return annotate_knowledge(rows, run.cfg.knowledge_annotator)
+        return [{**r, 'knowledge': knowledge_points(r)} for r in rows]
 
     def clusters(self, run) -> dict[str, int]:
         ids = sorted({i for p in self.pools(run) for i in p})
         def make(d):
-            rows = [self._train_rows(run)[i] for i in ids]
-            if run.cfg.knowledge_annotator:
-                rows = annotate_knowledge(rows, run.cfg.knowledge_annotator)
-                write_jsonl(d / 'knowledge.jsonl', [{'id': r['id'], 'knowledge': r['knowledge']} for r in rows])
+            rows = self._knowledge_rows(run, ids)
+            write_jsonl(d / 'knowledge.jsonl', [{'id': r['id'], 'knowledge': r['knowledge']} for r in rows])
             return knowledge_clusters(rows, run.cfg.n_clusters, run.seed)
         return run.stage('clusters', make)
 
@@ -133,16 +186,48 @@ class SAIDPO(Experiment):
             return {'stats': stats, 'p_at_k_mean': float(np.mean([s['p_at_k'] for s in stats.values()]))}
         return run.stage(name, make) | {'dir': str(run.stage_dir(name))}
 
+    def walk(self, run, policy: str, r: int, items: dict) -> dict:
+        """A blind arm's round r: `walk_round` over its own order. Round 1 reads the shared Base probe only for the problems
+        the walk reaches (the same answers sampling them would give); later rounds sample the current policy chunk by chunk."""
+        cfg = run.cfg
+        def make(d):
+            if r == 1:
+                base = self.probe(run, policy, 1)['stats']
+                sample = lambda ids: {i: base[i] for i in ids}
+            else:
+                from paper_repro.grading import sample_and_grade
+                m, t = run.policy(policy, r - 1)
+                sampler, samples, calls = run.sampler(m), {}, [0]
+                def sample(ids):
+                    calls[0] += 1
+                    got = sample_and_grade(sampler, [self._train_rows(run)[i] for i in ids],
+                                           _sampling(cfg, seed=1_000_000 + 10_000 * run.seed + 100 * r + calls[0]))
+                    samples.update(got)
+                    return {i: probe_stats(s) for i, s in got.items()}
+            out = walk_round(policy, items, sample, {i: self.clusters(run)[i] for i in items}, cfg.pairs_per_round,
+                             seed=10_000 * run.seed + r, hard_first=cfg.hard_first, max_pairs_per_problem=cfg.max_pairs_per_problem,
+                             chunk=cfg.walk_chunk or max(1, cfg.batch_size // cfg.k))
+            if r > 1: write_json(d / 'samples.json', samples)
+            return out
+        name = f'{policy}__r{r}__walk'
+        out = run.stage(name, make)
+        return out | {'dir': str(run.stage_dir('base__r1__probe' if r == 1 else name))}
+
     def shared(self, run):
         self.pools(run); self.clusters(run); self.probe(run, run.cfg.policies[0], 1)
 
     def prepare(self, run, policy, r):
-        cfg, pr = run.cfg, self.probe(run, policy, r)
+        cfg = run.cfg
         items = {i: self._train_rows(run)[i] for i in self.pools(run)[r - 1]}
+        if policy in BLIND:
+            sel = self.walk(run, policy, r, items)
+            return {'probe_p_at_k': None, 'select': {k: v for k, v in sel.items() if k not in ('ids', 'dir')},
+                    '_ids': sel['ids'], '_probe_dir': sel['dir'], '_items': items}
+        pr = self.probe(run, policy, r)
         sel = run.stage(f'{policy}__r{r}__select', lambda d: select_round(
             policy, items, pr['stats'], {i: self.clusters(run)[i] for i in items}, cfg.pairs_per_round,
             seed=10_000 * run.seed + r, eps=cfg.cluster_eps, hard_first=cfg.hard_first,
-            max_pairs_per_problem=cfg.max_pairs_per_problem))
+            max_pairs_per_problem=cfg.max_pairs_per_problem, target=cfg.difficulty_target, temperature=cfg.cluster_temperature))
         return {'probe_p_at_k': pr['p_at_k_mean'], 'select': {k: v for k, v in sel.items() if k != 'ids'},
                 '_ids': sel['ids'], '_probe_dir': pr['dir'], '_items': items}
 
@@ -154,7 +239,8 @@ class SAIDPO(Experiment):
         pairs = build_pairs(prep['_ids'], samples, {i: math_prompt(x['question']) for i, x in prep['_items'].items()},
                             random.Random(run.seed * 7 + r))
         write_jsonl(d / 'pairs.jsonl', pairs)
-        if not pairs: raise ReproError(f"table2: policy {policy} round {r} formed no preference pair")
+        if not pairs:   # nothing to learn from: the policy goes on unchanged, and the log says why
+            return model, {'n_pairs': 0, 'steps': 0, 'skipped': f"no preference pair formed: {prep['select'].get('shortfall_why', '')}"}
         seed_everything(run.seed)
         model, stats = dpo_round(model, tok, [PreferencePair(p['prompt'], p['chosen'], p['rejected'], {'id': p['id']}) for p in pairs],
                                  run.cfg.dpo, d / 'trainer', seed=run.seed)
@@ -162,26 +248,58 @@ class SAIDPO(Experiment):
         return model, {**stats, 'n_pairs': len(pairs)}
 
     def evaluate(self, run, model, tok, d):
-        "Accuracy (%) per evaluation set + the average over the eight math sets; item scores into d/items.json."
+        """Accuracy (%) per evaluation set + the average over the eight math sets, and the answers' format ('format_ok',
+        'finished', `evaluation.answer_format`); item scores into d/items.json."""
         from paper_repro.evaluation import eval_config, score_math
         cfg = run.cfg
         ecfg = eval_config(cfg.scale, math_max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size, bootstrap_iters=0)
         acc, items = score_math(model, tok, cfg.scale, sets=cfg.sets, sampler=run.sampler(model), cfg=ecfg, out=d,
-                                data_root=self.data_root(run))
+                                data_root=self.data_root(run), with_format=True)
         write_json(d / 'items.json', items)
         return acc
 
+    def finalize_row(self, run, arm, logs):
+        "The last evaluation + what the arm spent over its rounds: pairs trained, problems sampled, generated tokens (k)."
+        return {**logs[-1]['eval'], **arm_costs(logs)}
+
     def raw_extra(self, run):
         from paper_repro.core import file_hash
-        return {'data_hash': file_hash(self.data_root(run) / 'math'), 'pool_sizes': [len(p) for p in self.pools(run)]}
+        ids = sorted({i for p in self.pools(run) for i in p})
+        return {'data_hash': file_hash(self.data_root(run) / 'math'), 'pool_sizes': [len(p) for p in self.pools(run)],
+                'cluster_ami': cluster_ami(self.clusters(run), [self._train_rows(run)[i] for i in ids])}
+
+    def split_raw(self, raw):
+        "Selection records leave raw.json for the compressed `selection_records.json.gz` ({arm: {round: rows}})."
+        side, rounds = {}, {}
+        for arm, logs in raw.get('rounds', {}).items():
+            rounds[arm] = []
+            for lg in logs:
+                sel = dict(lg.get('select') or {})
+                if 'records' in sel: side.setdefault(arm, {})[str(lg['round'])] = sel.pop('records')
+                rounds[arm].append({**lg, 'select': sel})
+        return ({**raw, 'rounds': rounds}, {'fields': list(RECORD_FIELDS), 'records': side}) if side else (raw, None)
+
+    def join_raw(self, raw, side):
+        if not side: return raw
+        recs = side['records']
+        return {**raw, 'rounds': {arm: [{**lg, 'select': {**lg['select'], **({'records': recs[arm][str(lg['round'])]}
+                                                                             if str(lg['round']) in recs.get(arm, {}) else {})}}
+                                        for lg in logs] for arm, logs in raw['rounds'].items()}}
 
     def plan(self, cfg):
         "The resolved recipe, models, datasets, and generations and DPO steps per round (`reproduce --plan`)."
         return table2_plan(cfg)
 
-    def notes(self, raws, cfg): return ["accuracy in % (greedy, math-verify)."]
+    def notes(self, raws, cfg): return table2_notes(raws, cfg)
     def deviations(self, cfg): return table2_deviations(cfg)
     def figures(self, raws, cfg, out): return table2_figures(raws, cfg, out)
+
+def arm_costs(logs: list[dict]) -> dict:
+    "Cost columns of one arm from its round logs: pairs trained, problems sampled or probed, generated tokens (thousands)."
+    sel = [lg.get('select') or {} for lg in logs]
+    return {'pairs': float(sum(lg['train'].get('n_pairs', 0) for lg in logs)),
+            'problems': float(sum(s.get('problems_sampled', 0) for s in sel)),
+            'gen_ktokens': float(sum(s.get('gen_tokens', 0) for s in sel)) / 1000}
 
 EXPERIMENT = SAIDPO()
 
@@ -201,19 +319,25 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
     return [model,
             *data,
             (f"Knowledge points: tagged by {cfg.knowledge_annotator} (prompt in 09_saidpo); " if cfg.knowledge_annotator else
-             "Knowledge points: the generator's skill tags instead of an LLM annotator; ") + "embedded with all-MiniLM-L6-v2, "
+             "Knowledge points: 1–3 fine-grained points per problem read off the generated problem (minidata.knowledge_points, "
+             "47 distinct) instead of an LLM annotator; ") + "embedded with all-MiniLM-L6-v2, "
             f"K-Means n_clusters = {cfg.n_clusters} [ours].",
-            f"Difficulty: P@K with K = {cfg.k} (c/K), ties by mean non-empty solution lines, then mean length in tokens [ours].",
-            f"Cluster weight ∝ error rate + ε, ε = {cfg.cluster_eps}; inside a cluster hardest-first = {cfg.hard_first} [ours].",
+            f"Difficulty: P@K with K = {cfg.k} (c/K), ties by mean non-empty solution lines, then mean length in tokens; SAI-DPO "
+            f"takes the learnable band in '{cfg.difficulty_target}' order ({'P@K nearest ½ first' if cfg.difficulty_target == 'frontier' else 'lowest P@K first'}) [ours].",
+            f"Cluster weight ∝ (error rate + ε)^(1/T), ε = {cfg.cluster_eps}, T = {cfg.cluster_temperature} [ours].",
             f"Budget N = {cfg.pairs_per_round} pairs per round for every policy; learnable band 0 < c < K; up to "
-            f"{cfg.max_pairs_per_problem} distinct pairs per problem when one pass cannot fill N [ours].",
-            f"Candidate pool: {cfg.pool_size} fresh training problems per round, shared by all policies [ours].",
+            f"{cfg.max_pairs_per_problem} pair(s) per problem, a chosen sample never used twice [ours].",
+            f"Candidate pool: {cfg.pool_size} fresh training problems per round, shared by all policies"
+            + (f" ({cfg.extra_train} held-out generated problems added to the training pool)" if cfg.extra_train else '') + " [ours].",
+            "Blind static baselines (random, difficulty = generator level, hardest first, diversity = clusters in turn) fix "
+            "their order without the current policy's answers and sample K answers per problem along it until N pairs "
+            "have formed; 'random within the learnable band' (the v1 baseline) and SAI-DPO probe the whole pool [ours].",
             f"Probe sampling: temperature {cfg.probe_temperature}, top-p {cfg.probe_top_p}, {cfg.max_new_tokens} new tokens [ours]; "
             "evaluation greedy.",
             "Pairs: chosen = a random correct sample, rejected = a random incorrect sample of the same problem [ours].",
             f"DPO: trl sigmoid loss, β = {d.beta}, lr = {d.learning_rate}, {d.epochs} epoch(s), batch {d.per_device_batch_size}, "
             f"reference = policy at the round's start, {'LoRA' if d.lora else 'full fine-tuning'}; R = {cfg.rounds} rounds [ours].",
-            "Static difficulty = generator level (hardest first); static diversity = equal share per knowledge cluster [ours].",
+            "Control: blind static difficulty with the level labels shuffled among the problems of each skill [ours].",
             "Precision: generation (probe and evaluation) from a bf16 copy of the policy and DPO in bf16 mixed precision on "
             "GPUs and on CPUs with native bf16, fp32 elsewhere [ours]; GPU runs are bit-reproducible only with "
             f"`deterministic: true` (this run: {str(cfg.deterministic).lower()})."]
@@ -225,6 +349,12 @@ def _data_source(name: str, cfg: Table2Config) -> str:
     hub_id, config, split = HUB_MATH[name][:3]
     return f"{hub_id}" + (f" ({config})" if config else '') + f", split {split}"
 
+def _train_available(cfg: Table2Config):
+    "Training problems a run of `cfg` draws its pools from (None at the paper scale: the hub decides)."
+    if cfg.scale == 'paper': return None
+    from paper_repro.minidata import SIZES, TINY
+    return (TINY['math_train'] if cfg.scale == 'tiny' else SIZES[cfg.scale]['math_train']) + cfg.extra_train
+
 def table2_plan(cfg: Table2Config) -> dict:
     "What a run of `cfg` loads and computes, per round and in all, from the recipe alone (no model, no data read)."
     import math, os
@@ -233,7 +363,10 @@ def table2_plan(cfg: Table2Config) -> dict:
     steps = math.ceil(cfg.pairs_per_round / (d.per_device_batch_size * world))   # batches per epoch, as trl counts them
     steps = math.ceil(d.epochs * max(math.ceil(steps / d.grad_accum), 1))
     probe = cfg.pool_size * cfg.k
-    evals = 1 + P * (R if cfg.eval_every_round else 1)
+    blind = [p for p in cfg.policies if p in BLIND]; probing = [p for p in cfg.policies if p not in BLIND]
+    every = [p for p in cfg.policies if cfg.eval_every_round or p in cfg.eval_rounds_for]
+    evals = 1 + len(every) * R + (P - len(every))
+    avail, N = _train_available(cfg), cfg.pairs_per_round
     return {
         'recipe': config_to_dict(cfg),
         'models': {'policy (start of every row)': cfg.model,
@@ -243,18 +376,60 @@ def table2_plan(cfg: Table2Config) -> dict:
                                        for p in (cfg.train_pools if cfg.scale == 'paper' else ['train'])},
                      'test sets': {s: _data_source(s, cfg) for s in cfg.sets}},
         'per round, per policy': {
+            'candidate problems (pool_size; fresh each round)': cfg.pool_size,
+            'problems probed by a probing arm (the whole pool)': cfg.pool_size,
             'probe generations (pool_size × K; round 1 is one probe of Base shared by every policy)': probe,
+            'blind arms: problems sampled (K answers each) along their order until N pairs, at most': cfg.pool_size,
+            'learnable problems a probe must find for a real choice (≥ 2N; rounds below are flagged)': 2 * N,
             'tokens per generation (at most)': cfg.max_new_tokens,
-            'preference pairs (at most N)': cfg.pairs_per_round,
+            f'preference pairs (N, every arm; ≤ {cfg.max_pairs_per_problem} per problem)': N,
             f'DPO optimizer steps (N / (batch {d.per_device_batch_size} × {world} process(es) × grad_accum {d.grad_accum}) '
             f'× {d.epochs} epoch(s); fewer when pairs are dropped or missing)': steps,
-            'evaluations (greedy, one generation per test item)': 1 if cfg.eval_every_round else f'after round {R} only'},
-        'in all, one seed': {'policies': P, 'rounds': R,
-                             'probe generations': probe * (1 + P * (R - 1)),
+            'evaluations (greedy, one generation per test item)':
+                {p: ('every round' if p in every else f'after round {R} only') for p in cfg.policies}},
+        'in all, one seed': {'policies': P, 'probing arms': probing, 'blind arms': blind, 'rounds': R,
+                             'distinct training problems used (pool_size × R)': cfg.pool_size * R,
+                             'training problems available': avail if avail is not None else 'the hub pool',
+                             'probe generations (probing arms)': probe * (1 + len(probing) * (R - 1)) if probing else probe,
+                             'blind walk generations after round 1, at most': probe * len(blind) * (R - 1),
                              'annotator generations': cfg.pool_size * R if cfg.knowledge_annotator else 0,
                              'DPO rounds': P * R, 'DPO optimizer steps': P * R * steps,
                              'evaluations of the test sets (Base + policies)': evals},
     }
+
+def table2_notes(raws: list[dict], cfg: Table2Config) -> list[str]:
+    "The table's notes: what the extra columns mean, cluster AMI, the learnable band per probe, weight ratios, shortfalls."
+    N = cfg.pairs_per_round
+    out = ["accuracy in % (greedy, math-verify). 'Format ok' = % of greedy answers on the eight math sets with a parseable "
+           "`#### <number>` line; 'Finished' = % that ended before the token limit. Cost columns sum over an arm's rounds: "
+           "problems sampled (probing arms: the whole pool, round 1's shared Base probe included; blind arms: their walk) "
+           "and the tokens of those samples."]
+    if cfg.scale == 'mini': out.append("mini cannot decide the claim (one seed, few rows, small pools): it shows the pipeline; "
+                                       "the gpu table with ≥ 8 paired seeds decides it.")
+    amis = [r['cluster_ami'] for r in raws if r.get('cluster_ami')]
+    if amis: out.append(f"knowledge clusters vs the generator's labels, adjusted mutual information (mean over seeds): skill "
+                        f"{np.mean([a['skill'] for a in amis]):.2f}, level {np.mean([a['level'] for a in amis]):.2f} "
+                        "(1 = a relabelling, 0 = chance).")
+    per, ratios, short = {}, [], []
+    for raw in raws:
+        for arm, logs in raw['rounds'].items():
+            for lg in logs:
+                s = lg.get('select') or {}
+                if s.get('pool_learnable') is not None: per.setdefault((arm, lg['round']), []).append(s['pool_learnable'])
+                if arm == 'saidpo' and s.get('weight_ratio'): ratios.append(s['weight_ratio'])
+                if s.get('shortfall'): short.append(f"{arm} r{lg['round']} seed {raw['seed']}: {s.get('shortfall_why', '')}")
+    if per:
+        lo, hi = min(min(v) for v in per.values()), max(max(v) for v in per.values())
+        flagged = [f"{a} r{r}" for (a, r), v in sorted(per.items()) if min(v) < 2 * N]
+        out.append(f"learnable problems per probe (0 < c < K): {lo}–{hi} of {cfg.pool_size}; " +
+                   (f"fewer than 2N = {2 * N} (little choice) in: {', '.join(flagged)}." if flagged else f"every probe had ≥ 2N = {2 * N}."))
+    if ratios: out.append(f"SAI-DPO cluster weights, max/min ratio per round: {min(ratios):.2f}–{max(ratios):.2f} "
+                          f"(T = {cfg.cluster_temperature}).")
+    if short: out.append("rounds short of N pairs: " + '; '.join(short[:6]) + (' …' if len(short) > 6 else '') + '.')
+    fam = [c for c in decide_claims(raws, EXPERIMENT.claims_for(cfg)) if c['n'] >= 2 and c.get('mde') == c.get('mde')] if raws else []
+    if fam: out.append("minimum detectable effect of the claim family at 80 % power (runner's statistics, at this n): " +
+                       ', '.join(f"SAI-DPO − {POLICY_LABELS[c['b']]} ≈ {c['mde']:.1f} points (n = {c['n']})" for c in fam) + '.')
+    return out
 
 def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
     from paper_repro.tables import plot_lines, plot_stacked
@@ -271,7 +446,7 @@ def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
     files = []
     if curves:
         plot_lines(curves, out / 'accuracy_per_round.png', 'round', 'average accuracy over the 8 math sets (%)',
-                   f'Table 2 ({cfg.scale}): accuracy per round per policy'); files.append('accuracy_per_round.png')
+                   f'Table 2 ({cfg.scale}): accuracy per round per policy', integer_x=True); files.append('accuracy_per_round.png')
     for key, legend, fname in (('mix_level', 'level', 'selection_mix_level.png'), ('mix_cluster', 'cluster', 'selection_mix_cluster.png')):
         groups = {}
         for p in cfg.policies:

@@ -30,6 +30,7 @@ class TableSpec:
     columns: dict[str, str]              # key → label
     figures: dict[str, str] = field(default_factory=dict)   # file stem → description
     reported: dict[tuple, float] = field(default_factory=dict)  # (row, column) → number stated by the paper
+    show_nr: bool = True                 # False: a cell shows `reported ·` only where the paper states a number
 
 MATH_COLUMNS = {'gsm8k': 'GSM8K*', 'math500': 'MATH500*', 'minerva_math': 'Minerva*', 'gaokao2023en': 'GaoKao23*',
                 'olympiadbench': 'Olympiad*', 'college_math': 'College*', 'aime24': 'AIME24*', 'amc23': 'AMC23*',
@@ -47,10 +48,17 @@ TABLES = {
                           'bad_cases_per_round': 'bad-case count per round (APT, APT bad-only, DPO)',
                           'bad_vs_similar': 'APT bad-only vs bad + similar: pairs per round and the columns'}),
     2: TableSpec(2, 'SAI-DPO — self-aware data selection for iterative DPO', 'arXiv 2505.16176',
-                 rows={'base': 'Base', 'random': 'Iterative DPO, random', 'static_difficulty': 'Static difficulty',
-                       'static_diversity': 'Static diversity', 'saidpo_difficulty': 'SAI-DPO difficulty-only',
-                       'saidpo_knowledge': 'SAI-DPO knowledge-only', 'saidpo': 'SAI-DPO (full)'},
-                 columns=MATH_COLUMNS,
+                 rows={'base': 'Base', 'blind_random': 'Iterative DPO, random (blind)',
+                       'blind_difficulty': 'Static difficulty (blind)', 'blind_diversity': 'Static diversity (blind)',
+                       'saidpo': 'SAI-DPO (full)', 'random': 'Ablation: random within the learnable band',
+                       'saidpo_difficulty': 'SAI-DPO difficulty-only', 'saidpo_knowledge': 'SAI-DPO knowledge-only',
+                       'saidpo_hardest': 'SAI-DPO, hardest first (ablation)',
+                       'blind_difficulty_shuffled': 'Control: static difficulty, levels shuffled within skill',
+                       'static_difficulty': 'Static difficulty in the band (v1 design, sees the probe)',
+                       'static_diversity': 'Static diversity in the band (v1 design, sees the probe)'},
+                 columns={**MATH_COLUMNS, 'format_ok': 'Format ok (%)', 'finished': 'Finished (%)',
+                          'pairs': 'Pairs trained', 'problems': 'Problems sampled', 'gen_ktokens': 'Generated tokens (k)'},
+                 show_nr=False,
                  figures={'accuracy_per_round': 'accuracy per round per policy',
                           'selection_mix_level': 'difficulty (generator level) mix of the selected pairs per round',
                           'selection_mix_cluster': 'knowledge-cluster mix of the selected pairs per round'}),
@@ -91,15 +99,17 @@ def fmt_cell(mean, std, n, digits: int = 1) -> str:
 # %% ../nbs/10_tables.ipynb #c6112222
 def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str, str] | None = None,
                     claims: list[dict] | None = None, deviations: list[str] | None = None, notes: list[str] | None = None,
-                    scale: str = '') -> str:
-    "Markdown for a table: grid, decided claims, deviations, notes."
+                    scale: str = '', side_claims: list[dict] | None = None) -> str:
+    "Markdown for a table: grid, decided claims (the family, then comparisons outside it), deviations, notes."
     row_status = row_status or {}
     cols = list(spec.columns)
     real = scale == 'paper'   # the paper scale evaluates on the benchmarks themselves: no stand-in marks
     head = {c: spec.columns[c].rstrip('*') if real else spec.columns[c] for c in cols}
     lines = [f"## Table {spec.number} — {spec.title}" + (f" (scale: {scale})" if scale else ''), '',
-             f"Paper: {spec.paper}. Each cell: reported · reproduced mean ± std. `n/r` = the paper's table body is not "
-             "available here; " + ("columns are the benchmarks themselves (paper scale)." if real else
+             (f"Paper: {spec.paper}. Each cell: reported · reproduced mean ± std. `n/r` = the paper's table body is not "
+              "available here; " if spec.show_nr else
+              f"Paper: {spec.paper}. Each cell: reproduced mean ± std (the paper's table body is not available here; its "
+              "abstract's numbers are in the claims below); ") + ("columns are the benchmarks themselves (paper scale)." if real else
                                    "`*` = an offline stand-in named after the benchmark it plays."), '',
              '| Row | n seeds | ' + ' | '.join(head[c] for c in cols) + ' |',
              '|' + '---|' * (len(cols) + 2)]
@@ -108,13 +118,14 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
         n = int(sub['n_seeds'].max()) if len(sub) else 0
         if n == 0:
             status = row_status.get(r, 'not implemented')
-            lines.append(f"| {label} | 0 | " + ' | '.join(f"n/r · {status}" for _ in cols) + ' |')
+            lines.append(f"| {label} | 0 | " + ' | '.join(f"n/r · {status}" if spec.show_nr else status for _ in cols) + ' |')
             continue
         cells = []
         for c in cols:
             x = sub.loc[c]
             rep = x['reported'] if isinstance(x['reported'], str) else f"{x['reported']:.1f}"
-            cells.append(f"{rep} · {fmt_cell(x['mean'], x['std'], int(x['n_seeds']))}")
+            val = fmt_cell(x['mean'], x['std'], int(x['n_seeds']))
+            cells.append(val if rep == 'n/r' and not spec.show_nr else f"{rep} · {val}")
         lines.append(f"| {label} | {n} | " + ' | '.join(cells) + ' |')
     if claims:   # decided claims (decide_claims): one family, Holm-adjusted
         lines += ['', '### Claims', '', f"Paired over seeds; one family of {len(claims)} comparisons, p-values Holm-adjusted; "
@@ -124,6 +135,14 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
         lines += [f"| {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | "
                   f"{'—' if c['p_adj'] != c['p_adj'] else format(c['p_adj'], '.3f')} | "
                   f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |" for c in claims]
+    if side_claims:   # ablations and controls: each comparison alone, no multiplicity adjustment
+        lines += ['', '### Ablations and controls (outside the claim family)', '',
+                  "Paired over seeds like the claims, each with its own 95 % interval and unadjusted p; they do not enter "
+                  "the family's Holm adjustment.", '',
+                  '| Comparison | n seeds | Δ [95 % CI] | p | this n detects (80 % power) | interval |', '|---|---|---|---|---|---|']
+        lines += [f"| {c['label']} | {c['n']} | {fmt_claim(c)} | {'—' if c['p'] != c['p'] else format(c['p'], '.3f')} | "
+                  f"{'—' if c.get('mde') != c.get('mde') or c.get('mde') is None else format(c['mde'], '.1f')} | "
+                  f"{c['method'] if c['lo'] == c['lo'] else '—'} |" for c in side_claims]
     if deviations:
         lines += ['', '### Deviations and our choices', ''] + [f"- {d}" for d in deviations]
     if notes:
@@ -298,7 +317,8 @@ def compare_to_reference(summary: pd.DataFrame, reference: pd.DataFrame | None, 
     return '\n'.join(lines) + '\n', flagged
 
 # %% ../nbs/10_tables.ipynb #e14945b6
-def plot_lines(curves: dict[str, list[tuple[float, float, float]]], path, xlabel: str, ylabel: str, title: str):
+def plot_lines(curves: dict[str, list[tuple[float, float, float]]], path, xlabel: str, ylabel: str, title: str,
+               integer_x: bool = False):
     "Lines with ±std bands: `curves[label] = [(x, mean, std), ...]`; saved to `path` (PNG)."
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -307,6 +327,9 @@ def plot_lines(curves: dict[str, list[tuple[float, float, float]]], path, xlabel
         x, m, sd = (np.array(v, float) for v in zip(*pts))
         ax.plot(x, m, marker='o', label=label); ax.fill_between(x, m - sd, m + sd, alpha=0.15)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title); ax.grid(alpha=0.3); ax.legend(fontsize=8)
+    if integer_x:   # e.g. round ticks
+        from matplotlib.ticker import MaxNLocator
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout(); fig.savefig(path, dpi=120); plt.close(fig)
     return Path(path)
 

@@ -63,9 +63,9 @@ def test_table2_tiny_resumes_after_kill_with_identical_table(tmp_path):
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     runs = tmp_path / 'cache_b' / 'runs' / 'table2'
     t0, killed = time.time(), False
-    while time.time() - t0 < 600 and p.poll() is None:
+    while time.time() - t0 < 1200 and p.poll() is None:
         done = [d for d in runs.glob('*/stages/*__r1__train') if not d.name.startswith('.')]
-        if done and list(runs.glob('*/stages/.tmp-*__r1__train-*')):   # one policy trained, the next is training
+        if done and list(runs.glob('*/stages/.tmp-*__train-*')):   # one round trained, the next is training
             os.killpg(p.pid, signal.SIGKILL); killed = True; break
         time.sleep(0.2)
     p.wait()
