@@ -18,9 +18,9 @@ __all__ = ['DIFFICULTY_TARGETS', 'POLICIES', 'SELF_AWARE', 'BLIND', 'RECORD_FIEL
            'difficulty_key', 'frontier_key', 'learnable', 'cluster_weights', 'weight_ratio', 'weighted_interleave',
            'SelectionContext', 'order_random', 'order_static_difficulty', 'order_static_diversity',
            'order_saidpo_difficulty', 'order_saidpo_knowledge', 'order_saidpo', 'order_saidpo_hardest',
-           'order_blind_random', 'order_blind_difficulty', 'order_blind_diversity', 'order_blind_difficulty_shuffled',
-           'fill_budget', 'build_pairs', 'selection_records', 'select_round', 'walk_round', 'knowledge_text',
-           'parse_knowledge', 'annotate_knowledge', 'knowledge_clusters', 'cluster_ami']
+           'order_blind_diversity', 'order_blind_difficulty_shuffled', 'fill_budget', 'build_pairs',
+           'selection_records', 'select_round', 'walk_round', 'knowledge_text', 'parse_knowledge', 'annotate_knowledge',
+           'knowledge_clusters', 'cluster_ami']
 
 # %% ../nbs/09_saidpo.ipynb #b6887462
 def probe_stats(samples: list[dict]) -> dict:
@@ -107,9 +107,13 @@ def order_random(ctx):
     "Baseline: a uniformly random order."
     return ctx.shuffled(ctx.items)
 
+def _by_level(ctx, level: dict):
+    "The pool shuffled, then stably sorted by `level[id]`, hardest level first when `ctx.hard_first`."
+    return sorted(ctx.shuffled(ctx.items), key=lambda i: -level[i] if ctx.hard_first else level[i])
+
 def order_static_difficulty(ctx):
     "Static difficulty: the generator's level (an external, fixed label), hardest level first."
-    return sorted(ctx.shuffled(ctx.items), key=lambda i: -ctx.items[i]['level'] if ctx.hard_first else ctx.items[i]['level'])
+    return _by_level(ctx, {i: r['level'] for i, r in ctx.items.items()})
 
 def order_static_diversity(ctx):
     "Static diversity: equal share for every knowledge cluster, random inside a cluster."
@@ -140,14 +144,6 @@ class _NoProbe(dict):
     def _no(self, *a, **k): raise ReproError("a blind policy read the current policy's probe")
     __getitem__ = get = items = values = keys = __iter__ = __len__ = __contains__ = _no
 
-def order_blind_random(ctx):
-    "Blind random: a uniformly random order of the whole pool."
-    return ctx.shuffled(ctx.items)
-
-def order_blind_difficulty(ctx):
-    "Blind static difficulty: the generator's level, hardest level first, random inside a level."
-    return sorted(ctx.shuffled(ctx.items), key=lambda i: -ctx.items[i]['level'] if ctx.hard_first else ctx.items[i]['level'])
-
 def order_blind_diversity(ctx):
     "Blind static diversity: knowledge clusters in turn (equal shares), random inside a cluster."
     groups = ctx.per_cluster(list(ctx.items), ctx.shuffled)
@@ -161,12 +157,12 @@ def order_blind_difficulty_shuffled(ctx):
     level = {}
     for s in sorted(by_skill):
         lv = [ctx.items[i]['level'] for i in by_skill[s]]; ctx.rng.shuffle(lv); level.update(zip(by_skill[s], lv))
-    return sorted(ctx.shuffled(ctx.items), key=lambda i: -level[i] if ctx.hard_first else level[i])
+    return _by_level(ctx, level)
 
 POLICIES = {'random': order_random, 'static_difficulty': order_static_difficulty,
             'static_diversity': order_static_diversity, 'saidpo_difficulty': order_saidpo_difficulty,
             'saidpo_knowledge': order_saidpo_knowledge, 'saidpo': order_saidpo, 'saidpo_hardest': order_saidpo_hardest,
-            'blind_random': order_blind_random, 'blind_difficulty': order_blind_difficulty,
+            'blind_random': order_random, 'blind_difficulty': order_static_difficulty,   # the same orders, walked blind
             'blind_diversity': order_blind_diversity, 'blind_difficulty_shuffled': order_blind_difficulty_shuffled}
 SELF_AWARE = {'saidpo', 'saidpo_difficulty', 'saidpo_knowledge', 'saidpo_hardest'}  # policies that read the probe
 BLIND = {'blind_random', 'blind_difficulty', 'blind_diversity', 'blind_difficulty_shuffled'}   # policies that never do
