@@ -15,8 +15,9 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['IN_TEST', 'SCALES', 'ReproError', 'cfg_field', 'config_help', 'config_from_dict', 'config_to_dict', 'load_yaml',
-           'stable_hash', 'seed_everything', 'cache_dir', 'atomic_write', 'write_json', 'read_json', 'write_jsonl',
-           'iter_jsonl', 'package_versions', 'git_info', 'hardware_info', 'file_hash', 'run_record', 'Timer', 'Run']
+           'stable_hash', 'derive_seed', 'seed_everything', 'cache_dir', 'atomic_write', 'write_json', 'read_json',
+           'write_jsonl', 'iter_jsonl', 'package_versions', 'git_info', 'cpu_info', 'hardware_info', 'file_hash',
+           'run_record', 'Timer', 'Run']
 
 # %% ../nbs/00_core.ipynb #1c340b61
 IN_TEST = bool(os.environ.get('IN_TEST'))  # set by nbdev-test: notebooks shrink to the tiny scale
@@ -103,6 +104,12 @@ def stable_hash(obj, n: int = 12) -> str:
     s = json.dumps(obj, sort_keys=True, default=str, separators=(',', ':'))
     return hashlib.sha256(s.encode()).hexdigest()[:n]
 
+def derive_seed(seed: int, *keys) -> int:
+    """The seed of one random stream of a run — e.g. `derive_seed(seed, 'probe', r)` — a stable hash of (seed, *keys) in
+    [0, 2**31) (numpy and scikit-learn accept it). Arithmetic like `1000 * seed + r` lets two streams collide (seed 1's
+    round 1000 is seed 2's round 0) and ties the streams to one another; a hash does neither."""
+    return int(stable_hash([int(seed), *keys], 16), 16) >> 33
+
 def seed_everything(seed: int):
     "Seed python, numpy and torch (CPU and CUDA)."
     random.seed(seed); np.random.seed(seed)
@@ -181,10 +188,25 @@ def git_info(path=None) -> dict:
         return {'commit': r.stdout.strip(), 'dirty': dirty}
     except (OSError, subprocess.SubprocessError): return {'commit': None, 'dirty': None}
 
+def cpu_info() -> dict:
+    """Which CPU a figure came from: its model name, whether it has native bf16 (AVX512-BF16 / AMX flags), the kernel
+    level torch dispatches to, and the AVX2 emulation variables when set (budgets are quoted per CPU kind)."""
+    import torch
+    model, flags = platform.processor() or None, set()
+    try:
+        for line in Path('/proc/cpuinfo').read_text().splitlines():
+            k, _, v = line.partition(':')
+            if k.strip() == 'model name' and model in (None, '', platform.machine()): model = v.strip()
+            if k.strip() == 'flags': flags = set(v.split()); break
+    except OSError: pass
+    env = {k: os.environ[k] for k in ('ATEN_CPU_CAPABILITY', 'ONEDNN_MAX_CPU_ISA') if k in os.environ}
+    return {'cpu_model': model, 'cpu_native_bf16': bool(flags & {'avx512_bf16', 'amx_bf16'}) if flags else None,
+            'torch_cpu_capability': torch.backends.cpu.get_cpu_capability(), **({'cpu_isa_env': env} if env else {})}
+
 def hardware_info() -> dict:
     import torch
     info = {'platform': platform.platform(), 'machine': platform.machine(), 'cpu_count': os.cpu_count(),
-            'torch_threads': torch.get_num_threads(), 'cuda': torch.cuda.is_available()}
+            'torch_threads': torch.get_num_threads(), 'cuda': torch.cuda.is_available(), **cpu_info()}
     if torch.cuda.is_available():
         info['gpus'] = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
     return info

@@ -13,8 +13,8 @@ from pathlib import Path
 from .core import ReproError, Run, cfg_field, config_from_dict, config_to_dict, read_json, write_json
 
 # %% auto #0
-__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'REGISTRY', 'numerics', 'method_fields', 'run_key', 'Experiment', 'SeedRun',
-           'run_seed', 'get_experiment', 'recipe_path', 'apply_overrides', 'load_recipe', 'build_table',
+__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'REGISTRY', 'numerics', 'method_fields', 'run_key', 'Experiment',
+           'SeedRun', 'run_seed', 'get_experiment', 'recipe_path', 'apply_overrides', 'load_recipe', 'build_table',
            'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
@@ -24,8 +24,9 @@ __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'REGISTRY', 'numerics', 'meth
 NUMERICS_VERSION = 4
 EXECUTION_FIELDS = ('workers', 'time_budget_s')   # how a seed is executed, not what it computes
 
-def numerics(cfg) -> dict:
-    "The numerics this machine will use for `cfg`: code version, device, generation dtype, training precision."
+def numerics(cfg, exp=None) -> dict:
+    """The numerics this machine will use for `cfg`: code version (and `exp`'s own, when it has one), device, generation
+    dtype, training precision."""
     import torch
     from paper_repro.preference import _use_bf16
     from paper_repro.sampling import generation_dtype
@@ -34,7 +35,8 @@ def numerics(cfg) -> dict:
     return {'version': NUMERICS_VERSION, 'device': device,
             'generation_dtype': str(generation_dtype(torch.float32, torch.device(device))).replace('torch.', ''),
             'train_bf16': bool(_use_bf16(train.bf16)) if train is not None else None,
-            'deterministic': bool(getattr(cfg, 'deterministic', False))}
+            'deterministic': bool(getattr(cfg, 'deterministic', False)),
+            **({'table_version': exp.numerics_version} if getattr(exp, 'numerics_version', 0) else {})}
 
 def method_fields(exp, d: dict) -> dict:
     """Recipe dict `d` (`config_to_dict` form) without its execution fields and without the fields `exp.added_fields`
@@ -45,7 +47,7 @@ def method_fields(exp, d: dict) -> dict:
 def run_key(exp, cfg, seed: int) -> dict:
     "The dict a seed's run directory is keyed by."
     key = {k: v for k, v in method_fields(exp, config_to_dict(cfg)).items() if k != exp.arms_field}
-    return {**key, 'seed': seed, 'numerics': numerics(cfg)}
+    return {**key, 'seed': seed, 'numerics': numerics(cfg, exp)}
 
 # %% ../nbs/10a_experiment.ipynb #cd164b71
 class Experiment:
@@ -56,6 +58,8 @@ class Experiment:
     arms_field: str = 'arms'       # recipe field listing the arms (rows besides Base)
     base_row: str = 'base'         # the table row the recipe's model (before any round) fills
     claims: list = []              # tables.Claim family decided for the claims block
+    numerics_version: int = 0      # this table's own numerics version: bump it when a change alters only this table's
+                                   # numbers (0: none; the global NUMERICS_VERSION is for changes every table sees)
     run_cls: type = None           # the SeedRun subclass its seeds run in, here and in worker processes (None: SeedRun)
     added_fields: dict = {}        # recipe fields added after runs were keyed: {field: default (config_to_dict form)};
                                    # left out of run keys and merge checks at that default, so earlier runs stay valid
@@ -209,6 +213,9 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None)
             rest = cfg.time_budget_s - (time.time() - t0) if cfg.time_budget_s else None
             try: rc = p.wait(timeout=max(rest, 1) if rest is not None else None)
             except subprocess.TimeoutExpired: p.kill(); p.wait(); continue   # out of time: its row stays unfinished
+            if rc == OOM_EXIT:   # the GPU is shared by every worker: this arm resumes below, alone in this process
+                print(f"{exp.name}: arm {a} ran out of GPU memory beside the other workers; resuming it alone "
+                      f"(see {run.dir / f'worker-{a}.log'})", file=sys.stderr); continue
             if rc: raise ReproError(f"{exp.name}: worker for arm {a} failed; see {run.dir / f'worker-{a}.log'}")
     logs = {a: run.run_arm(a, over) for a in arms}
     rows, items = {exp.base_row: run.base_eval()}, {exp.base_row: run.items('base__eval')}
@@ -227,6 +234,8 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None)
             'run_dir': str(run.dir), 'numerics': run.run.config['numerics'],
             'items': {k: v for k, v in items.items() if v is not None}, **exp.raw_extra(run)}
 
+OOM_EXIT = 75   # a worker's exit status when the shared GPU ran out of memory (EX_TEMPFAIL): retried, not fatal
+
 def _worker_ref(exp: Experiment) -> list[str]:
     "How a worker process finds `exp`: its table number when registered, else `module:Class` (built without arguments)."
     try:
@@ -244,7 +253,10 @@ def _worker_main(argv=None):
     if a.table: exp = get_experiment(a.table)
     else: mod, cls = a.experiment.split(':'); exp = getattr(importlib.import_module(mod), cls)()
     cfg = config_from_dict(exp.config_cls, read_json(a.config), a.config)
-    (exp.run_cls or SeedRun)(exp, cfg, a.seed).run_arm(a.arm)
+    try: (exp.run_cls or SeedRun)(exp, cfg, a.seed).run_arm(a.arm)
+    except Exception as e:
+        if type(e).__name__ != 'OutOfMemoryError': raise   # torch.OutOfMemoryError (CUDA or any accelerator)
+        import traceback; traceback.print_exc(); sys.exit(OOM_EXIT)
 
 # %% ../nbs/10a_experiment.ipynb #43cf4db8
 REGISTRY = {1: 'paper_repro.table1:EXPERIMENT', 2: 'paper_repro.table2:EXPERIMENT', 3: 'paper_repro.table3:EXPERIMENT'}
@@ -339,7 +351,8 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
             raw['seeds'] = [exp.join_raw(s, sides.get(str(s['seed']))) for s in raw['seeds']]
         # through the recipe class: a field added since that folder was written compares at its default value
         method = method_fields(exp, config_to_dict(config_from_dict(exp.config_cls, raw['config'], str(f))))
-        method['numerics version'] = {s.get('numerics', {}).get('version') for s in raw['seeds']}
+        method['numerics version'] = {(s.get('numerics', {}).get('version'), s.get('numerics', {}).get('table_version'))
+                                      for s in raw['seeds']}
         if first is None: first, first_f, cfg = method, f, config_from_dict(exp.config_cls, raw['config'], str(f))
         elif method != first:
             k = next(k for k in sorted(set(method) | set(first)) if method.get(k) != first.get(k))
