@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from .core import ReproError, cfg_field, config_to_dict, read_json, seed_everything, write_json, write_jsonl
+from .core import ReproError, cfg_field, config_to_dict, derive_seed, read_json, seed_everything, write_json, write_jsonl
 from .experiment import Experiment
 from .preference import DPOSettings
 from .saidpo import (BLIND, DIFFICULTY_TARGETS, POLICIES, RECORD_FIELDS, annotate_knowledge, build_pairs,
@@ -92,6 +92,7 @@ LEGACY_CLAIMS = ('random', 'static_difficulty', 'static_diversity')   # the v1 d
 class SAIDPO(Experiment):
     "Table 2: iterative DPO whose round data each selection policy picks, from a probe of the current policy or blind."
     table, name, config_cls, arms_field = 2, 'table2', Table2Config, 'policies'
+    numerics_version = 1   # 1: every random stream from derive_seed (was 1000·seed + r, 10 000·seed + r, 7·seed + r)
     sidecar = 'selection_records'
     _vs_base = [Claim('delta_avg', 'Δ average vs Base, SAI-DPO (full)', '+21.3 (v1, "up to")', 'saidpo', 'base', 'average', _math_sets()),
                 Claim('delta_aime24', 'Δ AIME24* vs Base, SAI-DPO (full)', '+10 (v1)', 'saidpo', 'base', 'aime24', ['aime24']),
@@ -151,7 +152,7 @@ class SAIDPO(Experiment):
     def pools(self, run) -> list[list[str]]:
         cfg, train = run.cfg, self._train_rows(run)
         def make(d):
-            ids = sorted(train); rng = random.Random(run.seed); rng.shuffle(ids)
+            ids = sorted(train); rng = random.Random(derive_seed(run.seed, 'pools')); rng.shuffle(ids)
             need = cfg.pool_size * cfg.rounds
             if len(ids) < need: raise ReproError(f"table2: pool_size × rounds = {need} > {len(ids)} training problems at scale "
                                                  f"{cfg.scale} (raise extra_train)")
@@ -170,7 +171,7 @@ class SAIDPO(Experiment):
         def make(d):
             rows = self._knowledge_rows(run, ids)
             write_jsonl(d / 'knowledge.jsonl', [{'id': r['id'], 'knowledge': r['knowledge']} for r in rows])
-            return knowledge_clusters(rows, run.cfg.n_clusters, run.seed)
+            return knowledge_clusters(rows, run.cfg.n_clusters, derive_seed(run.seed, 'clusters'))
         return run.stage('clusters', make)
 
     def probe(self, run, policy: str, r: int) -> dict:
@@ -180,7 +181,7 @@ class SAIDPO(Experiment):
         def make(d):
             m, t = run.policy(policy, r - 1)
             rows = [self._train_rows(run)[i] for i in self.pools(run)[r - 1]]
-            samples = sample_and_grade(run.sampler(m), rows, _sampling(run.cfg, seed=1000 * run.seed + r))
+            samples = sample_and_grade(run.sampler(m), rows, _sampling(run.cfg, seed=derive_seed(run.seed, 'probe', r)))
             write_json(d / 'samples.json', samples)
             stats = {i: probe_stats(s) for i, s in samples.items()}
             return {'stats': stats, 'p_at_k_mean': float(np.mean([s['p_at_k'] for s in stats.values()]))}
@@ -201,11 +202,11 @@ class SAIDPO(Experiment):
                 def sample(ids):
                     calls[0] += 1
                     got = sample_and_grade(sampler, [self._train_rows(run)[i] for i in ids],
-                                           _sampling(cfg, seed=1_000_000 + 10_000 * run.seed + 100 * r + calls[0]))
+                                           _sampling(cfg, seed=derive_seed(run.seed, 'walk', r, calls[0])))
                     samples.update(got)
                     return {i: probe_stats(s) for i, s in got.items()}
             out = walk_round(policy, items, sample, {i: self.clusters(run)[i] for i in items}, cfg.pairs_per_round,
-                             seed=10_000 * run.seed + r, hard_first=cfg.hard_first, max_pairs_per_problem=cfg.max_pairs_per_problem,
+                             seed=derive_seed(run.seed, 'select', r), hard_first=cfg.hard_first, max_pairs_per_problem=cfg.max_pairs_per_problem,
                              chunk=cfg.walk_chunk or max(1, cfg.batch_size // cfg.k))
             if r > 1: write_json(d / 'samples.json', samples)
             return out
@@ -226,7 +227,7 @@ class SAIDPO(Experiment):
         pr = self.probe(run, policy, r)
         sel = run.stage(f'{policy}__r{r}__select', lambda d: select_round(
             policy, items, pr['stats'], {i: self.clusters(run)[i] for i in items}, cfg.pairs_per_round,
-            seed=10_000 * run.seed + r, eps=cfg.cluster_eps, hard_first=cfg.hard_first,
+            seed=derive_seed(run.seed, 'select', r), eps=cfg.cluster_eps, hard_first=cfg.hard_first,
             max_pairs_per_problem=cfg.max_pairs_per_problem, target=cfg.difficulty_target, temperature=cfg.cluster_temperature))
         return {'probe_p_at_k': pr['p_at_k_mean'], 'select': {k: v for k, v in sel.items() if k != 'ids'},
                 '_ids': sel['ids'], '_probe_dir': pr['dir'], '_items': items}
@@ -237,13 +238,13 @@ class SAIDPO(Experiment):
         from paper_repro.preference import PreferencePair, dpo_round
         samples = read_json(Path(prep['_probe_dir']) / 'samples.json')
         pairs = build_pairs(prep['_ids'], samples, {i: math_prompt(x['question']) for i, x in prep['_items'].items()},
-                            random.Random(run.seed * 7 + r))
+                            random.Random(derive_seed(run.seed, 'pairs', r)))
         write_jsonl(d / 'pairs.jsonl', pairs)
         if not pairs:   # nothing to learn from: the policy goes on unchanged, and the log says why
             return model, {'n_pairs': 0, 'steps': 0, 'skipped': f"no preference pair formed: {prep['select'].get('shortfall_why', '')}"}
-        seed_everything(run.seed)
+        seed_everything(derive_seed(run.seed, 'train', r))
         model, stats = dpo_round(model, tok, [PreferencePair(p['prompt'], p['chosen'], p['rejected'], {'id': p['id']}) for p in pairs],
-                                 run.cfg.dpo, d / 'trainer', seed=run.seed)
+                                 run.cfg.dpo, d / 'trainer', seed=derive_seed(run.seed, 'train', r))
         shutil.rmtree(d / 'trainer', ignore_errors=True)
         return model, {**stats, 'n_pairs': len(pairs)}
 
