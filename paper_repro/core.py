@@ -6,7 +6,7 @@ Docs: https://github.com/paper-repro/paper_repro/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #252b32a2
 from __future__ import annotations
-import dataclasses, hashlib, json, os, platform, random, shutil, subprocess, sys, time, types, typing
+import dataclasses, hashlib, json, os, platform, shutil, subprocess, sys, time, types, typing
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -111,11 +111,9 @@ def derive_seed(seed: int, *keys) -> int:
     return int(stable_hash([int(seed), *keys], 16), 16) >> 33
 
 def seed_everything(seed: int):
-    "Seed python, numpy and torch (CPU and CUDA)."
-    random.seed(seed); np.random.seed(seed)
-    import torch
-    torch.manual_seed(seed)
-    if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
+    "Seed python, numpy and torch (CPU and every accelerator): `transformers.set_seed`, which does exactly that."
+    from transformers import set_seed
+    set_seed(seed)
 
 def cache_dir(*parts) -> Path:
     "A directory under the user cache (`$PAPER_REPRO_CACHE`, default `~/.cache/paper_repro`), created."

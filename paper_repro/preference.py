@@ -17,10 +17,11 @@ import torch
 
 from .core import ReproError, cfg_field, config_to_dict, write_json
 from .models import LoraSettings, lora_config
+from .sampling import to_messages   # the one chat-message builder (the sampler renders the same conversation)
 
 # %% auto #0
-__all__ = ['PreferencePair', 'to_messages', 'TrainSettings', 'DPOSettings', 'SFTSettings', 'dpo_dataset', 'dpo_round',
-           'sequence_logps', 'pair_margins', 'sft_dataset', 'sft_round']
+__all__ = ['PreferencePair', 'TrainSettings', 'DPOSettings', 'SFTSettings', 'dpo_dataset', 'dpo_round', 'sequence_logps',
+           'pair_margins', 'sft_dataset', 'sft_round']
 
 # %% ../nbs/08_preference.ipynb #721565a8
 @dataclass
@@ -30,19 +31,6 @@ class PreferencePair:
     chosen: str
     rejected: str
     meta: dict = field(default_factory=dict)  # provenance: item id, round, scores, 'bad'/'similar', …
-
-def to_messages(prompt, system_prompt: str | None = None) -> list[dict]:
-    """The chat conversation for `prompt` — the same one `paper_repro.sampling.format_prompt` renders: text becomes
-    `[user]`, message lists are kept, and `system_prompt` (if not None) is prepended unless a system turn exists."""
-    if isinstance(prompt, (list, tuple)):
-        msgs = [dict(m) for m in prompt]
-        if not msgs or not all(isinstance(m, dict) and 'role' in m and 'content' in m for m in msgs):
-            raise ReproError("prompt: a message list needs dicts with 'role' and 'content'")
-    elif isinstance(prompt, str): msgs = [{'role': 'user', 'content': prompt}]
-    else: raise ReproError(f"prompt: expected text or messages, got {type(prompt).__name__}")
-    if system_prompt is not None and msgs[0]['role'] != 'system':
-        msgs = [{'role': 'system', 'content': system_prompt}] + msgs
-    return msgs
 
 # %% ../nbs/08_preference.ipynb #4e0bde5c
 @dataclass

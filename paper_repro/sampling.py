@@ -11,12 +11,12 @@ from dataclasses import dataclass, replace
 
 import torch
 from tqdm.auto import tqdm
-from .core import cfg_field
+from .core import ReproError, cfg_field
 
 # %% auto #0
-__all__ = ['ATTENTION', 'SamplingConfig', 'Completion', 'format_prompt', 'encode_prompts', 'uniforms', 'pick_tokens',
-           'grouped_attention', 'set_attention', 'cpu_has_bf16', 'generation_dtype', 'deterministic_cuda', 'Sampler',
-           'sample']
+__all__ = ['ATTENTION', 'SamplingConfig', 'Completion', 'to_messages', 'format_prompt', 'encode_prompts', 'uniforms',
+           'pick_tokens', 'grouped_attention', 'set_attention', 'cpu_has_bf16', 'generation_dtype',
+           'deterministic_cuda', 'Sampler', 'sample']
 
 # %% ../nbs/02_sampling.ipynb #e1243432
 @dataclass
@@ -43,17 +43,27 @@ class Completion:
     finished: bool  # ended by EOS or a stop string (False: cut at max_new_tokens)
 
 # %% ../nbs/02_sampling.ipynb #ede7ae8b
+def to_messages(prompt, system_prompt: str | None = None) -> list[dict]:
+    """The chat conversation for `prompt` — the one builder sampling and training share (`preference` renders the same
+    conversation through trl): text becomes `[user]`, message lists are kept, and `system_prompt` (if not None) is
+    prepended unless a system turn exists."""
+    if isinstance(prompt, str): msgs = [{'role': 'user', 'content': prompt}]
+    elif isinstance(prompt, (list, tuple)) and prompt and all(isinstance(m, dict) and 'role' in m and 'content' in m
+                                                             for m in prompt):
+        msgs = [dict(m) for m in prompt]
+    else: raise ReproError(f"a prompt must be a str or a non-empty list of {{'role', 'content'}} messages, "
+                           f"not {type(prompt).__name__}")
+    if system_prompt is not None and msgs[0]['role'] != 'system':
+        msgs = [{'role': 'system', 'content': system_prompt}] + msgs
+    return msgs
+
 def format_prompt(tokenizer, prompt, cfg: SamplingConfig | None = None) -> str:
     "The text the model sees for `prompt` (a string = one user turn, or a list of `{'role','content'}` messages)."
     cfg = cfg or SamplingConfig()
-    if isinstance(prompt, str): msgs = [{'role': 'user', 'content': prompt}]
-    elif isinstance(prompt, (list, tuple)) and all(isinstance(m, dict) and 'content' in m for m in prompt) and prompt:
-        msgs = [dict(m) for m in prompt]
-    else: raise TypeError(f"a prompt must be a str or a non-empty list of chat messages, not {type(prompt).__name__}")
     if not cfg.use_chat_template or getattr(tokenizer, 'chat_template', None) is None:
+        msgs = to_messages(prompt)   # validates
         return prompt if isinstance(prompt, str) else '\n\n'.join(m['content'] for m in msgs)
-    if cfg.system_prompt is not None and msgs[0].get('role') != 'system':
-        msgs = [{'role': 'system', 'content': cfg.system_prompt}] + msgs
+    msgs = to_messages(prompt, cfg.system_prompt)
     if msgs[-1].get('role') == 'assistant':  # continue a partial answer
         return tokenizer.apply_chat_template(msgs, tokenize=False, continue_final_message=True)
     return tokenizer.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)

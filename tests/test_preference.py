@@ -2,8 +2,8 @@
 import copy, gc
 import pytest, torch
 
-from paper_repro.preference import (DPOSettings, PreferencePair, SFTSettings, dpo_dataset, dpo_round, sft_round,
-                                    to_messages)
+from paper_repro.preference import DPOSettings, PreferencePair, SFTSettings, dpo_dataset, dpo_round, sft_round
+from paper_repro.sampling import to_messages
 
 PAIRS = [PreferencePair('What is 2 + 3?', '2 + 3 = 5\n#### 5', '2 + 3 = 6\n#### 6'),
          PreferencePair('What is 4 * 3?', '4 * 3 = 12\n#### 12', '4 * 3 = 7\n#### 7')]
