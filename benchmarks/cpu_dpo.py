@@ -2,7 +2,7 @@
 
     python benchmarks/cpu_dpo.py [--pairs 40] [--out FILE.json]
 
-Table 1 at mini spends most of its time in APT's DPO rounds (643 + 299 s of 1,697 stage-seconds on a 2-core EPYC with
+Table 1 at mini spends most of its time in APT's DPO rounds (644 + 299 s of 1,696 stage-seconds on a 2-core EPYC with
 native bf16, 2026-12-02). This times one DPO round of the shared preference loop (`preference.dpo_round`, trl's
 `DPOTrainer`, the mini recipe's settings: batch 8, β 0.1, 1 epoch) on the first `pairs` round-1 pairs of APT at mini —
 mined through the runner (`Table1` prepare stage, cached in the user cache: a first run mines for ~3 min) — in
@@ -47,7 +47,7 @@ def worker(kind: str, pairs_file: str) -> dict:
     from paper_repro.experiment import get_experiment, load_recipe, recipe_path
     from paper_repro.models import load_model
     from paper_repro.models import LoraSettings
-    from paper_repro.preference import PreferencePair, dpo_round
+    from paper_repro.preference import PreferencePair, _use_bf16, dpo_round
     from paper_repro.core import cpu_info
     opt = CONFIGS[kind]
     cfg = load_recipe(get_experiment(1), recipe_path(1, 'mini')).apt.dpo
@@ -63,7 +63,7 @@ def worker(kind: str, pairs_file: str) -> dict:
     logs = [h for h in st.get('log_history', []) if 'num_tokens' in h]
     return {'kind': kind, 'wall_s': wall, 's_per_pair': wall / len(pairs), 'steps': st['steps'],
             'tokens': logs[-1]['num_tokens'] if logs else None, 'loss_last': st.get('loss_last'),
-            'bf16': st.get('bf16', str(cfg.bf16)), 'cpu': cpu_info(), 'threads': torch.get_num_threads()}
+            'bf16': _use_bf16(cfg.bf16), 'cpu': cpu_info(), 'threads': torch.get_num_threads()}
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])

@@ -14,15 +14,11 @@ parameters a token passes through, lm head included), the fp32 matmul rate of th
 compute bound), answers identical to fp32's and math-verify accuracy. Ratios are within one run on one machine.
 """
 from __future__ import annotations
-import argparse, json, os, platform, subprocess, sys, time
+import argparse, json, os, subprocess, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 AVX2 = {'ATEN_CPU_CAPABILITY': 'avx2', 'ONEDNN_MAX_CPU_ISA': 'AVX2'}
-
-def cpu_name() -> str:
-    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): return platform.processor() or 'cpu'
 
 def worker(kind: str, n: int, max_new: int, batch: int) -> dict:
     "One configuration, in this process: decode the workload and report speed, agreement inputs and accuracy."
@@ -69,7 +65,8 @@ def main(argv=None):
     a = ap.parse_args(argv)
     if a.worker:
         print(json.dumps(worker(a.worker, a.n, a.max_new_tokens, a.batch_size))); return
-    res = {'cpu': cpu_name(), 'cores': os.cpu_count(), 'n': a.n, 'max_new_tokens': a.max_new_tokens,
+    from paper_repro.core import cpu_info
+    res = {'cpu': cpu_info()['cpu_model'], 'cores': os.cpu_count(), 'n': a.n, 'max_new_tokens': a.max_new_tokens,
            'batch_size': a.batch_size, 'runs': {}}
     for env_name, extra in (('native', {}), ('avx2', AVX2)):
         for kind in ('fp32', 'bf16', 'int8'):

@@ -190,15 +190,11 @@ def cpu_info() -> dict:
     """Which CPU a figure came from: its model name, whether it has native bf16 (AVX512-BF16 / AMX flags), the kernel
     level torch dispatches to, and the AVX2 emulation variables when set (budgets are quoted per CPU kind)."""
     import torch
-    model, flags = platform.processor() or None, set()
-    try:
-        for line in Path('/proc/cpuinfo').read_text().splitlines():
-            k, _, v = line.partition(':')
-            if k.strip() == 'model name' and model in (None, '', platform.machine()): model = v.strip()
-            if k.strip() == 'flags': flags = set(v.split()); break
-    except OSError: pass
+    try: model = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
+    except (OSError, StopIteration): model = platform.processor() or None
+    native = any(getattr(torch.cpu, f, lambda: False)() for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
     env = {k: os.environ[k] for k in ('ATEN_CPU_CAPABILITY', 'ONEDNN_MAX_CPU_ISA') if k in os.environ}
-    return {'cpu_model': model, 'cpu_native_bf16': bool(flags & {'avx512_bf16', 'amx_bf16'}) if flags else None,
+    return {'cpu_model': model, 'cpu_native_bf16': native,
             'torch_cpu_capability': torch.backends.cpu.get_cpu_capability(), **({'cpu_isa_env': env} if env else {})}
 
 def hardware_info() -> dict:

@@ -255,7 +255,8 @@ def _worker_main(argv=None):
     cfg = config_from_dict(exp.config_cls, read_json(a.config), a.config)
     try: (exp.run_cls or SeedRun)(exp, cfg, a.seed).run_arm(a.arm)
     except Exception as e:
-        if type(e).__name__ != 'OutOfMemoryError': raise   # torch.OutOfMemoryError (CUDA or any accelerator)
+        import torch
+        if not isinstance(e, torch.OutOfMemoryError): raise   # CUDA's (or any accelerator's) out-of-memory error
         import traceback; traceback.print_exc(); sys.exit(OOM_EXIT)
 
 # %% ../nbs/10a_experiment.ipynb #43cf4db8
