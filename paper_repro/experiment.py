@@ -6,7 +6,7 @@ Docs: https://github.com/paper-repro/paper_repro/experiment.html.md"""
 
 # %% ../nbs/10a_experiment.ipynb #b29691ae
 from __future__ import annotations
-import argparse, importlib, shutil, subprocess, sys, time
+import argparse, dataclasses, importlib, shutil, subprocess, sys, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -339,8 +339,10 @@ def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -
     return md
 
 def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], object]:
-    "(raws sorted by seed, recipe) of seed folders written earlier; mismatched recipes or numerics are refused."
-    raws, first = [], None
+    """(raws sorted by seed, recipe) of seed folders written earlier; mismatched recipes or numerics are refused.
+    The arm lists may differ (as in the run key): a row's cells and claims use the seeds that ran it, and the recipe
+    returned lists every arm, in the order of the folder with the most."""
+    raws, first, arm_lists = [], None, []
     for d in dirs:
         f = Path(d) / 'raw.json'
         if not f.exists(): f = Path(d) / f'table{exp.table}' / scale / 'raw.json'
@@ -352,6 +354,7 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
             raw['seeds'] = [exp.join_raw(s, sides.get(str(s['seed']))) for s in raw['seeds']]
         # through the recipe class: a field added since that folder was written compares at its default value
         method = method_fields(exp, config_to_dict(config_from_dict(exp.config_cls, raw['config'], str(f))))
+        arm_lists.append(list(method.pop(exp.arms_field, None) or []))
         method['numerics version'] = {(s.get('numerics', {}).get('version'), s.get('numerics', {}).get('table_version'))
                                       for s in raw['seeds']}
         if first is None: first, first_f, cfg = method, f, config_from_dict(exp.config_cls, raw['config'], str(f))
@@ -362,6 +365,9 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
         raws += raw['seeds']
     seen = [r['seed'] for r in raws]
     if len(set(seen)) != len(seen): raise ReproError(f"merge: seed folders repeat a seed ({seen})")
+    arms = max(arm_lists, key=len) if arm_lists else []
+    arms += [a for lst in arm_lists for a in lst if a not in arms]
+    if hasattr(cfg, exp.arms_field): cfg = dataclasses.replace(cfg, **{exp.arms_field: arms})
     return sorted(raws, key=lambda r: r['seed']), cfg
 
 # %% ../nbs/10a_experiment.ipynb #466fbb89

@@ -23,10 +23,10 @@ ROW_LABELS = TABLES[1].rows   # row labels are defined once, in the table's spec
 
 # %% auto #0
 __all__ = ['ROW_LABELS', 'SFT_ARMS', 'VARIANT', 'ARMS', 'METRICS', 'GENERAL', 'LOWER_IS_BETTER', 'ITEM_SETS', 'LM_EVAL_GENERAL',
-           'PAPER_FIELDS', 'EXPERIMENT', 'PAPER_MODELS', 'PROMETHEUS', 'HUB_ROWS', 'Table1Config', 'general_metrics',
-           'hub_domain_splits', 'domain_splits', 'sft_examples', 'lm_eval_general', 'qlora_unavailable',
-           'qlora_sft_round', 'APTTable', 'table1_deviations', 'table1_notes', 'table1_figures', 'table1_plan',
-           'dev_grid']
+           'PAPER_FIELDS', 'EXPERIMENT', 'PAPER_MODELS', 'PROMETHEUS', 'HUB_ROWS', 'GRID_FAMILIES', 'Table1Config',
+           'general_metrics', 'hub_domain_splits', 'domain_splits', 'sft_examples', 'lm_eval_general',
+           'qlora_unavailable', 'qlora_sft_round', 'APTTable', 'table1_deviations', 'table1_notes', 'table1_figures',
+           'table1_plan', 'choose_grid_point', 'dev_grid']
 
 # %% ../nbs/16_table1.ipynb #ac4569c8
 SFT_ARMS = ('sft', 'lora_sft', 'qlora_sft')
@@ -626,38 +626,71 @@ def table1_plan(cfg: Table1Config) -> dict:
                                  'SFT rounds': sum(1 for a in rows if a in SFT_ARMS)}}
 
 # %% ../nbs/16_table1.ipynb #8a1c6686
-def dev_grid(cfg: Table1Config, family: str, learning_rates, epochs, seed: int = 0, progress: bool = True) -> dict:
-    "Dev accuracy (%) of every (learning rate, epochs) point of `family` ('sft' | 'lora_sft' | 'dpo'); the best one."
+GRID_FAMILIES = ('sft', 'lora_sft', 'dpo')
+
+def _grid_key(lr: float, ep: float) -> str: return f"lr={lr:g},epochs={ep:g}"
+
+def choose_grid_point(points: dict) -> dict:
+    "The best `{'lr=…,epochs=…': dev accuracy}` point; ties go to the smaller learning rate, then fewer epochs."
+    parse = lambda k: tuple(float(x.split('=')[1]) for x in k.split(','))
+    k, acc = max(points.items(), key=lambda kv: (kv[1], -parse(kv[0])[0], -parse(kv[0])[1]))
+    return {'learning_rate': parse(k)[0], 'epochs': parse(k)[1], 'dev_acc': acc}
+
+def dev_grid(cfg: Table1Config, family: str, learning_rates, epochs, seed: int = 0, out=None, progress: bool = True) -> dict:
+    """Dev accuracy (%) of every (learning rate, epochs) point of row family `family` ('sft' | 'lora_sft' | 'dpo' — the
+    DPO settings the DPO and APT rows share), and the best point.
+
+    Each point trains the recipe's model as the table trains that row — on the domain training pool; `dpo`: the DPO
+    row's `cfg.rounds` rounds, re-mined with the updated model each round, round 1 from the Base model's shared
+    mining — and scores greedy accuracy on the dev split's domain rows (`minidata.math_dev`, disjoint from the pool
+    and every test set). `out` (a JSON path) is rewritten after every point and read back first: a rerun with the
+    same recipe and family resumes, one with another recipe refuses."""
     import torch
     from paper_repro.grading import sample_and_grade
     from paper_repro.minidata import math_dev
     from paper_repro.models import load_model
     from paper_repro.preference import dpo_round, sft_round
     from paper_repro.sampling import Sampler, SamplingConfig
-    if family not in ('sft', 'lora_sft', 'dpo'): raise ReproError(f"dev_grid: family {family!r}: one of sft, lora_sft, dpo")
+    if family not in GRID_FAMILIES: raise ReproError(f"dev_grid: family {family!r}: one of {', '.join(GRID_FAMILIES)}")
+    recipe = config_to_dict(cfg)
+    res = {'family': family, 'seed': seed, 'recipe': recipe, 'points': {}, 'seconds': {}}
+    if out is not None and Path(out).exists():
+        old = read_json(out)
+        if (old.get('family'), old.get('seed'), old.get('recipe')) != (family, seed, recipe):
+            raise ReproError(f"{out}: a dev grid of another recipe, family or seed; remove it or choose another --out")
+        res = old
+    pool = domain_splits(cfg)[0]
     dev = domain_rows(math_dev(cfg.scale), cfg.apt.domain)
-    fit, held = dev[:len(dev) // 2], dev[len(dev) // 2:]
     greedy = SamplingConfig(k=1, temperature=0.0, max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size,
                             max_prompt_tokens=cfg.max_prompt_tokens)
-    dev_acc = lambda smp: 100 * float(np.mean([s[0]['correct'] for s in sample_and_grade(smp, held, greedy).values()]))
+    dev_acc = lambda smp: 100 * float(np.mean([s[0]['correct'] for s in sample_and_grade(smp, dev, greedy).values()]))
     m0, tok = load_model(cfg.model, device='cuda' if torch.cuda.is_available() else None)
     state0 = {k: v.detach().clone() for k, v in m0.state_dict().items()}
     sampler = Sampler(m0, tok)
-    pairs = None
-    if family == 'dpo':   # the DPO row's pairs: the Base model's own answers (re-used at every grid point)
-        out = mine_round(sampler, fit, dataclasses.replace(cfg.apt, variant='dpo_all'), make_judge(cfg.apt.judge), seed=seed)
-        pairs = out['pairs']
-    res = {'family': family, 'n_fit': len(fit), 'n_held': len(held), 'points': {}, 'base': dev_acc(sampler)}
-    for lr in learning_rates:
-        for ep in epochs:
-            m0.load_state_dict(state0); seed_everything(seed)
-            if family == 'dpo':
-                m, st = dpo_round(m0, tok, pairs, dataclasses.replace(cfg.apt.dpo, learning_rate=lr, epochs=ep), seed=seed)
-            else:
-                m, st = sft_round(m0, tok, sft_examples(fit), dataclasses.replace(getattr(cfg, family), learning_rate=lr, epochs=ep), seed=seed)
-            sampler.load_weights(m)
-            res['points'][f"lr={lr:g},epochs={ep:g}"] = acc = dev_acc(sampler)
-            if progress: print(family, lr, ep, f"{acc:.1f}", f"{st.get('wall_s', 0):.0f}s", flush=True)
-    best = max(res['points'].items(), key=lambda kv: (kv[1], -float(kv[0].split(',')[0][3:]), -float(kv[0].split('=')[-1])))
-    res['chosen'] = {'learning_rate': float(best[0].split(',')[0][3:]), 'epochs': float(best[0].split('=')[-1]), 'dev_acc': best[1]}
+    res.update(n_pool=len(pool), n_dev=len(dev))
+    if 'base' not in res: res['base'] = dev_acc(sampler)
+    todo = [(lr, ep) for lr in learning_rates for ep in epochs if _grid_key(lr, ep) not in res['points']]
+    judge, mined = make_judge(cfg.apt.judge), None
+    if family == 'dpo' and todo:   # round 1 of every point starts from Base: its graded answers are shared
+        mined = sample_and_grade(sampler, pool, _sampling(cfg.apt, 1, cfg.apt.mine_temperature, seed=10_000 * seed + 2), grade=judge)
+    for lr, ep in todo:
+        t0 = time.perf_counter()
+        m0.load_state_dict(state0); sampler.load_weights(m0); seed_everything(seed)
+        if family == 'dpo':
+            dcfg = dataclasses.replace(cfg.apt.dpo, learning_rate=lr, epochs=ep)
+            for r in range(1, cfg.rounds + 1):
+                got = mine_round(sampler, pool, dataclasses.replace(cfg.apt, variant='dpo_all'), judge, round=r, seed=seed,
+                                 mined=mined if r == 1 else None)
+                m0, _ = dpo_round(m0, tok, got['pairs'], dcfg, seed=seed)
+                sampler.load_weights(m0)
+        else:
+            m0, _ = sft_round(m0, tok, sft_examples(pool), dataclasses.replace(getattr(cfg, family), learning_rate=lr, epochs=ep),
+                              seed=seed)
+            sampler.load_weights(m0)
+        k = _grid_key(lr, ep)
+        res['points'][k] = acc = dev_acc(sampler)
+        res['seconds'][k] = time.perf_counter() - t0
+        res['chosen'] = choose_grid_point(res['points'])
+        if out is not None: write_json(out, res)
+        if progress: print(family, k, f"dev {acc:.1f} %", f"{res['seconds'][k]:.0f} s", flush=True)
     return res

