@@ -1,6 +1,7 @@
 """CPU decoding of the embedded SmolLM2-135M-Instruct against the compute bound: fp32, bf16 and int8 side by side.
 
     python benchmarks/cpu_generation.py [--n 64] [--max-new-tokens 128] [--batch-size 64] [--out FILE.json]
+    python benchmarks/cpu_generation.py --n 128 --batch-size 16,64,128 --kinds native-bf16,avx2-fp32   # batch sweep
 
 The plain-CPU issue: on a CPU without native bf16, generation dominates every mini table. Each configuration runs in
 its own process (the CPU capability must be fixed before torch loads), on the same greedy math workload: the first `n`
@@ -12,6 +13,9 @@ int8 = `torch.ao.quantization.quantize_dynamic` on every `nn.Linear` (weights in
 fbgemm kernels, AVX2 or better). Printed per configuration: generated tokens per second, achieved GFLOP/s (2 x the
 parameters a token passes through, lm head included), the fp32 matmul rate of this machine at the decode shapes (the
 compute bound), answers identical to fp32's and math-verify accuracy. Ratios are within one run on one machine.
+`--batch-size` may list several sizes (a sweep: is decoding bound by per-step overhead, which larger batches amortise?);
+`--kinds` picks configurations. Ratios: with one batch size, to fp32 at that size; in a sweep, to the same configuration
+at the first batch size. `--split` picks the mini math set the prompts come from (`train` has enough rows for large batches).
 """
 from __future__ import annotations
 import argparse, json, os, subprocess, sys, time
@@ -20,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 AVX2 = {'ATEN_CPU_CAPABILITY': 'avx2', 'ONEDNN_MAX_CPU_ISA': 'AVX2'}
 
-def worker(kind: str, n: int, max_new: int, batch: int) -> dict:
+def worker(kind: str, n: int, max_new: int, batch: int, split: str = 'gsm8k') -> dict:
     "One configuration, in this process: decode the workload and report speed, agreement inputs and accuracy."
     import torch
     from paper_repro.data import load_split, math_prompt
@@ -28,7 +32,7 @@ def worker(kind: str, n: int, max_new: int, batch: int) -> dict:
     from paper_repro.models import load_model
     from paper_repro.sampling import Sampler, SamplingConfig, cpu_has_bf16
     if kind == 'bf16' and not cpu_has_bf16(): return {'skipped': 'no native bf16 here'}
-    rows = load_split('mini', 'math', 'gsm8k')[:n]
+    rows = load_split('mini', 'math', split)[:n]
     model, tok = load_model(); model.eval()
     n_params = sum(p.numel() for n_, p in model.named_parameters() if 'embed' not in n_) + model.lm_head.weight.numel()
     if kind == 'int8':
@@ -55,36 +59,47 @@ def worker(kind: str, n: int, max_new: int, batch: int) -> dict:
     return {'seconds': s, 'tokens': toks, 'tok_s': toks / s, 'gflop_s': toks * 2 * n_params / s / 1e9,
             'fp32_gemm_gflop_s': gemm, 'accuracy': sum(g[0]['correct'] for g in graded) / len(rows), 'texts': texts,
             'capability': torch.backends.cpu.get_cpu_capability(), 'threads': torch.get_num_threads(),
-            'finished': sum(o[0].finished for o in outs) / len(outs)}
+            'finished': sum(o[0].finished for o in outs) / len(outs), 'n_rows': len(rows)}
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--n', type=int, default=64); ap.add_argument('--max-new-tokens', type=int, default=128)
-    ap.add_argument('--batch-size', type=int, default=64); ap.add_argument('--out', default=None)
-    ap.add_argument('--worker', default=None, help=argparse.SUPPRESS)
+    ap.add_argument('--batch-size', default='64', help='one size, or several comma-separated (a sweep)')
+    ap.add_argument('--kinds', default='', help='comma-separated configurations, e.g. native-bf16,avx2-fp32 (default: all)')
+    ap.add_argument('--split', default='gsm8k', help="mini math set of the prompts (gsm8k: 60 rows; train: thousands)")
+    ap.add_argument('--out', default=None); ap.add_argument('--worker', default=None, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.worker:
-        print(json.dumps(worker(a.worker, a.n, a.max_new_tokens, a.batch_size))); return
+        print(json.dumps(worker(a.worker, a.n, a.max_new_tokens, int(a.batch_size), a.split))); return
     from paper_repro.core import cpu_info
-    res = {'cpu': cpu_info()['cpu_model'], 'cores': os.cpu_count(), 'n': a.n, 'max_new_tokens': a.max_new_tokens,
-           'batch_size': a.batch_size, 'runs': {}}
-    for env_name, extra in (('native', {}), ('avx2', AVX2)):
-        for kind in ('fp32', 'bf16', 'int8'):
-            if env_name == 'avx2' and kind == 'bf16': continue   # no native bf16 there by construction
-            env = {**os.environ, **extra, 'PYTHONPATH': os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')]))}
+    batches = [int(b) for b in a.batch_size.split(',')]
+    every = [f"{e}-{k}" for e in ('native', 'avx2') for k in ('fp32', 'bf16', 'int8') if (e, k) != ('avx2', 'bf16')]
+    kinds = a.kinds.split(',') if a.kinds else every   # (no native bf16 under AVX2 by construction)
+    if bad := [k for k in kinds if k not in every]: ap.error(f"--kinds: unknown {bad}; choose from {every}")
+    res = {'cpu': cpu_info()['cpu_model'], 'cores': os.cpu_count(), 'n': a.n, 'split': a.split,
+           'max_new_tokens': a.max_new_tokens, 'batch_sizes': batches, 'runs': {}}
+    for b in batches:
+        for name in kinds:
+            env_name, kind = name.split('-')
+            env = {**os.environ, **(AVX2 if env_name == 'avx2' else {}),
+                   'PYTHONPATH': os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')]))}
             p = subprocess.run([sys.executable, __file__, '--worker', kind, '--n', str(a.n), '--max-new-tokens',
-                                str(a.max_new_tokens), '--batch-size', str(a.batch_size)], env=env, capture_output=True, text=True)
-            if p.returncode: print(f"{env_name}-{kind}: failed\n{p.stderr[-2000:]}"); continue
-            r = json.loads(p.stdout.strip().splitlines()[-1]); res['runs'][f"{env_name}-{kind}"] = r
-    base = {e: res['runs'].get(f"{e}-fp32") for e in ('native', 'avx2')}
-    print(f"CPU: {res['cpu']} ({res['cores']} cores); greedy, {a.n} GSM8K-style prompts, batch {a.batch_size}, "
-          f"<= {a.max_new_tokens} new tokens")
-    for name, r in res['runs'].items():
-        if 'skipped' in r: print(f"{name:12s} skipped: {r['skipped']}"); continue
-        b = base[name.split('-')[0]]
-        same = sum(x == y for x, y in zip(r['texts'], b['texts'])) / len(r['texts']) if b else float('nan')
-        print(f"{name:12s} {r['capability']:8s} {r['tok_s']:7.1f} tok/s  x{r['tok_s'] / b['tok_s']:.2f} vs fp32  "
-              f"{r['gflop_s']:6.1f} GFLOP/s (fp32 GEMM bound {r['fp32_gemm_gflop_s']:6.1f})  same answers as fp32 {same:5.1%}  "
+                                str(a.max_new_tokens), '--batch-size', str(b), '--split', a.split], env=env, capture_output=True, text=True)
+            if p.returncode: print(f"{name} batch {b}: failed\n{p.stderr[-2000:]}"); continue
+            res['runs'][f"{name}@{b}"] = json.loads(p.stdout.strip().splitlines()[-1])
+    n = next((r['n_rows'] for r in res['runs'].values() if 'n_rows' in r), a.n)
+    print(f"CPU: {res['cpu']} ({res['cores']} cores); greedy, {n} prompts of mini math/{a.split}, <= {a.max_new_tokens} new tokens")
+    for key, r in res['runs'].items():
+        name, b = key.split('@')
+        if 'skipped' in r: print(f"{key:16s} skipped: {r['skipped']}"); continue
+        env_name = name.split('-')[0]
+        # a sweep compares each configuration with itself at the first batch size; one batch size, with fp32
+        ref_key = f"{name}@{batches[0]}" if len(batches) > 1 else f"{env_name}-fp32@{b}"
+        if ref_key not in res['runs']: ref_key = key
+        ref = res['runs'][ref_key]
+        same = sum(x == y for x, y in zip(r['texts'], ref['texts'])) / len(r['texts'])
+        print(f"{key:16s} {r['capability']:8s} {r['tok_s']:7.1f} tok/s  x{r['tok_s'] / ref['tok_s']:.2f} vs {ref_key:16s} "
+              f"{r['gflop_s']:6.1f} GFLOP/s (fp32 GEMM bound {r['fp32_gemm_gflop_s']:6.1f})  same answers {same:5.1%}  "
               f"accuracy {r['accuracy']:5.1%}  finished {r['finished']:5.1%}  ({r['seconds']:.1f} s)")
     if a.out:
         for r in res['runs'].values(): r.pop('texts', None)
