@@ -202,12 +202,13 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None)
         recipe = run.dir / 'recipe.json'; write_json(recipe, config_to_dict(cfg))
         procs = []
         for i, a in enumerate(todo):
+            if over(): break   # out of time: arms not launched yet stay 'not run (time)'; a rerun resumes them
             log = open(run.dir / f'worker-{a}.log', 'w')
             procs.append((a, subprocess.Popen([sys.executable, '-m', 'paper_repro.experiment', *_worker_ref(exp),
                                                '--config', str(recipe), '--seed', str(seed), '--arm', a],
                                               stdout=log, stderr=subprocess.STDOUT)))
             if i == cfg.workers - 1: run.base_eval()   # every worker slot busy: evaluate Base meanwhile
-            while i < len(todo) - 1 and sum(p.poll() is None for _, p in procs) >= cfg.workers: time.sleep(2)
+            while i < len(todo) - 1 and sum(p.poll() is None for _, p in procs) >= cfg.workers and not over(): time.sleep(2)
         run.base_eval()
         for a, p in procs:
             rest = cfg.time_budget_s - (time.time() - t0) if cfg.time_budget_s else None

@@ -80,3 +80,16 @@ def test_worker_out_of_gpu_memory_resumes_alone(tmp_path, monkeypatch, capfd):
     assert pid[1] != os.getpid() and pid[2] == pid[3] == os.getpid()              # round 1 in the worker, the rest here
     assert 'OutOfMemoryError' in (run.dir / 'worker-plus2.log').read_text()
     assert 'ran out of GPU memory' in capfd.readouterr().err
+
+def test_budget_stops_launching_workers(tmp_path, monkeypatch):
+    """More arms than workers: once the budget is spent no further worker is launched (before, the launch loop waited for
+    a free slot — a worker finishing all its rounds, far past the budget — and then started the next arm; seen on one
+    H200 with Table 2's nine arms on four workers, 2026-12-02)."""
+    monkeypatch.setenv('PAPER_REPRO_CACHE', str(tmp_path / 'cache'))
+    monkeypatch.setenv('PYTHONPATH', str(Path(__file__).resolve().parent) + os.pathsep + os.environ.get('PYTHONPATH', ''))
+    exp, cfg = SlowToy(), SlowToyConfig(arms=['plus1', 'plus2', 'plus3'], time_budget_s=6)   # 40 × 0.25 s > 6 s per arm
+    t0 = time.time()
+    raw = run_seed(exp, cfg, 0)
+    assert raw['not_run_time'] == ['plus1', 'plus2', 'plus3'] and list(raw['rows']) == ['base']
+    assert not (SlowToyRun(exp, cfg, 0).dir / 'worker-plus3.log').exists()      # the third arm was never launched
+    assert time.time() - t0 < 6 + 8, time.time() - t0                             # stopped at the budget
