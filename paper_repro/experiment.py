@@ -366,7 +366,7 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
         raws += raw['seeds']
     seen = [r['seed'] for r in raws]
     if len(set(seen)) != len(seen): raise ReproError(f"merge: seed folders repeat a seed ({seen})")
-    arms = max(arm_lists, key=len) if arm_lists else []
+    arms = list(max(arm_lists, key=len)) if arm_lists else []
     arms += [a for lst in arm_lists for a in lst if a not in arms]
     if hasattr(cfg, exp.arms_field): cfg = dataclasses.replace(cfg, **{exp.arms_field: arms})
     return sorted(raws, key=lambda r: r['seed']), cfg

@@ -14,7 +14,7 @@ import numpy as np
 from .apt import (APTSettings, DomainSettings, _sampling, domain_embeddings, domain_mix, domain_rows, make_judge,
                              mine_bad_cases, mine_round)
 from .core import ReproError, cfg_field, config_to_dict, iter_jsonl, read_json, seed_everything, write_json, write_jsonl
-from .experiment import Experiment
+from .experiment import Experiment, method_fields
 from .models import LoraSettings
 from .preference import DPOSettings, SFTSettings
 from .tables import TABLES, Claim
@@ -652,7 +652,7 @@ def dev_grid(cfg: Table1Config, family: str, learning_rates, epochs, seed: int =
     from paper_repro.preference import dpo_round, sft_round
     from paper_repro.sampling import Sampler, SamplingConfig
     if family not in GRID_FAMILIES: raise ReproError(f"dev_grid: family {family!r}: one of {', '.join(GRID_FAMILIES)}")
-    recipe = config_to_dict(cfg)
+    recipe = method_fields(EXPERIMENT, config_to_dict(cfg))   # execution fields (workers, budget) may differ on a rerun
     res = {'family': family, 'seed': seed, 'recipe': recipe, 'points': {}, 'seconds': {}}
     if out is not None and Path(out).exists():
         old = read_json(out)
@@ -670,9 +670,7 @@ def dev_grid(cfg: Table1Config, family: str, learning_rates, epochs, seed: int =
     res.update(n_pool=len(pool), n_dev=len(dev))
     if 'base' not in res: res['base'] = dev_acc(sampler)
     todo = [(lr, ep) for lr in learning_rates for ep in epochs if _grid_key(lr, ep) not in res['points']]
-    judge, mined = make_judge(cfg.apt.judge), None
-    if family == 'dpo' and todo:   # round 1 of every point starts from Base: its graded answers are shared
-        mined = sample_and_grade(sampler, pool, _sampling(cfg.apt, 1, cfg.apt.mine_temperature, seed=10_000 * seed + 2), grade=judge)
+    judge, mined = make_judge(cfg.apt.judge), None   # mined: Base's graded answers, shared by round 1 of every DPO point
     for lr, ep in todo:
         t0 = time.perf_counter()
         m0.load_state_dict(state0); sampler.load_weights(m0); seed_everything(seed)
@@ -681,6 +679,7 @@ def dev_grid(cfg: Table1Config, family: str, learning_rates, epochs, seed: int =
             for r in range(1, cfg.rounds + 1):
                 got = mine_round(sampler, pool, dataclasses.replace(cfg.apt, variant='dpo_all'), judge, round=r, seed=seed,
                                  mined=mined if r == 1 else None)
+                if r == 1: mined = got['mined']
                 m0, _ = dpo_round(m0, tok, got['pairs'], dcfg, seed=seed)
                 sampler.load_weights(m0)
         else:
