@@ -391,7 +391,10 @@ def table1_deviations(cfg: Table1Config) -> list[str]:
     dom = ', '.join(a.domain.cells) if a.domain.cells else f"skills {a.domain.skills or 'all'} × levels {a.domain.levels or 'all'}"
     judge = ("exact-answer verifier (math-verify against the reference answer)" if j.kind == 'verifier' else
              f"LLM judge {j.model}, Prometheus-style absolute 1–5 rubric against the reference, bad case = score < {j.threshold}")
-    grid = (f"Learning rates / epochs from the dev grid recorded in the recipe ({', '.join(sorted(cfg.grid))})."
+    chosen = [f"{fam} lr {g['chosen']['learning_rate']:g} × {g['chosen']['epochs']:g} epoch(s)"
+              for fam, g in cfg.grid.items() if isinstance(g, dict) and 'chosen' in g]
+    grid = (f"Learning rates / epochs: the best points of the math-dev grid recorded in the recipe ({'; '.join(chosen)})."
+            if chosen else f"Learning rates / epochs from the dev grid recorded in the recipe ({', '.join(sorted(cfg.grid))})."
             if cfg.grid else "Learning rates / epochs: the recipe's values; no dev grid is recorded in this recipe [ours].")
     paper = cfg.scale == 'paper'
     return [f"Model: {cfg.model}, one of the paper's two (each is its own run: --set model=...)." if cfg.model in PAPER_MODELS

@@ -113,12 +113,16 @@ case "$1" in
     fi
     python benchmarks/sampling.py --suite --tokenizer .carry/smol --out $out "$@" 2>&1 | tr '\r' '\n' | tee $out/suite.log \
       | grep -v -E "^\s*$|it/s\]|sample/s\]|warn" | tail -40 ;;
-  grid)     # Table 1's dev grid, the three row families side by side on the one GPU -> $OUT/grid_<family>.json
+  grid)     # Table 1's dev grid side by side on the one GPU -> $OUT/grid_<family>[_<lr>].json: SFT and LoRA-SFT one process
+            # each, DPO one per learning rate (its points train R rounds: the long pole); a failed process (e.g. out of
+            # GPU memory beside the others) resumes from its JSON, up to 3 tries
     shift; out=${OUT:-/tmp/out}; mkdir -p /tmp/grid
-    run1() { python tools/dev_grid.py --family $1 --lr $2 --epochs ${GRID_EPOCHS:-1,2} --out /tmp/grid/grid_$1.json "${@:3}" \
-               > /tmp/grid/$1.log 2>&1; tr '\r' '\n' < /tmp/grid/$1.log | grep -v -E "it/s\]|sample/s\]|^\s*$" | tail -8; }
-    run1 sft ${GRID_SFT:-3e-6,1e-5,3e-5} "$@" & run1 lora_sft ${GRID_LORA:-1e-4,2e-4,5e-4} "$@" &
-    run1 dpo ${GRID_DPO:-1e-6,2e-6,5e-6} "$@" & wait
+    run1() { local f=$1 lr=$2 tag=$3; shift 3
+             for try in 1 2 3; do python tools/dev_grid.py --family $f --lr $lr --epochs ${GRID_EPOCHS:-1,2} \
+               --out /tmp/grid/grid_$tag.json "$@" >> /tmp/grid/$tag.log 2>&1 && break; done
+             tr '\r' '\n' < /tmp/grid/$tag.log | grep -v -E "it/s\]|sample/s\]|^\s*$" | tail -6; }
+    run1 sft ${GRID_SFT:-3e-6,1e-5,3e-5} sft "$@" & run1 lora_sft ${GRID_LORA:-1e-4,2e-4,5e-4} lora_sft "$@" &
+    for lr in $(echo ${GRID_DPO:-1e-6,2e-6,5e-6} | tr ',' ' '); do run1 dpo $lr dpo_$lr "$@" & done; wait
     cp /tmp/grid/grid_*.json $out/ 2>/dev/null || true; ls $out ;;
   py)       # any python command with this environment, e.g. bash tools/device.sh py benchmarks/determinism.py
     shift; python "$@" 2>&1 | tr '\r' '\n' | grep -v -E "^\s*$|it/s\]|sample/s\]" ;;
