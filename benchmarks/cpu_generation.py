@@ -2,6 +2,7 @@
 
     python benchmarks/cpu_generation.py [--n 64] [--max-new-tokens 128] [--batch-size 64] [--out FILE.json]
     python benchmarks/cpu_generation.py --n 128 --batch-size 16,64,128 --kinds native-bf16,avx2-fp32   # batch sweep
+    python benchmarks/cpu_generation.py --split train --kinds native-bf16,avx2-fp32 --kv-cache dynamic,growing
 
 The plain-CPU issue: on a CPU without native bf16, generation dominates every mini table. Each configuration runs in
 its own process (the CPU capability must be fixed before torch loads), on the same greedy math workload: the first `n`
@@ -15,7 +16,8 @@ parameters a token passes through, lm head included), the fp32 matmul rate of th
 compute bound), answers identical to fp32's and math-verify accuracy. Ratios are within one run on one machine.
 `--batch-size` may list several sizes (a sweep: is decoding bound by per-step overhead, which larger batches amortise?);
 `--kinds` picks configurations. Ratios: with one batch size, to fp32 at that size; in a sweep, to the same configuration
-at the first batch size. `--split` picks the mini math set the prompts come from (`train` has enough rows for large batches).
+at the first batch size; with several `--kv-cache` kinds (the plain path's `'dynamic'` transformers cache, which copies the
+whole cache every step, or our `'growing'` one, written in place), to the same configuration with the first. `--split` picks the mini math set the prompts come from (`train` has enough rows for large batches).
 """
 from __future__ import annotations
 import argparse, json, os, subprocess, sys, time
@@ -24,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 AVX2 = {'ATEN_CPU_CAPABILITY': 'avx2', 'ONEDNN_MAX_CPU_ISA': 'AVX2'}
 
-def worker(kind: str, n: int, max_new: int, batch: int, split: str = 'gsm8k') -> dict:
+def worker(kind: str, n: int, max_new: int, batch: int, split: str = 'gsm8k', kv_cache: str = 'growing') -> dict:
     "One configuration, in this process: decode the workload and report speed, agreement inputs and accuracy."
     import torch
     from paper_repro.data import load_split, math_prompt
@@ -37,9 +39,9 @@ def worker(kind: str, n: int, max_new: int, batch: int, split: str = 'gsm8k') ->
     n_params = sum(p.numel() for n_, p in model.named_parameters() if 'embed' not in n_) + model.lm_head.weight.numel()
     if kind == 'int8':
         model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-        sampler = Sampler(model, tok, dtype=torch.float32)   # the quantized model itself (fp32 activations, no bf16 copy)
+        sampler = Sampler(model, tok, dtype=torch.float32, kv_cache=kv_cache)   # the quantized model itself (fp32 activations, no bf16 copy)
     else:
-        sampler = Sampler(model, tok, dtype=torch.bfloat16 if kind == 'bf16' else torch.float32)
+        sampler = Sampler(model, tok, dtype=torch.bfloat16 if kind == 'bf16' else torch.float32, kv_cache=kv_cache)
     cfg = SamplingConfig(k=1, temperature=0.0, max_new_tokens=max_new, batch_size=batch)
     prompts = [math_prompt(r['question']) for r in rows]
     sampler.generate(prompts[:2], SamplingConfig(k=1, temperature=0.0, max_new_tokens=4, batch_size=2), progress=False)
@@ -67,38 +69,45 @@ def main(argv=None):
     ap.add_argument('--batch-size', default='64', help='one size, or several comma-separated (a sweep)')
     ap.add_argument('--kinds', default='', help='comma-separated configurations, e.g. native-bf16,avx2-fp32 (default: all)')
     ap.add_argument('--split', default='gsm8k', help="mini math set of the prompts (gsm8k: 60 rows; train: thousands)")
+    ap.add_argument('--kv-cache', default='growing', help="plain path's KV cache: growing | dynamic, or both (compared)")
     ap.add_argument('--out', default=None); ap.add_argument('--worker', default=None, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.worker:
-        print(json.dumps(worker(a.worker, a.n, a.max_new_tokens, int(a.batch_size), a.split))); return
+        print(json.dumps(worker(a.worker, a.n, a.max_new_tokens, int(a.batch_size), a.split, a.kv_cache))); return
     from paper_repro.core import cpu_info
     batches = [int(b) for b in a.batch_size.split(',')]
     every = [f"{e}-{k}" for e in ('native', 'avx2') for k in ('fp32', 'bf16', 'int8') if (e, k) != ('avx2', 'bf16')]
     kinds = a.kinds.split(',') if a.kinds else every   # (no native bf16 under AVX2 by construction)
     if bad := [k for k in kinds if k not in every]: ap.error(f"--kinds: unknown {bad}; choose from {every}")
+    caches = a.kv_cache.split(',')
+    if bad := [c for c in caches if c not in ('growing', 'dynamic')]: ap.error(f"--kv-cache: unknown {bad}")
     res = {'cpu': cpu_info()['cpu_model'], 'cores': os.cpu_count(), 'n': a.n, 'split': a.split,
-           'max_new_tokens': a.max_new_tokens, 'batch_sizes': batches, 'runs': {}}
+           'max_new_tokens': a.max_new_tokens, 'batch_sizes': batches, 'kv_caches': caches, 'runs': {}}
     for b in batches:
-        for name in kinds:
+      for name in kinds:
+        for cache in caches:
             env_name, kind = name.split('-')
             env = {**os.environ, **(AVX2 if env_name == 'avx2' else {}),
                    'PYTHONPATH': os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')]))}
-            p = subprocess.run([sys.executable, __file__, '--worker', kind, '--n', str(a.n), '--max-new-tokens',
-                                str(a.max_new_tokens), '--batch-size', str(b), '--split', a.split], env=env, capture_output=True, text=True)
+            p = subprocess.run([sys.executable, __file__, '--worker', kind, '--n', str(a.n), '--max-new-tokens', str(a.max_new_tokens),
+                                '--batch-size', str(b), '--split', a.split, '--kv-cache', cache], env=env, capture_output=True, text=True)
             if p.returncode: print(f"{name} batch {b}: failed\n{p.stderr[-2000:]}"); continue
-            res['runs'][f"{name}@{b}"] = json.loads(p.stdout.strip().splitlines()[-1])
+            tag = f"/{cache}" if len(caches) > 1 else ''
+            res['runs'][f"{name}{tag}@{b}"] = json.loads(p.stdout.strip().splitlines()[-1])
     n = next((r['n_rows'] for r in res['runs'].values() if 'n_rows' in r), a.n)
     print(f"CPU: {res['cpu']} ({res['cores']} cores); greedy, {n} prompts of mini math/{a.split}, <= {a.max_new_tokens} new tokens")
     for key, r in res['runs'].items():
         name, b = key.split('@')
-        if 'skipped' in r: print(f"{key:16s} skipped: {r['skipped']}"); continue
+        if 'skipped' in r: print(f"{key:24s} skipped: {r['skipped']}"); continue
         env_name = name.split('-')[0]
-        # a sweep compares each configuration with itself at the first batch size; one batch size, with fp32
-        ref_key = f"{name}@{batches[0]}" if len(batches) > 1 else f"{env_name}-fp32@{b}"
+        # caches compared: each configuration with itself on the first cache; a sweep: with itself at the first batch
+        # size; one batch size: with fp32
+        ref_key = (f"{name.split('/')[0]}/{caches[0]}@{b}" if len(caches) > 1 else
+                   f"{name}@{batches[0]}" if len(batches) > 1 else f"{env_name}-fp32@{b}")
         if ref_key not in res['runs']: ref_key = key
         ref = res['runs'][ref_key]
         same = sum(x == y for x, y in zip(r['texts'], ref['texts'])) / len(r['texts'])
-        print(f"{key:16s} {r['capability']:8s} {r['tok_s']:7.1f} tok/s  x{r['tok_s'] / ref['tok_s']:.2f} vs {ref_key:16s} "
+        print(f"{key:24s} {r['capability']:8s} {r['tok_s']:7.1f} tok/s  x{r['tok_s'] / ref['tok_s']:.2f} vs {ref_key:24s} "
               f"{r['gflop_s']:6.1f} GFLOP/s (fp32 GEMM bound {r['fp32_gemm_gflop_s']:6.1f})  same answers {same:5.1%}  "
               f"accuracy {r['accuracy']:5.1%}  finished {r['finished']:5.1%}  ({r['seconds']:.1f} s)")
     if a.out:

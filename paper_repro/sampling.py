@@ -15,8 +15,8 @@ from .core import ReproError, cfg_field
 
 # %% auto #0
 __all__ = ['ATTENTION', 'SamplingConfig', 'Completion', 'to_messages', 'format_prompt', 'encode_prompts', 'uniforms',
-           'pick_tokens', 'grouped_attention', 'set_attention', 'cpu_has_bf16', 'generation_dtype',
-           'deterministic_cuda', 'Sampler', 'sample']
+           'pick_tokens', 'grouped_attention', 'set_attention', 'GrowingLayer', 'growing_cache', 'cpu_has_bf16',
+           'generation_dtype', 'deterministic_cuda', 'Sampler', 'sample']
 
 # %% ../nbs/02_sampling.ipynb #e1243432
 @dataclass
@@ -218,6 +218,47 @@ def set_attention(model, attention: str):
     except (AttributeError, ValueError): model.config._attn_implementation = name
     return model
 
+# %% ../nbs/02_sampling.ipynb #a7c0e2f2
+from transformers.cache_utils import DynamicCache, DynamicLayer
+
+class GrowingLayer(DynamicLayer):
+    """A `DynamicLayer` whose keys/values live in a preallocated buffer ([batch, heads, capacity, head_dim]): `update`
+    writes the new slots in place and returns views of the filled prefix; the buffer grows (by `chunk` slots past what
+    is needed) only when full. `batch_select_indices` (finished rows dropped, prompts expanded to K rows) keeps it."""
+    def __init__(self, capacity: int = 0, chunk: int = 64):
+        super().__init__()
+        self.capacity, self.chunk, self._n, self._kb, self._vb = capacity, chunk, 0, None, None
+
+    def update(self, key_states, value_states, *args, **kwargs):
+        if not self.is_initialized: self.lazy_initialization(key_states, value_states)
+        n, m = self._n, key_states.shape[-2]
+        if self._kb is None or n + m > self._kb.shape[-2]:
+            cap = max(self.capacity, n + m + self.chunk)
+            kb = key_states.new_empty(*key_states.shape[:-2], cap, key_states.shape[-1])
+            vb = value_states.new_empty(*value_states.shape[:-2], cap, value_states.shape[-1])
+            if n: kb[..., :n, :], vb[..., :n, :] = self._kb[..., :n, :], self._vb[..., :n, :]
+            self._kb, self._vb = kb, vb
+        self._kb[..., n:n + m, :] = key_states
+        self._vb[..., n:n + m, :] = value_states
+        self._n = n + m
+        self.keys, self.values = self._kb[..., :self._n, :], self._vb[..., :self._n, :]
+        return self.keys, self.values
+
+    def batch_select_indices(self, indices):
+        if self._n:
+            self._kb, self._vb = self._kb[indices], self._vb[indices]
+            self.keys, self.values = self._kb[..., :self._n, :], self._vb[..., :self._n, :]
+
+    def reset(self):
+        self._n, self._kb, self._vb = 0, None, None
+        super().reset()
+
+def growing_cache(config, capacity: int = 0) -> DynamicCache:
+    "A `DynamicCache` for `config` whose full-attention layers are `GrowingLayer`s with room for `capacity` tokens."
+    cache = DynamicCache(config=config)
+    cache.layers = [GrowingLayer(capacity) if type(l) is DynamicLayer else l for l in cache.layers]
+    return cache
+
 # %% ../nbs/02_sampling.ipynb #8e62fcec
 def cpu_has_bf16() -> bool:
     """Does this CPU multiply bf16 natively (AVX512-BF16 or AMX) *and* may torch use it? Then bf16 decoding beats fp32
@@ -255,10 +296,13 @@ class Sampler:
     `compile` and `dtype` (of the generation copy) override those defaults (`device='cpu', fixed_shapes=True,
     compile=False, dtype=torch.float32` runs the GPU logic on a CPU). `attention` (of the generation copy):
     `'gqa'` (default on the CUDA fixed-shape path; `'grouped'` under `deterministic_cuda()`), `'grouped'`, or
-    `'model'` (its own; the default elsewhere)."""
+    `'model'` (its own; the default elsewhere). `kv_cache` (plain path): `'growing'` (`GrowingCache`, the default) or
+    `'dynamic'` (transformers' `DynamicCache`, which copies the whole cache every step)."""
     def __init__(self, model, tokenizer, cfg: SamplingConfig | None = None, device=None, fixed_shapes=None,
-                 compile=None, dtype=None, attention=None):
+                 compile=None, dtype=None, attention=None, kv_cache: str = 'growing'):
         self.cfg, self.tok = cfg or SamplingConfig(), tokenizer
+        if kv_cache not in ('growing', 'dynamic'): raise ValueError(f"kv_cache {kv_cache!r}: 'growing' or 'dynamic'")
+        self.kv_cache = kv_cache
         cuda = torch.cuda.is_available()
         self.device = torch.device(device) if device is not None else (
             torch.device('cuda') if cuda else next(model.parameters()).device)
@@ -302,8 +346,9 @@ class Sampler:
         return self
 
     # ---- the shared decode loop -------------------------------------------------------------------------------
-    def _prefill_plain(self, inp, mask, pos):
-        out = self.model(input_ids=inp, attention_mask=mask.long(), position_ids=pos, use_cache=True, logits_to_keep=1)
+    def _prefill_plain(self, inp, mask, pos, capacity: int = 0):
+        kw = {self._cache_kw: growing_cache(self.model.config, capacity)} if self.kv_cache == 'growing' else {}
+        out = self.model(input_ids=inp, attention_mask=mask.long(), position_ids=pos, use_cache=True, logits_to_keep=1, **kw)
         self._past, self._mask = _returned_cache(out), mask.long()
         return out.logits[:, -1].float()
 
@@ -459,7 +504,7 @@ class Sampler:
         hit_eos, length = torch.zeros_like(done), torch.zeros(B, dtype=torch.long, device=dev)
         eos = torch.tensor(self.eos, device=dev)
         tokens = torch.full((B, N), self.pad_id, dtype=torch.long, device=dev)
-        logits = self._prefill_plain(inp, mask, pos)
+        logits = self._prefill_plain(inp, mask, pos, capacity=W + N)
         if len(src) < B:
             e = torch.tensor(expand, device=dev)
             logits, n_valid, self._mask = logits[e], n_valid[e], self._mask[e]
