@@ -86,6 +86,11 @@ class Experiment:
     def notes(self, raws: list[dict], cfg) -> list[str]: return []
     def figures(self, raws: list[dict], cfg, out: Path) -> list[str]: return []
     def check_scale(self, cfg): "Raise ReproError when this experiment cannot run at cfg.scale."
+    def embed_ahead(self, cfg) -> int:
+        """Compute into the embedding cache every sentence embedding a run of `cfg` will ask for, and return how many
+        texts that was: a machine without the embedder (the lent GPU machine) then runs from the carried cache
+        (`tools/device.sh pack`). Default: none."""
+        return 0
     def plan(self, cfg) -> dict:
         """What a run of `cfg` would load and compute, without loading a model or reading data (`reproduce --plan`).
         Default: the resolved recipe. A table adds `models`, `datasets` and its generations and training steps per round."""

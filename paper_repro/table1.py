@@ -379,6 +379,12 @@ class APTTable(Experiment):
         return out
 
     def plan(self, cfg): return table1_plan(cfg)
+    def embed_ahead(self, cfg):
+        "The domain training pool, which similar-case retrieval embeds."
+        from paper_repro.apt import domain_embeddings
+        pool = domain_splits(cfg)[0]
+        domain_embeddings(pool, cfg.apt.embedder)
+        return len(pool)
     def deviations(self, cfg): return table1_deviations(cfg)
     def notes(self, raws, cfg): return table1_notes(raws, cfg)
     def figures(self, raws, cfg, out): return table1_figures(raws, cfg, out)

@@ -291,6 +291,18 @@ class SAIDPO(Experiment):
         "The resolved recipe, models, datasets, and generations and DPO steps per round (`reproduce --plan`)."
         return table2_plan(cfg)
 
+    def embed_ahead(self, cfg):
+        "The knowledge texts of every training problem (the clusters embed those of a seed's pools)."
+        import types
+        from paper_repro.retrieval import embed
+        from paper_repro.saidpo import knowledge_text
+        # an LLM annotator writes the knowledge points during the run; the paper scale reads the hub where it runs
+        if cfg.knowledge_annotator or cfg.scale == 'paper': return 0
+        run = types.SimpleNamespace(cfg=cfg)    # below the paper scale the training rows need only the recipe
+        texts = sorted({knowledge_text(r) for r in self._knowledge_rows(run, list(self._train_rows(run)))})
+        embed(texts)
+        return len(texts)
+
     def notes(self, raws, cfg): return table2_notes(raws, cfg)
     def deviations(self, cfg): return table2_deviations(cfg)
     def figures(self, raws, cfg, out): return table2_figures(raws, cfg, out)

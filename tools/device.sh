@@ -55,15 +55,11 @@ if [ "${1:-}" = pack ]; then   # runs HERE: rebuilds .carry/{a,b,c,d,e,smol} (ea
   $PY -c "from paper_repro.models import model_path; print(model_path())" >/dev/null   # converts the GGUF once, here
   m=${PAPER_REPRO_CACHE:-$HOME/.cache/paper_repro}/models/smollm2-135m-instruct
   for f in $SMOL_FILES; do cp $m/$f .carry/e/tok/; cp $m/$f .carry/smol/; done
-  # the device has no embedder wheel (88 MB): embed here what the gpu recipes retrieve over (Table 1's domain pool) and
-  # carry the embedding cache instead (without it APT's similar-case arm fails there: seen 2026-12-02)
+  # the device has no embedder wheel (88 MB): embed here what the gpu recipes embed (`Experiment.embed_ahead`: Table 1's
+  # domain pool, Table 2's knowledge texts) and carry the embedding cache instead (without it APT's similar-case arm
+  # fails there: seen 2026-12-02)
   PYTHONPATH=$PWD $PY -c "from paper_repro.experiment import get_experiment, load_recipe, recipe_path
-from paper_repro.table1 import domain_splits; from paper_repro.apt import domain_embeddings
-c = load_recipe(get_experiment(1), recipe_path(1, 'gpu')); domain_embeddings(domain_splits(c)[0], c.apt.embedder)
-# Table 2's knowledge texts of every gpu training problem (its clusters embed them; 100 distinct, seed-independent)
-import types; from paper_repro.minidata import knowledge_points; from paper_repro.saidpo import knowledge_text
-from paper_repro.retrieval import embed; ex = get_experiment(2); run = types.SimpleNamespace(cfg=load_recipe(ex, recipe_path(2, 'gpu')))
-embed(sorted({knowledge_text({**r, 'knowledge': knowledge_points(r)}) for r in ex._train_rows(run).values()}))"
+for t in (1, 2): ex = get_experiment(t); print('table', t, 'gpu:', ex.embed_ahead(load_recipe(ex, recipe_path(t, 'gpu'))), 'texts embedded')"
   e=${PAPER_REPRO_CACHE:-$HOME/.cache/paper_repro}/embeddings   # cached sentence embeddings, where this machine has any
   if [ -d $e ]; then mkdir -p .carry/emb && cp -r $e/* .carry/emb/; fi
   mkdir -p .carry/g1 .carry/g2; cp .carry/b/gguf-*.whl .carry/g1/; h=$(( $(stat -c %s $g) / 2 ))  # the GGUF in two halves
