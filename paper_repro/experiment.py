@@ -14,8 +14,8 @@ from .core import ReproError, Run, cfg_field, config_from_dict, config_to_dict, 
 
 # %% auto #0
 __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'REGISTRY', 'numerics', 'method_fields', 'run_key', 'Experiment',
-           'SeedRun', 'run_seed', 'get_experiment', 'recipe_path', 'apply_overrides', 'load_recipe', 'build_table',
-           'merge_seed_folders', 'claims_ledger']
+           'SeedRun', 'run_seed', 'get_experiment', 'recipe_path', 'apply_overrides', 'load_recipe', 'numerics_note',
+           'build_table', 'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -317,6 +317,17 @@ def load_recipe(exp: Experiment, path=None, scale: str | None = None, overrides=
     return cfg
 
 # %% ../nbs/10a_experiment.ipynb #88c4ec34
+def numerics_note(raws: list[dict], record: dict) -> list[str]:
+    """The numerics the seeds ran with (device, generation dtype, training precision) and, for a CPU run written where it
+    ran (not merged), the CPU and the kernels torch used: the same recipe gives other numbers in bf16 and in fp32."""
+    nums = [r.get('numerics') for r in raws if r.get('numerics')]
+    if not nums: return []
+    n, hw = nums[0], record.get('hardware') or {}
+    cpu = (f"; CPU {hw.get('cpu_model')} with torch's {hw.get('torch_cpu_capability')} kernels"
+           if n.get('device') == 'cpu' and 'merged_from' not in record and hw else '')
+    train = {True: 'bf16 mixed precision', False: 'fp32', None: 'n/a'}[n.get('train_bf16')]
+    return [f"numerics: {n.get('device')}, generation in {n.get('generation_dtype')}, training in {train}{cpu}."]
+
 def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -> str:
     "Write the table's files from per-seed raw results; return the markdown."
     from paper_repro.tables import decide_claims, get_spec, render_markdown, summarize, write_table
@@ -326,7 +337,7 @@ def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -
     arms = exp.arms(cfg)
     status = {a: 'not run (not in recipe)' for a in spec.rows if a not in arms and a != exp.base_row}
     status.update({a: 'not run (time)' for r in raws for a in r.get('not_run_time', [])})
-    notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *exp.notes(raws, cfg),
+    notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *exp.notes(raws, cfg), *numerics_note(raws, record),
              "Per-stage wall times are in run.json (stage_seconds per seed)."]
     family = exp.claims_for(cfg)
     claims = decide_claims(raws, family) if family else None
