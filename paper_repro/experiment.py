@@ -320,9 +320,8 @@ def load_recipe(exp: Experiment, path=None, scale: str | None = None, overrides=
 def numerics_note(raws: list[dict], record: dict) -> list[str]:
     """The numerics the seeds ran with (device, generation dtype, training precision) and, for a CPU run written where it
     ran (not merged), the CPU and the kernels torch used: the same recipe gives other numbers in bf16 and in fp32."""
-    nums = [r.get('numerics') for r in raws if r.get('numerics')]
-    if not nums: return []
-    n, hw = nums[0], record.get('hardware') or {}
+    n, hw = next((r['numerics'] for r in raws if r.get('numerics')), None), record.get('hardware') or {}
+    if n is None: return []
     cpu = (f"; CPU {hw.get('cpu_model')} with torch's {hw.get('torch_cpu_capability')} kernels"
            if n.get('device') == 'cpu' and 'merged_from' not in record and hw else '')
     train = {True: 'bf16 mixed precision', False: 'fp32', None: 'n/a'}[n.get('train_bf16')]

@@ -228,6 +228,11 @@ class APTTable(Experiment):
         if cfg.sft.lora is not None: raise ReproError(f"{where}: field 'sft.lora': the SFT row is full fine-tuning (use lora_sft)")
         if cfg.apt.judge.kind not in ('verifier', 'rubric'):
             raise ReproError(f"{where}: field 'apt.judge.kind': expected 'verifier' or 'rubric', got {cfg.apt.judge.kind!r}")
+        for fam, row in (('sft', cfg.sft), ('lora_sft', cfg.lora_sft), ('dpo', cfg.apt.dpo)):   # the grid's choice is what trains
+            ch = (cfg.grid.get(fam) or {}).get('chosen') if isinstance(cfg.grid.get(fam), dict) else None
+            if ch and (float(ch['learning_rate']), float(ch['epochs'])) != (float(row.learning_rate), float(row.epochs)):
+                raise ReproError(f"{where}: field 'grid.{fam}.chosen': lr {ch['learning_rate']:g} × {ch['epochs']:g} epochs, but "
+                                 f"the row trains with lr {row.learning_rate:g} × {row.epochs:g} (settings not from the grid: --set grid.{fam}={{}} first)")
         self._validate_paper(cfg, where)
 
     def _validate_paper(self, cfg, where):
