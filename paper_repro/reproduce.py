@@ -20,7 +20,7 @@ REFERENCE_ROOT = Path(__file__).resolve().parents[1] / 'results' if '__file__' i
 
 # %% auto #0
 __all__ = ['DEFAULT_OUT', 'REFERENCE_ROOT', 'list_tables', 'default_scale', 'is_complete', 'target_folder', 'resolve', 'plan',
-           'reproduce', 'parse_args', 'main']
+           'merged_seed_walls', 'reproduce', 'parse_args', 'main']
 
 # %% ../nbs/20_reproduce.ipynb #9bdf522e
 def list_tables() -> str:
@@ -69,13 +69,24 @@ def plan(n: int, scale: str, recipe=None, overrides=()) -> str:
             + ''.join(f", --set {o}" for o in overrides) + "); nothing was loaded or run\n")
     return head + yaml.safe_dump(exp.plan(cfg), sort_keys=False, allow_unicode=True, width=120)
 
+def merged_seed_walls(dirs, n: int, scale: str) -> dict[str, float]:
+    "Each merged seed folder's wall seconds per seed (from its run.json), so that a merged table keeps its time per seed."
+    walls = {}
+    for d in dirs:
+        f = next((f for f in (Path(d) / 'run.json', Path(d) / f'table{n}' / scale / 'run.json') if f.exists()), None)
+        if f: walls.update(read_json(f).get('seed_wall_seconds') or {})
+    return walls
+
+
+# %% ../nbs/20_reproduce.ipynb #03e09796
 def reproduce(n: int, scale: str, seeds: list[int], out_root, fresh: bool = False, recipe=None, merge=None, argv=(),
               overrides=()) -> tuple[str, Path]:
     "Run or merge table `n`'s seeds; write the table; return (markdown + reference comparison, folder written)."
     exp = get_experiment(n)
     if merge:
         raws, cfg = merge_seed_folders(exp, merge, scale)
-        extra = {'seeds': [r['seed'] for r in raws], 'merged_from': [str(m) for m in merge]}
+        extra = {'seeds': [r['seed'] for r in raws], 'merged_from': [str(m) for m in merge],
+                 'seed_wall_seconds': merged_seed_walls(merge, n, scale)}
     else:
         exp, cfg, path = resolve(n, scale, recipe, overrides)
         raws, secs = [], {}

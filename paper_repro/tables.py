@@ -15,9 +15,9 @@ import pandas as pd
 from .core import ReproError, atomic_write, write_json
 
 # %% auto #0
-__all__ = ['MATH_COLUMNS', 'TABLES', 'TableSpec', 'get_spec', 'summarize', 'fmt_cell', 'render_markdown', 'write_table',
-           'paired_t', 'holm', 'noninferiority', 'min_detectable', 'paired_bootstrap', 'Claim', 'compare_rows',
-           'decide_claims', 'fmt_claim', 'compare_to_reference', 'plot_lines', 'plot_stacked']
+__all__ = ['MATH_COLUMNS', 'TABLES', 'TableSpec', 'get_spec', 'summarize', 'fmt_cell', 'fmt_signed', 'fmt_p', 'render_markdown',
+           'write_table', 'paired_t', 'holm', 'noninferiority', 'min_detectable', 'paired_bootstrap', 'Claim',
+           'compare_rows', 'decide_claims', 'fmt_claim', 'compare_to_reference', 'plot_lines', 'plot_stacked']
 
 # %% ../nbs/10_tables.ipynb #c8b06230
 @dataclass
@@ -31,6 +31,7 @@ class TableSpec:
     figures: dict[str, str] = field(default_factory=dict)   # file stem → description
     reported: dict[tuple, float] = field(default_factory=dict)  # (row, column) → number stated by the paper
     show_nr: bool = True                 # False: a cell shows `reported ·` only where the paper states a number
+    digits: dict[str, int] = field(default_factory=dict)    # column → decimals shown (1 where absent), e.g. bits per byte
 
 MATH_COLUMNS = {'gsm8k': 'GSM8K*', 'math500': 'MATH500*', 'minerva_math': 'Minerva*', 'gaokao2023en': 'GaoKao23*',
                 'olympiadbench': 'Olympiad*', 'college_math': 'College*', 'aime24': 'AIME24*', 'amc23': 'AMC23*',
@@ -44,6 +45,7 @@ TABLES = {
                           'transfer': 'Transfer*', 'd_transfer': 'Δ', 'ifeval_prompt': 'IFEval prompt*', 'd_ifeval_prompt': 'Δ',
                           'ifeval_inst': 'IFEval inst*', 'd_ifeval_inst': 'Δ', 'mc': 'Facts MC*', 'd_mc': 'Δ',
                           'prose_bpb': 'Prose BPB*', 'd_prose_bpb': 'Δ', 'n_train': 'Train examples', 'wall_time': 'Wall time (s)'},
+                 digits={'prose_bpb': 3, 'd_prose_bpb': 3},
                  figures={'domain_vs_general': 'domain gain vs general change per row, with interval bars',
                           'bad_cases_per_round': 'bad-case count per round (APT, APT bad-only, DPO)',
                           'bad_vs_similar': 'APT bad-only vs bad + similar: pairs per round and the columns'}),
@@ -96,6 +98,15 @@ def fmt_cell(mean, std, n, digits: int = 1) -> str:
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
     return f"{mean:.{digits}f}" if n <= 1 else f"{mean:.{digits}f} ± {std:.{digits}f}"
 
+def fmt_signed(x: float, *scale: float) -> str:
+    "x with a sign and as many decimals as the largest of `scale` needs (one for points, four for 0.005 bits/byte)."
+    big = max((abs(v) for v in scale if v == v), default=0.0)
+    return f"{x:+.{max(1, 1 - math.floor(math.log10(big)))}f}" if 0 < big < 1 else f"{x:+.1f}"
+
+def fmt_p(p: float) -> str:
+    "A p-value to three decimals, '< 0.001' below that, '—' when there is none."
+    return '—' if p != p else ('< 0.001' if p < 0.001 else f"{p:.3f}")
+
 # %% ../nbs/10_tables.ipynb #c6112222
 def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str, str] | None = None,
                     claims: list[dict] | None = None, deviations: list[str] | None = None, notes: list[str] | None = None,
@@ -124,7 +135,7 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
         for c in cols:
             x = sub.loc[c]
             rep = x['reported'] if isinstance(x['reported'], str) else f"{x['reported']:.1f}"
-            val = fmt_cell(x['mean'], x['std'], int(x['n_seeds']))
+            val = fmt_cell(x['mean'], x['std'], int(x['n_seeds']), spec.digits.get(c, 1))
             cells.append(val if rep == 'n/r' and not spec.show_nr else f"{rep} · {val}")
         lines.append(f"| {label} | {n} | " + ' | '.join(cells) + ' |')
     if claims:   # decided claims (decide_claims): one family, Holm-adjusted
@@ -133,14 +144,14 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
                   '| Claim | reported (abstract) | n seeds | reproduced Δ [95 % CI] | p (Holm) | interval | verdict |',
                   '|---|---|---|---|---|---|---|']
         lines += [f"| {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | "
-                  f"{'—' if c['p_adj'] != c['p_adj'] else format(c['p_adj'], '.3f')} | "
+                  f"{'—' if c['p_adj'] != c['p_adj'] else fmt_p(c['p_adj'])} | "
                   f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |" for c in claims]
     if side_claims:   # ablations and controls: each comparison alone, no multiplicity adjustment
         lines += ['', '### Ablations and controls (outside the claim family)', '',
                   "Paired over seeds like the claims, each with its own 95 % interval and unadjusted p; they do not enter "
                   "the family's Holm adjustment.", '',
                   '| Comparison | n seeds | Δ [95 % CI] | p | this n detects (80 % power) | interval |', '|---|---|---|---|---|---|']
-        lines += [f"| {c['label']} | {c['n']} | {fmt_claim(c)} | {'—' if c['p'] != c['p'] else format(c['p'], '.3f')} | "
+        lines += [f"| {c['label']} | {c['n']} | {fmt_claim(c)} | {'—' if c['p'] != c['p'] else fmt_p(c['p'])} | "
                   f"{'—' if c.get('mde') != c.get('mde') or c.get('mde') is None else format(c['mde'], '.1f')} | "
                   f"{c['method'] if c['lo'] == c['lo'] else '—'} |" for c in side_claims]
     if deviations:
@@ -268,7 +279,7 @@ def _verdict(c: Claim, r: dict, alpha: float = 0.05) -> str:
     if r['n'] < 2: return "undecided: 1 seed — the interval covers test items, not training noise"
     mde = f"this n detects ≈ {r['mde']:.1f} at 80 % power" if r['mde'] == r['mde'] else 'MDE unknown'
     if c.kind == 'noninferiority':
-        if r.get('non_inferior'): return f"supported: no reduction beyond {c.margin:g} (lower bound {r['lo']:+.1f})"
+        if r.get('non_inferior'): return f"supported: no reduction beyond {c.margin:g} (lower bound {fmt_signed(r['lo'], r['estimate'], r['lo'], r['hi'])})"
         if r['hi'] < -c.margin: return f"contradicted: a reduction beyond {c.margin:g}"
         if r['hi'] < 0: return f"undecided: {c.a} < {c.b} (the interval lies below 0) and reaches past −{c.margin:g}: non-inferiority not shown"
         return f"undecided at this n ({mde})"
@@ -289,8 +300,9 @@ def decide_claims(raws: list[dict], claims: list[Claim], alpha: float = 0.05) ->
 def fmt_claim(r: dict) -> str:
     "'+1.2 [−0.3, +2.7]' (or the estimate alone when there is no interval)."
     if r['n'] == 0: return 'not run'
-    e = f"{r['estimate']:+.1f}"
-    return e if r['lo'] != r['lo'] else f"{e} [{r['lo']:+.1f}, {r['hi']:+.1f}]"
+    vals = [v for v in (r['estimate'], r['lo'], r['hi']) if v == v]
+    e = fmt_signed(r['estimate'], *vals)
+    return e if r['lo'] != r['lo'] else f"{e} [{fmt_signed(r['lo'], *vals)}, {fmt_signed(r['hi'], *vals)}]"
 
 # %% ../nbs/10_tables.ipynb #dd7ecec5
 def compare_to_reference(summary: pd.DataFrame, reference: pd.DataFrame | None, spec: TableSpec) -> tuple[str, int]:
