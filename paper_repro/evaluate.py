@@ -21,7 +21,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('--suite', default='all', choices=['math', 'general', 'instruct', 'all'])
     p.add_argument('--scale', default='mini', choices=['tiny', 'mini', 'gpu'])
     p.add_argument('--sets', default=None, help='comma-separated set names to keep (default: all of the suite)')
-    p.add_argument('--out', default=None, help='directory for results.json, table.csv and the task YAMLs')
+    p.add_argument('--out', default=None, help='directory for results.json, table.csv and tasks.json (the lm-eval task configs)')
     p.add_argument('--data-root', default=None, help='data directory to use instead of data_dir(scale)')
     helps = config_help(EvalConfig)
     for f in dataclasses.fields(EvalConfig):
@@ -38,12 +38,10 @@ def main(argv=None) -> int:
                 if getattr(args, f.name, None) is not None}
         cfg = eval_config(args.scale, **over)
         from paper_repro.models import load_model
-        import tempfile
         from paper_repro.data import data_dir
-        from paper_repro.evaluation import write_tasks
+        from paper_repro.evaluation import task_configs
         sets = [s.strip() for s in args.sets.split(',') if s.strip()] if args.sets else None
-        with tempfile.TemporaryDirectory() as tmp:   # validate every data file before a model is loaded
-            write_tasks(args.data_root or data_dir(args.scale), tmp, args.suite, sets, cfg)
+        task_configs(args.data_root or data_dir(args.scale), args.suite, sets, cfg)   # every data file checked before a model loads
         t0 = time.time()
         model, tok = load_model(args.model)
         table, _ = evaluate(model, tok, args.suite, args.scale, sets=sets, out=args.out, cfg=cfg, data_root=args.data_root)

@@ -8,6 +8,7 @@ Docs: https://github.com/paper-repro/paper_repro/sampling.html.md"""
 from __future__ import annotations
 import copy, inspect, os, warnings
 from dataclasses import dataclass, replace
+from fastcore.basics import patch
 
 import torch
 from tqdm.auto import tqdm
@@ -259,7 +260,7 @@ def growing_cache(config, capacity: int = 0) -> DynamicCache:
     cache.layers = [GrowingLayer(capacity) if type(l) is DynamicLayer else l for l in cache.layers]
     return cache
 
-# %% ../nbs/02_sampling.ipynb #8e62fcec
+# %% ../nbs/02_sampling.ipynb #bf4dd14d
 def cpu_has_bf16() -> bool:
     """Does this CPU multiply bf16 natively (AVX512-BF16 or AMX) *and* may torch use it? Then bf16 decoding beats fp32
     about twofold. The kernels torch dispatches to decide, not only the CPU flags: `ATEN_CPU_CAPABILITY=avx2` and
@@ -275,6 +276,7 @@ def generation_dtype(src_dtype: torch.dtype, device) -> torch.dtype:
     dev = torch.device(device).type
     return torch.bfloat16 if dev == 'cuda' or (dev == 'cpu' and src_dtype == torch.float32 and cpu_has_bf16()) else src_dtype
 
+# %% ../nbs/02_sampling.ipynb #d7214acc
 def deterministic_cuda(on: bool = True):
     """Bit-reproducible CUDA sampling: deterministic kernels and a fixed cuBLAS workspace (call before the process's
     first CUDA matmul). Measured on an H200 (`benchmarks/determinism.py`, 256 prompts): without it, two calls of one
@@ -286,6 +288,7 @@ def deterministic_cuda(on: bool = True):
     if on: os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
     torch.use_deterministic_algorithms(on, warn_only=True)
 
+# %% ../nbs/02_sampling.ipynb #97ffa55d
 class Sampler:
     """K seeded samples per prompt. On CUDA: one bf16 generation copy, a static KV cache, fixed batch shapes, and each
     decode step (book the last token, the compiled model, pick the next token) one captured CUDA graph, replayed with
@@ -328,263 +331,286 @@ class Sampler:
         self._cache_kw = 'cache' if 'cache' in params else 'past_key_values'
         self._cache_position = 'cache_position' in params
 
-    @torch.no_grad()
-    def load_weights(self, model):
-        "Refresh the generation weights from `model` (in place on the fixed-shape path: compiled graphs are reused)."
-        if not self.copied:
-            self.model = model
-            return self
-        peft = hasattr(model, 'peft_config') and hasattr(model, 'merge_adapter')
-        if peft: model.merge_adapter()
-        try:
-            src, dst = _source_state(model), self.model.state_dict()
-            missing = [k for k in dst if k not in src]
-            if missing: raise ValueError(f"load_weights: the model lacks {len(missing)} tensors, e.g. {missing[:3]}")
-            for k, t in dst.items(): t.copy_(src[k])
-        finally:
-            if peft: model.unmerge_adapter()
-        return self
-
-    # ---- the shared decode loop -------------------------------------------------------------------------------
-    def _prefill_plain(self, inp, mask, pos, capacity: int = 0):
-        kw = {self._cache_kw: growing_cache(self.model.config, capacity)} if self.kv_cache == 'growing' else {}
-        out = self.model(input_ids=inp, attention_mask=mask.long(), position_ids=pos, use_cache=True, logits_to_keep=1, **kw)
-        self._past, self._mask = _returned_cache(out), mask.long()
-        return out.logits[:, -1].float()
-
-    def _step_plain(self, tok, position, cur):
-        self._mask = torch.cat([self._mask, self._mask.new_ones(self._mask.shape[0], 1)], -1)
-        out = self.model(input_ids=tok[:, None], attention_mask=self._mask, position_ids=position[:, None],
-                         use_cache=True, **{self._cache_kw: self._past})
-        self._past = _returned_cache(out)
-        return out.logits[:, -1].float()
-
-    def _additive_mask(self, valid, qpos):
-        "[B, 1, q, L] additive mask: key j visible from query position i iff valid[j] and j <= i."
-        L = valid.shape[-1]
-        ok = valid[:, None, :] & (torch.arange(L, device=valid.device)[None, None, :] <= qpos[None, :, None])
-        return torch.zeros(ok.shape, dtype=self.dtype, device=valid.device).masked_fill(
-            ~ok, torch.finfo(self.dtype).min)[:, None]
-
-    def _cache_for(self, B, L):
-        from transformers import StaticCache
-        if (B, L) not in self._caches:
-            self._caches[(B, L)] = [StaticCache(config=self.model.config, max_cache_len=L), False]
-        entry = self._caches[(B, L)]
-        if entry[1]: entry[0].reset()  # zero in place: same addresses, captured graphs stay valid
-        entry[1] = True
-        return entry[0]
-
-    # ---- the fixed-shape path: one captured CUDA graph per decode step, state kept on the device -----------------
     BUCKET = 64  # a decode step attends over the first multiple of BUCKET cache slots that holds every filled one
 
-    def _state_for(self, B, L, N):
-        "The fixed-shape loop's device state for one shape, allocated once: captured graphs read and write it in place."
-        if (B, L, N) not in self._states:
-            dev, z = self.device, lambda dt: torch.zeros(B, dtype=dt, device=self.device)
-            one = lambda: torch.zeros((), dtype=torch.long, device=dev)
-            self._states[(B, L, N)] = dict(
-                valid=torch.ones(B, L, dtype=torch.bool, device=dev), uid=z(torch.long), pos=z(torch.long),
-                picked=z(torch.long), done=z(torch.bool), hit_eos=z(torch.bool), length=z(torch.long),
-                short=z(torch.bool), tokens=torch.zeros(B, N, dtype=torch.long, device=dev),
-                cols=torch.arange(N, device=dev), eos=torch.tensor(self.eos, device=dev), cur=one(), t=one(), seed=one(),
-                logits=None)
-        return self._states[(B, L, N)]
+# %% ../nbs/02_sampling.ipynb #7edfaeaa
+@patch
+@torch.no_grad()
+def load_weights(self: Sampler, model):
+    "Refresh the generation weights from `model` (in place on the fixed-shape path: compiled graphs are reused)."
+    if not self.copied:
+        self.model = model
+        return self
+    peft = hasattr(model, 'peft_config') and hasattr(model, 'merge_adapter')
+    if peft: model.merge_adapter()
+    try:
+        src, dst = _source_state(model), self.model.state_dict()
+        missing = [k for k in dst if k not in src]
+        if missing: raise ValueError(f"load_weights: the model lacks {len(missing)} tensors, e.g. {missing[:3]}")
+        for k, t in dst.items(): t.copy_(src[k])
+    finally:
+        if peft: model.unmerge_adapter()
+    return self
 
-    def _forward_fn(self):
-        "The model on one token per row: `valid` [B, L'] says which of the first L' cache slots exist (compiled on CUDA)."
-        if self._fwd is None:
-            def fwd(tok, position, cur, valid, cache):
-                kw = {'cache_position': cur.view(1)} if self._cache_position else {}
-                kw[self._cache_kw] = cache
-                out = self.model(input_ids=tok[:, None], attention_mask=self._additive_mask(valid, cur.view(1)),
-                                 position_ids=position[:, None], use_cache=True, **kw)
-                return out.logits[:, -1]
-            self._fwd = torch.compile(fwd, dynamic=None) if self.compile else fwd  # no cudagraphs: we capture the step
-        return self._fwd
+# %% ../nbs/02_sampling.ipynb #55b34a83
+@patch
+def _prefill_plain(self: Sampler, inp, mask, pos, capacity: int = 0):
+    kw = {self._cache_kw: growing_cache(self.model.config, capacity)} if self.kv_cache == 'growing' else {}
+    out = self.model(input_ids=inp, attention_mask=mask.long(), position_ids=pos, use_cache=True, logits_to_keep=1, **kw)
+    self._past, self._mask = _returned_cache(out), mask.long()
+    return out.logits[:, -1].float()
 
-    def _book(self, st):
-        "Step t's bookkeeping on the device: the picked token (pad once a row is done) into column t; EOS, lengths, done."
-        d = st['done']
-        nxt = st['picked'].masked_fill(d, self.pad_id)
-        st['tokens'].copy_(torch.where(st['cols'] == st['t'], nxt[:, None], st['tokens']))
-        new_eos = (nxt[:, None] == st['eos']).any(-1) & ~d
-        st['length'].add_((~d & ~new_eos).long())
-        st['hit_eos'].logical_or_(new_eos); d.logical_or_(new_eos)
-        return nxt
+@patch
+def _step_plain(self: Sampler, tok, position, cur):
+    self._mask = torch.cat([self._mask, self._mask.new_ones(self._mask.shape[0], 1)], -1)
+    out = self.model(input_ids=tok[:, None], attention_mask=self._mask, position_ids=position[:, None],
+                     use_cache=True, **{self._cache_kw: self._past})
+    self._past = _returned_cache(out)
+    return out.logits[:, -1].float()
 
-    def _decode_step(self, st, cache, Lb, T, top_p):
-        "Book step t's token, run the model on it over the first `Lb` cache slots, pick step t + 1's: no host sync."
-        nxt = self._book(st)
-        valid = st['valid'][:, :Lb]
-        if self.compile: torch._dynamo.maybe_mark_dynamic(valid, 1)  # one compile serves every bucket
-        logits = self._forward_fn()(nxt, st['pos'], st['cur'], valid, cache)
-        st['pos'].add_(1); st['cur'].add_(1); st['t'].add_(1)
-        picked, short = _pick_no_sync(logits, T, top_p, _uniforms_at(st['seed'], st['uid'], st['t']) if T > 0 else None)
-        st['picked'].copy_(picked)
-        if short is not None: st['short'].copy_(short & ~st['done']); st['logits'].copy_(logits)
+# %% ../nbs/02_sampling.ipynb #8a485d0f
+@patch
+@torch.no_grad()
+def _batch(self: Sampler, ids: list[list[int]], uids: list[int], cfg: SamplingConfig, B: int, W: int):
+    "Decode one batch of rows; returns (tokens [n, N] list, lengths, hit_eos) for the n real rows."
+    if self.fixed_shapes: return self._batch_fixed(ids, uids, cfg, B, W)
+    n, N, dev = len(ids), cfg.max_new_tokens, self.device
+    # each distinct prompt is prefilled once (the K samples of a prompt share it), then the cache expands
+    first: dict = {}
+    expand = [first.setdefault(tuple(p), len(first)) for p in ids]
+    src = [list(p) for p in first]
+    inp = torch.full((len(src), W), self.pad_id, dtype=torch.long)
+    mask = torch.zeros((len(src), W), dtype=torch.bool)
+    for r, p in enumerate(src): inp[r, W - len(p):] = torch.tensor(p, dtype=torch.long); mask[r, W - len(p):] = True
+    inp, mask = inp.to(dev), mask.to(dev)
+    pos = (mask.long().cumsum(-1) - 1).clamp_(min=0)
+    n_valid = mask.sum(-1)
+    uid = torch.tensor(list(uids) + [0] * (B - n), dtype=torch.long, device=dev)
+    done = torch.arange(B, device=dev) >= n
+    hit_eos, length = torch.zeros_like(done), torch.zeros(B, dtype=torch.long, device=dev)
+    eos = torch.tensor(self.eos, device=dev)
+    tokens = torch.full((B, N), self.pad_id, dtype=torch.long, device=dev)
+    logits = self._prefill_plain(inp, mask, pos, capacity=W + N)
+    if len(src) < B:
+        e = torch.tensor(expand, device=dev)
+        logits, n_valid, self._mask = logits[e], n_valid[e], self._mask[e]
+        self._past.batch_select_indices(e)
+    act = torch.arange(B, device=dev)  # rows the model still computes: finished rows are dropped
+    check = 8 if dev.type == 'cuda' else 1
+    for t in range(N):
+        d = done[act]
+        u = uniforms(cfg.seed, uid[act], t) if cfg.temperature > 0 else None
+        nxt = pick_tokens(logits, cfg.temperature, cfg.top_p, u).masked_fill_(d, self.pad_id)
+        tokens[act, t] = nxt
+        new_eos = torch.isin(nxt, eos) & ~d
+        length[act] += (~d & ~new_eos).long()
+        hit_eos[act] |= new_eos; done[act] = d | new_eos
+        if t == N - 1: break
+        if (t + 1) % check == 0:
+            if cfg.stop and (t + 1) % (4 * check) == 0: self._mark_stopped(tokens, length, done, cfg.stop)
+            if bool(done.all()): break
+        keep = (~done[act]).nonzero().flatten()
+        if len(keep) <= len(act) - max(1, len(act) // 8):  # compact once >= 1/8 of the rows have finished
+            self._past.batch_select_indices(keep); self._mask = self._mask[keep]
+            act, nxt = act[keep], nxt[keep]
+        logits = self._step_plain(nxt, n_valid[act] + t, W + t)
+    self._past = None
+    return tokens[:n].tolist(), length[:n].tolist(), hit_eos[:n].tolist()
 
-    def _run_step(self, st, cache, key, Lb, T, top_p):
-        "`_decode_step`, replayed from a CUDA graph captured once per (shape, bucket, T, top_p) when compiling on CUDA."
-        if not (self.compile and self.device.type == 'cuda'): return self._decode_step(st, cache, Lb, T, top_p)
-        g = self._graphs.get(key + (Lb, T, top_p))
-        if g is None:  # warm up (compiles) on a side stream, capture, then put back the state the warm-up advanced
-            saved = {k: v.clone() for k, v in st.items() if isinstance(v, torch.Tensor)}
-            lens = [(x, x.cumulative_length.clone()) for x in getattr(cache, 'layers', [])
-                    if isinstance(getattr(x, 'cumulative_length', None), torch.Tensor)]  # transformers >= 5.2x
-            side = torch.cuda.Stream(); side.wait_stream(torch.cuda.current_stream())
-            with torch.cuda.stream(side):
-                for _ in range(2): self._decode_step(st, cache, Lb, T, top_p)  # writes KV slots the real steps rewrite
-            torch.cuda.current_stream().wait_stream(side)
-            if self._pool is None: self._pool = torch.cuda.graph_pool_handle()
-            g = torch.cuda.CUDAGraph()
-            with torch.cuda.graph(g, pool=self._pool): self._decode_step(st, cache, Lb, T, top_p)
-            for k, v in saved.items(): st[k].copy_(v)
-            for x, c in lens: x.cumulative_length.copy_(c)
-            self._graphs[key + (Lb, T, top_p)] = g
-        g.replay()
+# %% ../nbs/02_sampling.ipynb #3818b95b
+@patch
+def _additive_mask(self: Sampler, valid, qpos):
+    "[B, 1, q, L] additive mask: key j visible from query position i iff valid[j] and j <= i."
+    L = valid.shape[-1]
+    ok = valid[:, None, :] & (torch.arange(L, device=valid.device)[None, None, :] <= qpos[None, :, None])
+    return torch.zeros(ok.shape, dtype=self.dtype, device=valid.device).masked_fill(
+        ~ok, torch.finfo(self.dtype).min)[:, None]
 
-    @torch.no_grad()
-    def _batch_fixed(self, ids: list[list[int]], uids: list[int], cfg: SamplingConfig, B: int, W: int):
-        "The fixed-shape path's `_batch`: B rows (dummies repeat row 0 and start finished), a cache of W + N slots."
-        n, N, dev = len(ids), cfg.max_new_tokens, self.device
-        L, T, top_p = W + N, float(cfg.temperature), float(cfg.top_p)
-        sliced = self.attention != 'model'  # our attention reads only the first L' keys that the mask covers
-        Wb = min(W, -(-max(len(p) for p in ids) // 16) * 16) if sliced else W  # this batch's prompt width
-        inp = torch.full((B, Wb), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((B, Wb), dtype=torch.bool)
-        for r in range(B):
-            p = ids[r] if r < n else ids[0]
-            inp[r, Wb - len(p):] = torch.tensor(p, dtype=torch.long); mask[r, Wb - len(p):] = True
-        inp, mask = inp.to(dev), mask.to(dev)
-        st, cache = self._state_for(B, L, N), self._cache_for(B, L)
-        st['valid'].fill_(True); st['valid'][:, :Wb] = mask
-        st['uid'].copy_(torch.tensor(list(uids) + [0] * (B - n), dtype=torch.long))
-        st['done'].copy_(torch.arange(B) >= n); st['hit_eos'].zero_(); st['length'].zero_(); st['short'].zero_()
-        st['tokens'].fill_(self.pad_id); st['pos'].copy_(mask.sum(-1)); st['cur'].fill_(Wb); st['t'].zero_()
-        st['seed'].fill_(_i64(cfg.seed))
-        if T > 0 and top_p < 1 and st['logits'] is None:
-            st['logits'] = torch.zeros(B, self.model.get_output_embeddings().weight.shape[0], dtype=self.dtype, device=dev)
-        kw = {'cache_position': torch.arange(Wb, device=dev)} if self._cache_position else {}
-        out = self.model(input_ids=inp, position_ids=(mask.long().cumsum(-1) - 1).clamp_(min=0), use_cache=True,
-                         attention_mask=self._additive_mask(st['valid'][:, :Wb if sliced else L], torch.arange(Wb, device=dev)),
-                         logits_to_keep=1, **{self._cache_kw: cache}, **kw)
-        st['picked'].copy_(pick_tokens(out.logits[:, -1].float(), T, top_p, uniforms(cfg.seed, st['uid'], 0) if T > 0 else None))
-        del out
-        check = 8 if dev.type == 'cuda' else 1
-        for t in range(N - 1):  # step t: book token t, pick token t + 1
-            Lb = min(L, ((Wb + t) // self.BUCKET + 1) * self.BUCKET) if sliced else L
-            self._run_step(st, cache, (B, L, N), Lb, T, top_p)
-            if top_p < 1 and T > 0 and bool(st['short'].any()):  # candidates lack the nucleus: the whole vocabulary
-                rows = st['short'].nonzero().flatten()
-                st['picked'][rows] = _pick_full(st['logits'][rows], T, top_p, uniforms(cfg.seed, st['uid'][rows], t + 1))
-            if (t + 1) % check == 0:
-                if cfg.stop and (t + 1) % (4 * check) == 0: self._mark_stopped(st['tokens'], st['length'], st['done'], cfg.stop)
-                if bool(st['done'].all()): break
-        self._book(st)  # the last token (after an early break every row is done: it books nothing)
-        return st['tokens'][:n].tolist(), st['length'][:n].tolist(), st['hit_eos'][:n].tolist()
+@patch
+def _cache_for(self: Sampler, B, L):
+    from transformers import StaticCache
+    if (B, L) not in self._caches:
+        self._caches[(B, L)] = [StaticCache(config=self.model.config, max_cache_len=L), False]
+    entry = self._caches[(B, L)]
+    if entry[1]: entry[0].reset()  # zero in place: same addresses, captured graphs stay valid
+    entry[1] = True
+    return entry[0]
 
-    @torch.no_grad()
-    def _batch(self, ids: list[list[int]], uids: list[int], cfg: SamplingConfig, B: int, W: int):
-        "Decode one batch of rows; returns (tokens [n, N] list, lengths, hit_eos) for the n real rows."
-        if self.fixed_shapes: return self._batch_fixed(ids, uids, cfg, B, W)
-        n, N, dev = len(ids), cfg.max_new_tokens, self.device
-        # each distinct prompt is prefilled once (the K samples of a prompt share it), then the cache expands
-        first: dict = {}
-        expand = [first.setdefault(tuple(p), len(first)) for p in ids]
-        src = [list(p) for p in first]
-        inp = torch.full((len(src), W), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(src), W), dtype=torch.bool)
-        for r, p in enumerate(src): inp[r, W - len(p):] = torch.tensor(p, dtype=torch.long); mask[r, W - len(p):] = True
-        inp, mask = inp.to(dev), mask.to(dev)
-        pos = (mask.long().cumsum(-1) - 1).clamp_(min=0)
-        n_valid = mask.sum(-1)
-        uid = torch.tensor(list(uids) + [0] * (B - n), dtype=torch.long, device=dev)
-        done = torch.arange(B, device=dev) >= n
-        hit_eos, length = torch.zeros_like(done), torch.zeros(B, dtype=torch.long, device=dev)
-        eos = torch.tensor(self.eos, device=dev)
-        tokens = torch.full((B, N), self.pad_id, dtype=torch.long, device=dev)
-        logits = self._prefill_plain(inp, mask, pos, capacity=W + N)
-        if len(src) < B:
-            e = torch.tensor(expand, device=dev)
-            logits, n_valid, self._mask = logits[e], n_valid[e], self._mask[e]
-            self._past.batch_select_indices(e)
-        act = torch.arange(B, device=dev)  # rows the model still computes: finished rows are dropped
-        check = 8 if dev.type == 'cuda' else 1
-        for t in range(N):
-            d = done[act]
-            u = uniforms(cfg.seed, uid[act], t) if cfg.temperature > 0 else None
-            nxt = pick_tokens(logits, cfg.temperature, cfg.top_p, u).masked_fill_(d, self.pad_id)
-            tokens[act, t] = nxt
-            new_eos = torch.isin(nxt, eos) & ~d
-            length[act] += (~d & ~new_eos).long()
-            hit_eos[act] |= new_eos; done[act] = d | new_eos
-            if t == N - 1: break
-            if (t + 1) % check == 0:
-                if cfg.stop and (t + 1) % (4 * check) == 0: self._mark_stopped(tokens, length, done, cfg.stop)
-                if bool(done.all()): break
-            keep = (~done[act]).nonzero().flatten()
-            if len(keep) <= len(act) - max(1, len(act) // 8):  # compact once >= 1/8 of the rows have finished
-                self._past.batch_select_indices(keep); self._mask = self._mask[keep]
-                act, nxt = act[keep], nxt[keep]
-            logits = self._step_plain(nxt, n_valid[act] + t, W + t)
-        self._past = None
-        return tokens[:n].tolist(), length[:n].tolist(), hit_eos[:n].tolist()
+@patch
+def _state_for(self: Sampler, B, L, N):
+    "The fixed-shape loop's device state for one shape, allocated once: captured graphs read and write it in place."
+    if (B, L, N) not in self._states:
+        dev, z = self.device, lambda dt: torch.zeros(B, dtype=dt, device=self.device)
+        one = lambda: torch.zeros((), dtype=torch.long, device=dev)
+        self._states[(B, L, N)] = dict(
+            valid=torch.ones(B, L, dtype=torch.bool, device=dev), uid=z(torch.long), pos=z(torch.long),
+            picked=z(torch.long), done=z(torch.bool), hit_eos=z(torch.bool), length=z(torch.long),
+            short=z(torch.bool), tokens=torch.zeros(B, N, dtype=torch.long, device=dev),
+            cols=torch.arange(N, device=dev), eos=torch.tensor(self.eos, device=dev), cur=one(), t=one(), seed=one(),
+            logits=None)
+    return self._states[(B, L, N)]
 
-    def _mark_stopped(self, tokens, length, done, stop):
-        rows = (~done).nonzero().flatten().tolist()
-        if not rows: return
-        toks, lens = tokens[rows].tolist(), length[rows].tolist()
-        for r, tk, ln in zip(rows, toks, lens):
-            if any(s in self.tok.decode(tk[:ln], skip_special_tokens=True) for s in stop): done[r] = True
+# %% ../nbs/02_sampling.ipynb #a60e0999
+@patch
+def _forward_fn(self: Sampler):
+    "The model on one token per row: `valid` [B, L'] says which of the first L' cache slots exist (compiled on CUDA)."
+    if self._fwd is None:
+        def fwd(tok, position, cur, valid, cache):
+            kw = {'cache_position': cur.view(1)} if self._cache_position else {}
+            kw[self._cache_kw] = cache
+            out = self.model(input_ids=tok[:, None], attention_mask=self._additive_mask(valid, cur.view(1)),
+                             position_ids=position[:, None], use_cache=True, **kw)
+            return out.logits[:, -1]
+        self._fwd = torch.compile(fwd, dynamic=None) if self.compile else fwd  # no cudagraphs: we capture the step
+    return self._fwd
 
-    def _completion(self, toks: list[int], length: int, hit_eos: bool, stop) -> Completion:
-        toks = toks[:length]
-        dec = lambda m: self.tok.decode(toks[:m], skip_special_tokens=True)
-        text = dec(length)
-        cut = min((i for i in (text.find(s) for s in stop if s) if i >= 0), default=-1)
-        if cut < 0: return Completion(text, length, bool(hit_eos))
-        lo, hi = 1, length  # smallest m whose text already contains the stop string
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if any(s and s in dec(mid) for s in stop): hi = mid
-            else: lo = mid + 1
-        return Completion(text[:cut], lo, True)
+@patch
+def _book(self: Sampler, st):
+    "Step t's bookkeeping on the device: the picked token (pad once a row is done) into column t; EOS, lengths, done."
+    d = st['done']
+    nxt = st['picked'].masked_fill(d, self.pad_id)
+    st['tokens'].copy_(torch.where(st['cols'] == st['t'], nxt[:, None], st['tokens']))
+    new_eos = (nxt[:, None] == st['eos']).any(-1) & ~d
+    st['length'].add_((~d & ~new_eos).long())
+    st['hit_eos'].logical_or_(new_eos); d.logical_or_(new_eos)
+    return nxt
 
-    def generate(self, prompts, cfg: SamplingConfig | None = None, progress: bool = True) -> list[list[Completion]]:
-        "`cfg.k` completions for each prompt: a list (one per prompt) of lists (one per sample)."
-        cfg = cfg or self.cfg
-        if isinstance(prompts, (str, dict)): raise TypeError("generate expects a list of prompts")
-        prompts = list(prompts)
-        if prompts and isinstance(prompts[0], dict):
-            raise TypeError("generate expects a list of prompts; wrap a single chat in a list: [messages]")
-        if cfg.k < 1 or cfg.max_new_tokens < 1: raise ValueError("k and max_new_tokens must be >= 1")
-        if not 0 < cfg.top_p <= 1: raise ValueError(f"top_p must be in (0, 1], got {cfg.top_p}")
-        ids = encode_prompts(self.tok, prompts, cfg)
-        per = cfg.k if cfg.temperature > 0 else 1  # greedy samples are identical: decode each prompt once
-        rows = sorted(((i, j) for i in range(len(prompts)) for j in range(per)), key=lambda r: -len(ids[r[0]]))
-        if self.fixed_shapes:
-            B, longest = cfg.fixed_batch_size, max((len(x) for x in ids), default=1)
-            W = cfg.max_prompt_tokens
-            if longest > W:
-                W = -(-longest // 64) * 64
-                if W not in self._warned:
-                    self._warned.add(W)
-                    warnings.warn(f"a prompt has {longest} tokens > max_prompt_tokens={cfg.max_prompt_tokens}: "
-                                  f"using width {W} (a new shape compiles once more)")
-        else: B = cfg.batch_size
-        out: dict = {}
-        with tqdm(total=len(rows), desc='sampling', unit='sample', disable=not progress, leave=False) as bar:
-            for s in range(0, len(rows), B):
-                chunk = rows[s:s + B]
-                bids = [ids[i] for i, _ in chunk]
-                width = W if self.fixed_shapes else max(len(x) for x in bids)
-                rows_b = (B // 4 if len(chunk) <= B // 4 else B) if self.fixed_shapes else len(chunk)
-                toks, lens, eos = self._batch(bids, [i * cfg.k + j for i, j in chunk], cfg, rows_b, width)
-                for (i, j), tk, ln, e in zip(chunk, toks, lens, eos): out[i, j] = self._completion(tk, ln, e, cfg.stop)
-                bar.update(len(chunk))
-        return [[out[i, j if per > 1 else 0] for j in range(cfg.k)] for i in range(len(prompts))]
+# %% ../nbs/02_sampling.ipynb #10c1dc05
+@patch
+def _decode_step(self: Sampler, st, cache, Lb, T, top_p):
+    "Book step t's token, run the model on it over the first `Lb` cache slots, pick step t + 1's: no host sync."
+    nxt = self._book(st)
+    valid = st['valid'][:, :Lb]
+    if self.compile: torch._dynamo.maybe_mark_dynamic(valid, 1)  # one compile serves every bucket
+    logits = self._forward_fn()(nxt, st['pos'], st['cur'], valid, cache)
+    st['pos'].add_(1); st['cur'].add_(1); st['t'].add_(1)
+    picked, short = _pick_no_sync(logits, T, top_p, _uniforms_at(st['seed'], st['uid'], st['t']) if T > 0 else None)
+    st['picked'].copy_(picked)
+    if short is not None: st['short'].copy_(short & ~st['done']); st['logits'].copy_(logits)
 
+@patch
+def _run_step(self: Sampler, st, cache, key, Lb, T, top_p):
+    "`_decode_step`, replayed from a CUDA graph captured once per (shape, bucket, T, top_p) when compiling on CUDA."
+    if not (self.compile and self.device.type == 'cuda'): return self._decode_step(st, cache, Lb, T, top_p)
+    g = self._graphs.get(key + (Lb, T, top_p))
+    if g is None:  # warm up (compiles) on a side stream, capture, then put back the state the warm-up advanced
+        saved = {k: v.clone() for k, v in st.items() if isinstance(v, torch.Tensor)}
+        lens = [(x, x.cumulative_length.clone()) for x in getattr(cache, 'layers', [])
+                if isinstance(getattr(x, 'cumulative_length', None), torch.Tensor)]  # transformers >= 5.2x
+        side = torch.cuda.Stream(); side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):
+            for _ in range(2): self._decode_step(st, cache, Lb, T, top_p)  # writes KV slots the real steps rewrite
+        torch.cuda.current_stream().wait_stream(side)
+        if self._pool is None: self._pool = torch.cuda.graph_pool_handle()
+        g = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(g, pool=self._pool): self._decode_step(st, cache, Lb, T, top_p)
+        for k, v in saved.items(): st[k].copy_(v)
+        for x, c in lens: x.cumulative_length.copy_(c)
+        self._graphs[key + (Lb, T, top_p)] = g
+    g.replay()
+
+# %% ../nbs/02_sampling.ipynb #4fa3c0a1
+@patch
+@torch.no_grad()
+def _batch_fixed(self: Sampler, ids: list[list[int]], uids: list[int], cfg: SamplingConfig, B: int, W: int):
+    "The fixed-shape path's `_batch`: B rows (dummies repeat row 0 and start finished), a cache of W + N slots."
+    n, N, dev = len(ids), cfg.max_new_tokens, self.device
+    L, T, top_p = W + N, float(cfg.temperature), float(cfg.top_p)
+    sliced = self.attention != 'model'  # our attention reads only the first L' keys that the mask covers
+    Wb = min(W, -(-max(len(p) for p in ids) // 16) * 16) if sliced else W  # this batch's prompt width
+    inp = torch.full((B, Wb), self.pad_id, dtype=torch.long)
+    mask = torch.zeros((B, Wb), dtype=torch.bool)
+    for r in range(B):
+        p = ids[r] if r < n else ids[0]
+        inp[r, Wb - len(p):] = torch.tensor(p, dtype=torch.long); mask[r, Wb - len(p):] = True
+    inp, mask = inp.to(dev), mask.to(dev)
+    st, cache = self._state_for(B, L, N), self._cache_for(B, L)
+    st['valid'].fill_(True); st['valid'][:, :Wb] = mask
+    st['uid'].copy_(torch.tensor(list(uids) + [0] * (B - n), dtype=torch.long))
+    st['done'].copy_(torch.arange(B) >= n); st['hit_eos'].zero_(); st['length'].zero_(); st['short'].zero_()
+    st['tokens'].fill_(self.pad_id); st['pos'].copy_(mask.sum(-1)); st['cur'].fill_(Wb); st['t'].zero_()
+    st['seed'].fill_(_i64(cfg.seed))
+    if T > 0 and top_p < 1 and st['logits'] is None:
+        st['logits'] = torch.zeros(B, self.model.get_output_embeddings().weight.shape[0], dtype=self.dtype, device=dev)
+    kw = {'cache_position': torch.arange(Wb, device=dev)} if self._cache_position else {}
+    out = self.model(input_ids=inp, position_ids=(mask.long().cumsum(-1) - 1).clamp_(min=0), use_cache=True,
+                     attention_mask=self._additive_mask(st['valid'][:, :Wb if sliced else L], torch.arange(Wb, device=dev)),
+                     logits_to_keep=1, **{self._cache_kw: cache}, **kw)
+    st['picked'].copy_(pick_tokens(out.logits[:, -1].float(), T, top_p, uniforms(cfg.seed, st['uid'], 0) if T > 0 else None))
+    del out
+    check = 8 if dev.type == 'cuda' else 1
+    for t in range(N - 1):  # step t: book token t, pick token t + 1
+        Lb = min(L, ((Wb + t) // self.BUCKET + 1) * self.BUCKET) if sliced else L
+        self._run_step(st, cache, (B, L, N), Lb, T, top_p)
+        if top_p < 1 and T > 0 and bool(st['short'].any()):  # candidates lack the nucleus: the whole vocabulary
+            rows = st['short'].nonzero().flatten()
+            st['picked'][rows] = _pick_full(st['logits'][rows], T, top_p, uniforms(cfg.seed, st['uid'][rows], t + 1))
+        if (t + 1) % check == 0:
+            if cfg.stop and (t + 1) % (4 * check) == 0: self._mark_stopped(st['tokens'], st['length'], st['done'], cfg.stop)
+            if bool(st['done'].all()): break
+    self._book(st)  # the last token (after an early break every row is done: it books nothing)
+    return st['tokens'][:n].tolist(), st['length'][:n].tolist(), st['hit_eos'][:n].tolist()
+
+# %% ../nbs/02_sampling.ipynb #5904d80a
+@patch
+def _mark_stopped(self: Sampler, tokens, length, done, stop):
+    rows = (~done).nonzero().flatten().tolist()
+    if not rows: return
+    toks, lens = tokens[rows].tolist(), length[rows].tolist()
+    for r, tk, ln in zip(rows, toks, lens):
+        if any(s in self.tok.decode(tk[:ln], skip_special_tokens=True) for s in stop): done[r] = True
+
+@patch
+def _completion(self: Sampler, toks: list[int], length: int, hit_eos: bool, stop) -> Completion:
+    toks = toks[:length]
+    dec = lambda m: self.tok.decode(toks[:m], skip_special_tokens=True)
+    text = dec(length)
+    cut = min((i for i in (text.find(s) for s in stop if s) if i >= 0), default=-1)
+    if cut < 0: return Completion(text, length, bool(hit_eos))
+    lo, hi = 1, length  # smallest m whose text already contains the stop string
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if any(s and s in dec(mid) for s in stop): hi = mid
+        else: lo = mid + 1
+    return Completion(text[:cut], lo, True)
+
+# %% ../nbs/02_sampling.ipynb #286e66fb
+@patch
+def generate(self: Sampler, prompts, cfg: SamplingConfig | None = None, progress: bool = True) -> list[list[Completion]]:
+    "`cfg.k` completions for each prompt: a list (one per prompt) of lists (one per sample)."
+    cfg = cfg or self.cfg
+    if isinstance(prompts, (str, dict)): raise TypeError("generate expects a list of prompts")
+    prompts = list(prompts)
+    if prompts and isinstance(prompts[0], dict):
+        raise TypeError("generate expects a list of prompts; wrap a single chat in a list: [messages]")
+    if cfg.k < 1 or cfg.max_new_tokens < 1: raise ValueError("k and max_new_tokens must be >= 1")
+    if not 0 < cfg.top_p <= 1: raise ValueError(f"top_p must be in (0, 1], got {cfg.top_p}")
+    ids = encode_prompts(self.tok, prompts, cfg)
+    per = cfg.k if cfg.temperature > 0 else 1  # greedy samples are identical: decode each prompt once
+    rows = sorted(((i, j) for i in range(len(prompts)) for j in range(per)), key=lambda r: -len(ids[r[0]]))
+    if self.fixed_shapes:
+        B, longest = cfg.fixed_batch_size, max((len(x) for x in ids), default=1)
+        W = cfg.max_prompt_tokens
+        if longest > W:
+            W = -(-longest // 64) * 64
+            if W not in self._warned:
+                self._warned.add(W)
+                warnings.warn(f"a prompt has {longest} tokens > max_prompt_tokens={cfg.max_prompt_tokens}: "
+                              f"using width {W} (a new shape compiles once more)")
+    else: B = cfg.batch_size
+    out: dict = {}
+    with tqdm(total=len(rows), desc='sampling', unit='sample', disable=not progress, leave=False) as bar:
+        for s in range(0, len(rows), B):
+            chunk = rows[s:s + B]
+            bids = [ids[i] for i, _ in chunk]
+            width = W if self.fixed_shapes else max(len(x) for x in bids)
+            rows_b = (B // 4 if len(chunk) <= B // 4 else B) if self.fixed_shapes else len(chunk)
+            toks, lens, eos = self._batch(bids, [i * cfg.k + j for i, j in chunk], cfg, rows_b, width)
+            for (i, j), tk, ln, e in zip(chunk, toks, lens, eos): out[i, j] = self._completion(tk, ln, e, cfg.stop)
+            bar.update(len(chunk))
+    return [[out[i, j if per > 1 else 0] for j in range(cfg.k)] for i in range(len(prompts))]
+
+# %% ../nbs/02_sampling.ipynb #26eb2259
 def sample(model, tokenizer, prompts, cfg: SamplingConfig | None = None, progress: bool = True,
            **kw) -> list[list[Completion]]:
     "One-shot convenience: `Sampler(model, tokenizer, cfg, **kw).generate(prompts)` (keep a Sampler to reuse compiles)."

@@ -5,7 +5,7 @@ import pytest
 
 import paper_repro.sampling  # noqa: F401  (a broken project module must fail these tests, not skip them)
 from paper_repro.core import ReproError
-from paper_repro.evaluation import evaluate, eval_config, tiny_random_model, write_tasks, PaperReproLM
+from paper_repro.evaluation import evaluate, eval_config, tiny_random_model, task_configs, write_tasks, PaperReproLM
 
 FIX = Path(__file__).parent / "fixtures" / "eval"
 
@@ -27,7 +27,10 @@ def test_evaluate_all_deterministic(mt, tmp_path):
     assert set(t1.task) == set(sets) and list(t1.columns)[:5] == ["suite", "task", "metric", "value", "n"]
     saved = json.loads((tmp_path / "results.json").read_text())
     assert "versions" in saved and "samples" in saved and (tmp_path / "table.csv").exists()
-    assert (tmp_path / "tasks" / "pr_gsm8k.yaml").exists()
+    shown = json.loads((tmp_path / "tasks.json").read_text())   # the task configs, for reading
+    assert list(shown) == [f"pr_{s}" for s in sets]
+    assert shown["pr_gsm8k"]["process_results"] == "<function paper_repro.evaluation.math_process_results>"
+    assert shown["pr_gsm8k"]["generation_kwargs"]["max_gen_toks"] == 16 and not (tmp_path / "tasks").exists()
 
 
 def test_generate_until_groups_and_samples(mt):
@@ -41,9 +44,13 @@ def test_generate_until_groups_and_samples(mt):
 
 def test_bad_sets(tmp_path):
     with pytest.raises(ReproError, match="not a set"):
-        write_tasks(FIX, tmp_path, "math", sets=["mc"])
+        task_configs(FIX, "math", sets=["mc"])
+    with pytest.raises(ReproError, match="data file missing"):
+        task_configs(FIX, "math")
     with pytest.raises(ReproError, match="data file missing"):
         write_tasks(FIX, tmp_path, "math")
+    assert write_tasks(FIX, tmp_path, "math", sets=["gsm8k"]) == {"pr_gsm8k": ("math", "gsm8k")}
+    assert list(json.loads((tmp_path / "tasks.json").read_text())) == ["pr_gsm8k"]
 
 
 def test_cli_error_exit_code(capsys):
