@@ -29,7 +29,8 @@ AVX2 = {'ATEN_CPU_CAPABILITY': 'avx2', 'ONEDNN_MAX_CPU_ISA': 'AVX2'}
 def worker(kind: str, n: int, max_new: int, batch: int, split: str = 'gsm8k', kv_cache: str = 'growing') -> dict:
     "One configuration, in this process: decode the workload and report speed, agreement inputs and accuracy."
     import torch
-    from paper_repro.data import load_split, math_prompt
+    from paper_repro.data import math_prompt
+    from paper_repro.minidata import load_split
     from paper_repro.grading import math_grade
     from paper_repro.models import load_model
     from paper_repro.sampling import Sampler, SamplingConfig, cpu_has_bf16

@@ -4,18 +4,17 @@
 
 # %% ../nbs/03_data.ipynb #54d94ab7
 from __future__ import annotations
-import json, os, re, shutil, importlib.util
+import json, os, re, importlib.util
 from pathlib import Path
 from fractions import Fraction
-from .core import ReproError, SCALES, cache_dir, write_jsonl, iter_jsonl, write_json, read_json, IN_TEST
+from .core import ReproError, SCALES, write_jsonl, iter_jsonl, write_json, read_json, IN_TEST
 from .grading import last_boxed
 
 # %% auto #0
 __all__ = ['SCHEMAS', 'MATH_TEST_SETS', 'TRANSFER_SET', 'INSTRUCT_SETS', 'GENERATED_SCALES', 'MATH_INSTRUCTION', 'DATA_VERSION',
            'HUB_MATH', 'HUB_INSTRUCT', 'MIN_REF_TOKENS', 'validate_row', 'read_rows', 'write_rows', 'math_prompt',
-           'resource_path', 'nltk_offline', 'data_dir', 'schema_of', 'load_split', 'hub_answer', 'load_hub_math',
-           'hub_file', 'write_hub_math', 'numeric_answers', 'load_hub_instruct', 'ref_tokens', 'long_refs',
-           'instruct_source', 'write_hub_instruct']
+           'resource_path', 'nltk_offline', 'schema_of', 'hub_answer', 'load_hub_math', 'hub_file', 'write_hub_math',
+           'numeric_answers', 'load_hub_instruct', 'ref_tokens', 'long_refs', 'instruct_source', 'write_hub_instruct']
 
 # %% ../nbs/03_data.ipynb #d820974b
 SCHEMAS = {
@@ -110,24 +109,6 @@ nltk_offline()
 # %% ../nbs/03_data.ipynb #8cf21e32
 DATA_VERSION = 2
 
-def data_dir(scale: str = 'mini', seed: int = 0, root=None) -> Path:
-    "Directory holding the generated data of `scale` (tiny|mini|gpu), generated once (atomic)."
-    if scale not in GENERATED_SCALES: raise ReproError(f"scale {scale!r}: generated data exists for {', '.join(GENERATED_SCALES)}; the paper scale loads hub data (load_hub_math / write_hub_instruct)")
-    name = f"v{DATA_VERSION}-{scale}" + (f"-s{seed}" if seed else '')
-    base = Path(root) if root else cache_dir('data')
-    d = base / name
-    if (d / 'card.json').exists(): return d
-    from paper_repro.minidata import generate_all
-    base.mkdir(parents=True, exist_ok=True)
-    tmp = base / f".{name}.tmp{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    generate_all(tmp, scale, seed=seed)
-    try: tmp.rename(d)
-    except OSError:  # another process finished first
-        shutil.rmtree(tmp, ignore_errors=True)
-        if not (d / 'card.json').exists(): raise
-    return d
-
 _SUITE_SCHEMA = {('general', 'ifeval'): 'ifeval', ('general', 'mc'): 'mc', ('general', 'prose'): 'prose'}
 
 def schema_of(suite: str, name: str) -> str:
@@ -135,15 +116,6 @@ def schema_of(suite: str, name: str) -> str:
     if suite in ('math', 'instruct'): return suite
     if (suite, name) in _SUITE_SCHEMA: return _SUITE_SCHEMA[(suite, name)]
     raise ReproError(f"unknown data set {suite}/{name}: suites are math, general (ifeval|mc|prose), instruct")
-
-def load_split(scale: str, suite: str, name: str) -> list[dict]:
-    "Rows of `suite/name` at `scale` (validated), e.g. `load_split('mini', 'math', 'gsm8k')`."
-    d = data_dir(scale)
-    p = d / suite / f"{name}.jsonl"
-    if not p.exists():
-        have = sorted(x.stem for x in (d / suite).glob('*.jsonl')) if (d / suite).exists() else []
-        raise ReproError(f"{p}: no data set {suite}/{name} at scale {scale}; available: {have}")
-    return read_rows(p, schema_of(suite, name))
 
 # %% ../nbs/03_data.ipynb #f1ed444c
 HUB_MATH = {  # name -> (hub id, config, split, question field, answer field)

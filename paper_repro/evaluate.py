@@ -38,7 +38,7 @@ def main(argv=None) -> int:
                 if getattr(args, f.name, None) is not None}
         cfg = eval_config(args.scale, **over)
         from paper_repro.models import load_model
-        from paper_repro.data import data_dir
+        from paper_repro.minidata import data_dir
         from paper_repro.evaluation import task_configs
         sets = [s.strip() for s in args.sets.split(',') if s.strip()] if args.sets else None
         task_configs(args.data_root or data_dir(args.scale), args.suite, sets, cfg)   # every data file checked before a model loads
@@ -59,7 +59,7 @@ def write_run_record(args, cfg, model, wall_s: float, argv=None):
     "run.json beside the results: command, resolved config, model and data hashes, versions, hardware, wall time."
     from pathlib import Path
     from paper_repro.core import config_to_dict, file_hash, run_record, write_json
-    from paper_repro.data import data_dir
+    from paper_repro.minidata import data_dir
     from paper_repro.models import model_hash
     from paper_repro.sampling import generation_dtype
     import torch

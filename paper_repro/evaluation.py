@@ -316,9 +316,8 @@ def evaluate(model, tokenizer, suite: str = 'all', scale: str = 'mini', sampler=
     cfg = cfg or eval_config(scale)
     if suite not in SUITES + ('all',): raise ReproError(f"suite {suite!r}: choose one of math, general, instruct, all")
     if data_root is None and not lm_tasks:
-        d = _data()
-        if d is None or not hasattr(d, 'data_dir'): raise ReproError("paper_repro.data is not available: pass data_root")
-        data_root = d.data_dir(scale)
+        from paper_repro.minidata import data_dir
+        data_root = data_dir(scale)
     if lm_tasks: tasks, specs, tm = {t: (suite, t) for t in lm_tasks}, list(lm_tasks), TaskManager()
     else:
         configs = task_configs(data_root, suite, sets, cfg)

@@ -4,19 +4,19 @@
 
 # %% ../nbs/04_minidata.ipynb #7c2017f4
 from __future__ import annotations
-import functools, importlib.util, json, math, random, re
+import functools, importlib.util, json, math, os, random, re, shutil
 from collections import Counter
 from fractions import Fraction
 from pathlib import Path
-from .core import ReproError, write_json, file_hash
+from .core import ReproError, cache_dir, write_json, file_hash
 from .data import (write_rows, read_rows, MATH_TEST_SETS, TRANSFER_SET, INSTRUCT_SETS, DATA_VERSION, validate_row,
-                              math_prompt)
+                              math_prompt, GENERATED_SCALES, schema_of, numeric_answers)
 
 # %% auto #0
 __all__ = ['NAMES', 'OBJECTS', 'ITEMS', 'MATH_SKILLS', 'MATH_SET_SPECS', 'TRANSFER_MIX', 'IFEVAL_TYPES', 'SIZES', 'TINY',
            'DEV_SIZES', 'math_problem', 'math_rows', 'math_suite', 'knowledge_points', 'countries', 'elements',
            'ifeval_rows', 'mc_rows', 'prose_rows', 'instruct_rows', 'generate_sets', 'data_card', 'generate_all',
-           'held_out_math', 'math_dev']
+           'data_dir', 'load_split', 'held_out_math', 'math_dev']
 
 # %% ../nbs/04_minidata.ipynb #5f36faaa
 NAMES = ["Ava", "Ben", "Carla", "Dev", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jack", "Kira", "Liam", "Mia",
@@ -766,6 +766,33 @@ def generate_all(out_dir, scale: str, seed: int = 0) -> Path:
     card['hashes'] = {f"{s}/{n}": file_hash(out_dir / s / f"{n}.jsonl") for s, n in sets}
     write_json(out_dir / 'card.json', card)
     return out_dir
+
+# %% ../nbs/04_minidata.ipynb #260d029f
+def data_dir(scale: str = 'mini', seed: int = 0, root=None) -> Path:
+    "Directory holding the generated data of `scale` (tiny|mini|gpu), generated once (atomic)."
+    if scale not in GENERATED_SCALES: raise ReproError(f"scale {scale!r}: generated data exists for {', '.join(GENERATED_SCALES)}; the paper scale loads hub data (load_hub_math / write_hub_instruct)")
+    name = f"v{DATA_VERSION}-{scale}" + (f"-s{seed}" if seed else '')
+    base = Path(root) if root else cache_dir('data')
+    d = base / name
+    if (d / 'card.json').exists(): return d
+    base.mkdir(parents=True, exist_ok=True)
+    tmp = base / f".{name}.tmp{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    generate_all(tmp, scale, seed=seed)
+    try: tmp.rename(d)
+    except OSError:  # another process finished first
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (d / 'card.json').exists(): raise
+    return d
+
+def load_split(scale: str, suite: str, name: str) -> list[dict]:
+    "Rows of `suite/name` at `scale` (validated), e.g. `load_split('mini', 'math', 'gsm8k')`."
+    d = data_dir(scale)
+    p = d / suite / f"{name}.jsonl"
+    if not p.exists():
+        have = sorted(x.stem for x in (d / suite).glob('*.jsonl')) if (d / suite).exists() else []
+        raise ReproError(f"{p}: no data set {suite}/{name} at scale {scale}; available: {have}")
+    return read_rows(p, schema_of(suite, name))
 
 # %% ../nbs/04_minidata.ipynb #dev0c3d4
 DEV_SIZES = {'mini': 960, 'gpu': 1920}

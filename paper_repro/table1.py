@@ -117,7 +117,7 @@ def hub_domain_splits(cfg: Table1Config, root) -> tuple[list[dict], list[dict]]:
 
 def domain_splits(cfg: Table1Config, root=None) -> tuple[list[dict], list[dict]]:
     "(training pool, held-out in-domain test) of the recipe's domain (paper scale: of the hub data under `root`)."
-    from paper_repro.data import load_split
+    from paper_repro.minidata import load_split
     from paper_repro.minidata import held_out_math, math_dev
     if cfg.scale == 'paper': return hub_domain_splits(cfg, root)
     pool = domain_rows(load_split(cfg.scale, 'math', 'train'), cfg.apt.domain)

@@ -110,7 +110,8 @@ EXPERIMENT = SAIDPO()
 def train_rows(cfg: Table2Config, root=None) -> dict[str, dict]:
     """{id: row} of the training pool of a run of `cfg`: the generated math train split of its scale (+ `extra_train`
     held-out problems), or at the paper scale the hub pool that the `data` stage wrote into `root`."""
-    from paper_repro.data import load_split, numeric_answers, read_rows
+    from paper_repro.data import numeric_answers, read_rows
+    from paper_repro.minidata import load_split
     if cfg.scale != 'paper': rows = load_split(cfg.scale, 'math', 'train')
     else: rows = read_rows(Path(root) / 'math' / 'train.jsonl', 'math', numeric_answers(root))
     if cfg.extra_train:
@@ -128,7 +129,8 @@ def knowledge_rows(rows: list[dict], annotator: str = '') -> list[dict]:
 @patch
 def data_root(self: SAIDPO, run) -> Path:
     "The run's math data: the generated data of its scale, or at the paper scale a `data` stage of the hub sets."
-    from paper_repro.data import data_dir, write_hub_math
+    from paper_repro.data import write_hub_math
+    from paper_repro.minidata import data_dir
     cfg = run.cfg
     if cfg.scale != 'paper': return data_dir(cfg.scale)
     run.stage('data', lambda d: write_hub_math(d, {'train': cfg.train_pools, **{s: [s] for s in cfg.sets}}, cfg.hub_dir))

@@ -96,7 +96,8 @@ def arm_kd(cfg: Table3Config, arm: str, seed: int = 0) -> KDConfig:
 def split_rows(cfg: Table3Config, root=None) -> tuple[list[dict], list[dict]]:
     """(training rows, dev rows). Generated data: the first `train_items` and the last `dev_items` of the instruct training
     split. Paper scale: the first `train_items` of `root`'s `train` file and its `dev` file (`data.write_hub_instruct`)."""
-    from paper_repro.data import load_split, read_rows
+    from paper_repro.data import read_rows
+    from paper_repro.minidata import load_split
     if cfg.scale == 'paper':
         if root is None: raise ReproError("table3: the paper scale reads the rows its data stage wrote (pass root)")
         f = Path(root) / 'instruct' / 'train.jsonl'
@@ -196,7 +197,8 @@ class OKDTable(Experiment):
     # -- data and the shared stages: the SFT'd teacher, the SFT-initialised student -----------------------------------
     def data_root(self, run) -> Path:
         "The run's instruct data: the generated data of its scale, or at the paper scale a `data` stage (`write_hub_instruct`)."
-        from paper_repro.data import data_dir, write_hub_instruct
+        from paper_repro.data import write_hub_instruct
+        from paper_repro.minidata import data_dir
         cfg = run.cfg
         if cfg.scale != 'paper': return data_dir(cfg.scale)
         run.stage('data', lambda d: write_hub_instruct(d, cfg.hub_dir or None, cfg.dev_items))

@@ -4,7 +4,7 @@ import pytest
 @pytest.fixture(scope='module')
 def tiny_round():
     from paper_repro.apt import APTSettings, domain_rows, dpo_trainer, apt_round
-    from paper_repro.data import load_split
+    from paper_repro.minidata import load_split
     from paper_repro.models import load_model
     from paper_repro.preference import DPOSettings
     from paper_repro.sampling import Sampler

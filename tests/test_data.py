@@ -23,7 +23,8 @@ def test_malformed_row_names_file_line_field(tmp_path):
     fail_with(lambda: read_rows(p, 'mc'), contains=":1: field 'choices'")
 
 def test_data_dir_tiny_is_generated_once_and_valid(cache):
-    from paper_repro.data import data_dir, load_split, MATH_TEST_SETS, INSTRUCT_SETS, read_rows, schema_of
+    from paper_repro.data import MATH_TEST_SETS, INSTRUCT_SETS, read_rows, schema_of
+    from paper_repro.minidata import data_dir, load_split
     d = data_dir('tiny')
     assert d.parent == cache / 'data' and d.name.startswith('v') and d.name.endswith('-tiny')
     assert not [p for p in d.parent.iterdir() if p.name.startswith('.')]  # no tmp dir left behind

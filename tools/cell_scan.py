@@ -16,7 +16,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     import torch
     from paper_repro.apt import cell_accuracy, stratified, VerifierJudge
-    from paper_repro.data import load_split
+    from paper_repro.minidata import load_split
     from paper_repro.grading import sample_and_grade
     from paper_repro.models import load_model
     from paper_repro.sampling import Sampler, SamplingConfig
