@@ -127,117 +127,79 @@ class SeedRun:
     def done(self, name: str) -> bool: return self.run.done(name)
     def stage_dir(self, name: str) -> Path: return self.run.stage_dir(name)
 
-    # -- models: one loader, one sampler per architecture whose generation copy is refreshed in place ----------------
-    def load(self, path=None):
-        "(model, tokenizer) of `path`, or of the recipe's model; on CUDA when present."
-        import torch
-        from paper_repro.models import load_model
-        m, t = load_model(str(path) if path else self.cfg.model, device='cuda' if torch.cuda.is_available() else None)
-        self._tok = t
-        return m, t
-
-    def sampler(self, model):
-        """The seed's sampler for `model`'s architecture, holding `model`'s weights. One per architecture (a teacher and
-        the student cut from it get two), so compiled graphs are reused across rounds, arms and evaluations: on CUDA
-        every new Sampler compiles its decode step again, and dynamo stops compiling after a few recompiles."""
-        from paper_repro.sampling import Sampler, _source_state
-        key = tuple((k, tuple(v.shape)) for k, v in _source_state(model).items())
-        if key not in self._samplers: self._samplers[key] = Sampler(model, self._tok)
-        else: self._samplers[key].load_weights(model)
-        return self._samplers[key]
-
-    def model_dir(self, arm: str, r: int) -> Path | None:
-        "Where arm's model after round r is stored (r = 0: where the experiment says the arm starts)."
-        return self.stage_dir(f'{arm}__r{r}__train') / 'model' if r > 0 else self.exp.start(self, arm)
-
-    def policy(self, arm: str, r: int): return self.load(self.model_dir(arm, r))
-
-    # -- the stages the runner names -------------------------------------------------------------------------------
-    def last_stage(self, arm: str, r: int) -> str:
-        "The stage whose completion means round r of `arm` is done."
-        return f'{arm}__r{r}__eval' if self.exp.evaluates(self.cfg, arm, r) else f'{arm}__r{r}__train'
-
-    def n_rounds(self, arm: str) -> int: return self.exp.rounds(self.cfg, arm)
-
-    def base_eval(self) -> dict:
-        return self.stage('base__eval', lambda d: self.exp.evaluate(self, *self.load(self.exp.start(self, self.exp.base_row)), d))
-
-    def round(self, arm: str, r: int) -> dict:
-        "Round r of `arm`: the experiment's preparation, training (model saved), evaluation; earlier weights removed."
-        prep = self.exp.prepare(self, arm, r)
-        def train(d):
-            model, tok = self.policy(arm, r - 1)
-            model, stats = self.exp.train(self, arm, r, prep, model, tok, d)
-            model.save_pretrained(d / 'model'); tok.save_pretrained(d / 'model')
-            return stats
-        tr = self.stage(f'{arm}__r{r}__train', train)
-        ev = None
-        if self.exp.evaluates(self.cfg, arm, r):
-            ev = self.stage(f'{arm}__r{r}__eval', lambda d: self.exp.evaluate(self, *self.policy(arm, r), d))
-        if r > 1: shutil.rmtree(self.model_dir(arm, r - 1), ignore_errors=True)   # no later stage reads it
-        return {'round': r, **{k: v for k, v in prep.items() if not k.startswith('_')}, 'train': tr, 'eval': ev}
-
-    def run_arm(self, arm: str, over=lambda: False) -> list[dict]:
-        "The arm's rounds; a round not already complete is not started once `over()` says the budget is spent."
-        logs = []
-        for r in range(1, self.n_rounds(arm) + 1):
-            if over() and not self.done(self.last_stage(arm, r)): break
-            logs.append(self.round(arm, r))
-        return logs
-
     def items(self, stage: str):
         f = self.stage_dir(stage) / 'items.json'
         return read_json(f) if f.exists() else None
 
-# %% ../nbs/10a_experiment.ipynb #314ae0fb
-def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None) -> dict:
-    "All stages of one seed; returns its raw result (rows, item scores, per-round logs, stage timings)."
-    run_cls = run_cls or exp.run_cls or SeedRun
-    t0 = time.time()
-    over = lambda: bool(cfg.time_budget_s) and time.time() - t0 > cfg.time_budget_s
-    run = run_cls(exp, cfg, seed, fresh)
-    arms = exp.arms(cfg)
-    todo = [a for a in arms if not run.done(run.last_stage(a, run.n_rounds(a)))]
-    parallel = cfg.workers > 1 and len(todo) > 1
-    exp.shared(run)
-    if not parallel: run.base_eval()
-    else:
-        recipe = run.dir / 'recipe.json'; write_json(recipe, config_to_dict(cfg))
-        procs = []
-        for i, a in enumerate(todo):
-            if over(): break   # out of time: arms not launched yet stay 'not run (time)'; a rerun resumes them
-            log = open(run.dir / f'worker-{a}.log', 'w')
-            procs.append((a, subprocess.Popen([sys.executable, '-m', 'paper_repro.experiment', *_worker_ref(exp),
-                                               '--config', str(recipe), '--seed', str(seed), '--arm', a],
-                                              stdout=log, stderr=subprocess.STDOUT)))
-            if i == cfg.workers - 1: run.base_eval()   # every worker slot busy: evaluate Base meanwhile
-            while i < len(todo) - 1 and sum(p.poll() is None for _, p in procs) >= cfg.workers and not over(): time.sleep(2)
-        run.base_eval()
-        for a, p in procs:
-            rest = cfg.time_budget_s - (time.time() - t0) if cfg.time_budget_s else None
-            try: rc = p.wait(timeout=max(rest, 1) if rest is not None else None)
-            except subprocess.TimeoutExpired: p.kill(); p.wait(); continue   # out of time: its row stays unfinished
-            if rc == OOM_EXIT:   # the GPU is shared by every worker: this arm resumes below, alone in this process
-                print(f"{exp.name}: arm {a} ran out of GPU memory beside the other workers; resuming it alone "
-                      f"(see {run.dir / f'worker-{a}.log'})", file=sys.stderr); continue
-            if rc: raise ReproError(f"{exp.name}: worker for arm {a} failed; see {run.dir / f'worker-{a}.log'}")
-    logs = {a: run.run_arm(a, over) for a in arms}
-    rows, items = {exp.base_row: run.base_eval()}, {exp.base_row: run.items('base__eval')}
-    not_run = []
-    for a, lg in logs.items():
-        R = run.n_rounds(a)
-        if len(lg) == R and lg[-1]['eval'] is not None:
-            rows[a] = exp.finalize_row(run, a, lg); items[a] = run.items(f'{a}__r{R}__eval')
-            for row, sub in exp.extra_rows(cfg, a).items():   # e.g. the teacher an OKD run leaves behind
-                model_dir = run.stage_dir(f'{a}__r{R}__train') / sub
-                rows[row] = run.stage(f'{row}__eval', lambda d: exp.evaluate(run, *run.load(model_dir), d))
-                items[row] = run.items(f'{row}__eval')
-        else: not_run += [a, *exp.extra_rows(cfg, a)]
-    run.run.timings = read_json(run.dir / 'timings.json') if (run.dir / 'timings.json').exists() else {}
-    return {'seed': seed, 'rows': rows, 'rounds': logs, 'not_run_time': not_run, 'stage_seconds': run.run.timings,
-            'run_dir': str(run.dir), 'numerics': run.run.config['numerics'],
-            'items': {k: v for k, v in items.items() if v is not None}, **exp.raw_extra(run)}
+# %% ../nbs/10a_experiment.ipynb #a430f649
+@patch
+def load(self: SeedRun, path=None):
+    "(model, tokenizer) of `path`, or of the recipe's model; on CUDA when present."
+    import torch
+    from paper_repro.models import load_model
+    m, t = load_model(str(path) if path else self.cfg.model, device='cuda' if torch.cuda.is_available() else None)
+    self._tok = t
+    return m, t
 
+@patch
+def sampler(self: SeedRun, model):
+    """The seed's sampler for `model`'s architecture, holding `model`'s weights. One per architecture (a teacher and
+    the student cut from it get two), so compiled graphs are reused across rounds, arms and evaluations: on CUDA
+    every new Sampler compiles its decode step again, and dynamo stops compiling after a few recompiles."""
+    from paper_repro.sampling import Sampler, _source_state
+    key = tuple((k, tuple(v.shape)) for k, v in _source_state(model).items())
+    if key not in self._samplers: self._samplers[key] = Sampler(model, self._tok)
+    else: self._samplers[key].load_weights(model)
+    return self._samplers[key]
+
+@patch
+def model_dir(self: SeedRun, arm: str, r: int) -> Path | None:
+    "Where arm's model after round r is stored (r = 0: where the experiment says the arm starts)."
+    return self.stage_dir(f'{arm}__r{r}__train') / 'model' if r > 0 else self.exp.start(self, arm)
+
+@patch
+def policy(self: SeedRun, arm: str, r: int): return self.load(self.model_dir(arm, r))
+
+# %% ../nbs/10a_experiment.ipynb #9e3570e4
+@patch
+def last_stage(self: SeedRun, arm: str, r: int) -> str:
+    "The stage whose completion means round r of `arm` is done."
+    return f'{arm}__r{r}__eval' if self.exp.evaluates(self.cfg, arm, r) else f'{arm}__r{r}__train'
+
+@patch
+def n_rounds(self: SeedRun, arm: str) -> int: return self.exp.rounds(self.cfg, arm)
+
+@patch
+def base_eval(self: SeedRun) -> dict:
+    return self.stage('base__eval', lambda d: self.exp.evaluate(self, *self.load(self.exp.start(self, self.exp.base_row)), d))
+
+# %% ../nbs/10a_experiment.ipynb #d7b65a35
+@patch
+def round(self: SeedRun, arm: str, r: int) -> dict:
+    "Round r of `arm`: the experiment's preparation, training (model saved), evaluation; earlier weights removed."
+    prep = self.exp.prepare(self, arm, r)
+    def train(d):
+        model, tok = self.policy(arm, r - 1)
+        model, stats = self.exp.train(self, arm, r, prep, model, tok, d)
+        model.save_pretrained(d / 'model'); tok.save_pretrained(d / 'model')
+        return stats
+    tr = self.stage(f'{arm}__r{r}__train', train)
+    ev = None
+    if self.exp.evaluates(self.cfg, arm, r):
+        ev = self.stage(f'{arm}__r{r}__eval', lambda d: self.exp.evaluate(self, *self.policy(arm, r), d))
+    if r > 1: shutil.rmtree(self.model_dir(arm, r - 1), ignore_errors=True)   # no later stage reads it
+    return {'round': r, **{k: v for k, v in prep.items() if not k.startswith('_')}, 'train': tr, 'eval': ev}
+
+@patch
+def run_arm(self: SeedRun, arm: str, over=lambda: False) -> list[dict]:
+    "The arm's rounds; a round not already complete is not started once `over()` says the budget is spent."
+    logs = []
+    for r in range(1, self.n_rounds(arm) + 1):
+        if over() and not self.done(self.last_stage(arm, r)): break
+        logs.append(self.round(arm, r))
+    return logs
+
+# %% ../nbs/10a_experiment.ipynb #314ae0fb
 OOM_EXIT = 75   # a worker's exit status when the shared GPU ran out of memory (EX_TEMPFAIL): retried, not fatal
 
 def _worker_ref(exp: Experiment) -> list[str]:
@@ -262,6 +224,72 @@ def _worker_main(argv=None):
         import torch
         if not isinstance(e, torch.OutOfMemoryError): raise   # CUDA's (or any accelerator's) out-of-memory error
         import traceback; traceback.print_exc(); sys.exit(OOM_EXIT)
+
+# %% ../nbs/10a_experiment.ipynb #1336c117
+def _launch_workers(exp: Experiment, run: SeedRun, cfg, seed: int, todo: list[str], over) -> list:
+    """Start one worker process per unfinished arm in `todo` (at most `cfg.workers` at once, none once `over()`),
+    evaluating Base here once every slot is busy; [(arm, process)]. The resolved recipe goes into the run directory."""
+    recipe = run.dir / 'recipe.json'; write_json(recipe, config_to_dict(cfg))
+    procs = []
+    for i, a in enumerate(todo):
+        if over(): break   # out of time: arms not launched yet stay 'not run (time)'; a rerun resumes them
+        log = open(run.dir / f'worker-{a}.log', 'w')
+        procs.append((a, subprocess.Popen([sys.executable, '-m', 'paper_repro.experiment', *_worker_ref(exp),
+                                           '--config', str(recipe), '--seed', str(seed), '--arm', a],
+                                          stdout=log, stderr=subprocess.STDOUT)))
+        if i == cfg.workers - 1: run.base_eval()   # every worker slot busy: evaluate Base meanwhile
+        while i < len(todo) - 1 and sum(p.poll() is None for _, p in procs) >= cfg.workers and not over(): time.sleep(2)
+    return procs
+
+def _await_workers(exp: Experiment, run: SeedRun, cfg, procs: list, t0: float):
+    """Wait for the workers within what is left of the time budget (started at `t0`): one out of time is stopped (its
+    row stays unfinished), one out of GPU memory is left for this process to resume, any other failure raises."""
+    for a, p in procs:
+        rest = cfg.time_budget_s - (time.time() - t0) if cfg.time_budget_s else None
+        try: rc = p.wait(timeout=max(rest, 1) if rest is not None else None)
+        except subprocess.TimeoutExpired: p.kill(); p.wait(); continue   # out of time: its row stays unfinished
+        if rc == OOM_EXIT:   # the GPU is shared by every worker: this arm resumes below, alone in this process
+            print(f"{exp.name}: arm {a} ran out of GPU memory beside the other workers; resuming it alone "
+                  f"(see {run.dir / f'worker-{a}.log'})", file=sys.stderr); continue
+        if rc: raise ReproError(f"{exp.name}: worker for arm {a} failed; see {run.dir / f'worker-{a}.log'}")
+
+# %% ../nbs/10a_experiment.ipynb #faa4bbf4
+def _seed_rows(exp: Experiment, run: SeedRun, cfg, logs: dict) -> tuple[dict, dict, list]:
+    """(rows, per-item scores, rows not run (time)) of a seed from its arms' round logs: Base, each arm whose rounds all
+    ran (`exp.finalize_row`) and the extra rows its last training stage yields (`exp.extra_rows`)."""
+    rows, items = {exp.base_row: run.base_eval()}, {exp.base_row: run.items('base__eval')}
+    not_run = []
+    for a, lg in logs.items():
+        R = run.n_rounds(a)
+        if len(lg) == R and lg[-1]['eval'] is not None:
+            rows[a] = exp.finalize_row(run, a, lg); items[a] = run.items(f'{a}__r{R}__eval')
+            for row, sub in exp.extra_rows(cfg, a).items():   # e.g. the teacher an OKD run leaves behind
+                model_dir = run.stage_dir(f'{a}__r{R}__train') / sub
+                rows[row] = run.stage(f'{row}__eval', lambda d: exp.evaluate(run, *run.load(model_dir), d))
+                items[row] = run.items(f'{row}__eval')
+        else: not_run += [a, *exp.extra_rows(cfg, a)]
+    return rows, items, not_run
+
+# %% ../nbs/10a_experiment.ipynb #a7752c00
+def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None) -> dict:
+    "All stages of one seed; returns its raw result (rows, item scores, per-round logs, stage timings)."
+    run_cls = run_cls or exp.run_cls or SeedRun
+    t0 = time.time()
+    over = lambda: bool(cfg.time_budget_s) and time.time() - t0 > cfg.time_budget_s
+    run = run_cls(exp, cfg, seed, fresh)
+    arms = exp.arms(cfg)
+    todo = [a for a in arms if not run.done(run.last_stage(a, run.n_rounds(a)))]
+    parallel = cfg.workers > 1 and len(todo) > 1
+    exp.shared(run)
+    procs = _launch_workers(exp, run, cfg, seed, todo, over) if parallel else []
+    run.base_eval()
+    _await_workers(exp, run, cfg, procs, t0)
+    logs = {a: run.run_arm(a, over) for a in arms}
+    rows, items, not_run = _seed_rows(exp, run, cfg, logs)
+    run.run.timings = read_json(run.dir / 'timings.json') if (run.dir / 'timings.json').exists() else {}
+    return {'seed': seed, 'rows': rows, 'rounds': logs, 'not_run_time': not_run, 'stage_seconds': run.run.timings,
+            'run_dir': str(run.dir), 'numerics': run.run.config['numerics'],
+            'items': {k: v for k, v in items.items() if v is not None}, **exp.raw_extra(run)}
 
 # %% ../nbs/10a_experiment.ipynb #43cf4db8
 REGISTRY = {1: 'paper_repro.table1:EXPERIMENT', 2: 'paper_repro.table2:EXPERIMENT', 3: 'paper_repro.table3:EXPERIMENT'}
@@ -351,12 +379,22 @@ def numerics_note(raws: list[dict], record: dict) -> list[str]:
     train = {True: 'bf16 mixed precision', False: 'fp32', None: 'n/a'}[n.get('train_bf16')]
     return [f"numerics: {n.get('device')}, generation in {n.get('generation_dtype')}, training in {train}{cpu}."]
 
-def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -> str:
-    "Write the table's files from per-seed raw results; return the markdown."
-    from paper_repro.tables import decide_claims, get_spec, render_markdown, summarize, write_table
-    spec = get_spec(exp.table)
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    summary = summarize({r['seed']: r['rows'] for r in raws}, spec)
+# %% ../nbs/10a_experiment.ipynb #6fef823d
+def _write_sidecar(exp: Experiment, raws: list[dict], out: Path) -> list[dict]:
+    "The seeds for raw.json; their bulky records (`exp.split_raw`), if any, written to `<sidecar>.json.gz` in `out`."
+    split = [exp.split_raw(r) for r in raws]
+    sides = {str(r['seed']): s for (r, s) in split if s is not None}
+    if sides:   # bulky per-seed records travel compressed beside raw.json
+        import gzip, json
+        with gzip.open(out / f'.{exp.sidecar}.json.gz.tmp', 'wt') as f: json.dump(sides, f, separators=(',', ':'))
+        (out / f'.{exp.sidecar}.json.gz.tmp').replace(out / f'{exp.sidecar}.json.gz')
+    return [r for r, _ in split]
+
+# %% ../nbs/10a_experiment.ipynb #cd678ef3
+def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: dict, spec, summary) -> tuple:
+    """(markdown, figure files, claims, side claims) of the table: its rows' status (not in the recipe, not run in
+    time), notes, the claim family decided from the seeds and the experiment's figures (written into `out`)."""
+    from paper_repro.tables import decide_claims, render_markdown
     arms = exp.arms(cfg)
     status = {a: 'not run (not in recipe)' for a in spec.rows if a not in arms and a != exp.base_row}
     status.update({a: 'not run (time)' for r in raws for a in r.get('not_run_time', [])})
@@ -368,16 +406,22 @@ def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -
     md = render_markdown(spec, summary, status, claims, exp.deviations(cfg), notes, cfg.scale, side_claims=side)
     figs = exp.figures(raws, cfg, out)
     if figs: md += '\n' + '\n'.join(f"![{f}]({f})" for f in figs) + '\n'
-    split = [exp.split_raw(r) for r in raws]
-    sides = {str(r['seed']): s for (r, s) in split if s is not None}
-    if sides:   # bulky per-seed records travel compressed beside raw.json
-        import gzip, json
-        with gzip.open(out / f'.{exp.sidecar}.json.gz.tmp', 'wt') as f: json.dump(sides, f, separators=(',', ':'))
-        (out / f'.{exp.sidecar}.json.gz.tmp').replace(out / f'{exp.sidecar}.json.gz')
+    return md, figs, claims, side
+
+# %% ../nbs/10a_experiment.ipynb #dc9569b7
+def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -> str:
+    "Write the table's files from per-seed raw results; return the markdown."
+    from paper_repro.tables import get_spec, summarize, write_table
+    spec = get_spec(exp.table)
+    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+    summary = summarize({r['seed']: r['rows'] for r in raws}, spec)
+    md, figs, claims, side = _table_markdown(exp, raws, cfg, out, record, spec, summary)
+    seeds = _write_sidecar(exp, raws, out)
     write_table(out, spec, summary, md, {**record, 'figures': figs, 'claims': claims, 'side_claims': side},
-                raw={'table': exp.table, 'config': config_to_dict(cfg), 'seeds': [r for r, _ in split]})
+                raw={'table': exp.table, 'config': config_to_dict(cfg), 'seeds': seeds})
     return md
 
+# %% ../nbs/10a_experiment.ipynb #114aeb14
 def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], object]:
     """(raws sorted by seed, recipe) of seed folders written earlier; mismatched recipes or numerics are refused.
     The arm lists may differ (as in the run key): a row's cells and claims use the seeds that ran it, and the recipe
