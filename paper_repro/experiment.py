@@ -386,7 +386,9 @@ def _write_sidecar(exp: Experiment, raws: list[dict], out: Path) -> list[dict]:
     sides = {str(r['seed']): s for (r, s) in split if s is not None}
     if sides:   # bulky per-seed records travel compressed beside raw.json
         import gzip, json
-        with gzip.open(out / f'.{exp.sidecar}.json.gz.tmp', 'wt') as f: json.dump(sides, f, separators=(',', ':'))
+        # mtime=0: the same records give the same bytes (a re-merge leaves the committed file unchanged)
+        with open(out / f'.{exp.sidecar}.json.gz.tmp', 'wb') as raw, gzip.GzipFile(fileobj=raw, mode='wb', mtime=0) as gz:
+            gz.write(json.dumps(sides, separators=(',', ':')).encode())
         (out / f'.{exp.sidecar}.json.gz.tmp').replace(out / f'{exp.sidecar}.json.gz')
     return [r for r, _ in split]
 
