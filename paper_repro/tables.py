@@ -99,9 +99,10 @@ def fmt_cell(mean, std, n, digits: int = 1) -> str:
     return f"{mean:.{digits}f}" if n <= 1 else f"{mean:.{digits}f} ± {std:.{digits}f}"
 
 def fmt_signed(x: float, *scale: float) -> str:
-    "x with a sign and as many decimals as the largest of `scale` needs (one for points, four for 0.005 bits/byte)."
+    """x with a sign and one decimal, unless the largest of `scale` is below 0.1, where one decimal would hide it: then
+    two significant digits of that largest value (0.0079 bits/byte, not 0.0)."""
     big = max((abs(v) for v in scale if v == v), default=0.0)
-    return f"{x:+.{max(1, 1 - math.floor(math.log10(big)))}f}" if 0 < big < 1 else f"{x:+.1f}"
+    return f"{x:+.{1 - math.floor(math.log10(big))}f}" if 0 < big < 0.1 else f"{x:+.1f}"
 
 def fmt_p(p: float) -> str:
     "A p-value to three decimals, '< 0.001' below that, '—' when there is none."
@@ -315,17 +316,17 @@ def compare_to_reference(summary: pd.DataFrame, reference: pd.DataFrame | None, 
         if x.mean is None or x.mean != x.mean: continue
         y = ref.get((x.row, x.column))
         if y is None or y.mean != y.mean or y.mean is None:
-            lines.append(f"| {spec.rows[x.row]} | {spec.columns[x.column]} | {fmt_cell(x.mean, x.std, x.n_seeds)} | — | {x.reported} | no reference |")
+            lines.append(f"| {spec.rows[x.row]} | {spec.columns[x.column]} | {fmt_cell(x.mean, x.std, x.n_seeds, spec.digits.get(x.column, 1))} | — | {x.reported} | no reference |")
             continue
         sd_a = x.std if x.n_seeds > 1 else (y.std if y.n_seeds > 1 else float('nan'))
         sd_b = y.std if y.n_seeds > 1 else sd_a
         se = math.sqrt(sd_a ** 2 / x.n_seeds + sd_b ** 2 / y.n_seeds) if sd_a == sd_a else float('nan')
-        diff = x.mean - y.mean
+        diff, k = x.mean - y.mean, spec.digits.get(x.column, 1)
         if se != se: flag = 'spread unknown'
-        elif abs(diff) > 2 * se: flag = f"**differs** ({diff:+.1f} > 2 SE = {2 * se:.1f})"; flagged += 1
-        else: flag = f"ok ({diff:+.1f}, 2 SE = {2 * se:.1f})"
-        lines.append(f"| {spec.rows[x.row]} | {spec.columns[x.column]} | {fmt_cell(x.mean, x.std, x.n_seeds)} | "
-                     f"{fmt_cell(y.mean, y.std, int(y.n_seeds))} (n={int(y.n_seeds)}) | {x.reported} | {flag} |")
+        elif abs(diff) > 2 * se: flag = f"**differs** ({diff:+.{k}f} > 2 SE = {2 * se:.{k}f})"; flagged += 1
+        else: flag = f"ok ({diff:+.{k}f}, 2 SE = {2 * se:.{k}f})"
+        lines.append(f"| {spec.rows[x.row]} | {spec.columns[x.column]} | {fmt_cell(x.mean, x.std, x.n_seeds, k)} | "
+                     f"{fmt_cell(y.mean, y.std, int(y.n_seeds), k)} (n={int(y.n_seeds)}) | {x.reported} | {flag} |")
     return '\n'.join(lines) + '\n', flagged
 
 # %% ../nbs/10_tables.ipynb #e14945b6
