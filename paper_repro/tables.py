@@ -145,14 +145,14 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
                   '| Claim | reported (abstract) | n seeds | reproduced Δ [95 % CI] | p (Holm) | interval | verdict |',
                   '|---|---|---|---|---|---|---|']
         lines += [f"| {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | "
-                  f"{'—' if c['p_adj'] != c['p_adj'] else fmt_p(c['p_adj'])} | "
+                  f"{fmt_p(c['p_adj'])} | "
                   f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |" for c in claims]
     if side_claims:   # ablations and controls: each comparison alone, no multiplicity adjustment
         lines += ['', '### Ablations and controls (outside the claim family)', '',
                   "Paired over seeds like the claims, each with its own 95 % interval and unadjusted p; they do not enter "
                   "the family's Holm adjustment.", '',
                   '| Comparison | n seeds | Δ [95 % CI] | p | this n detects (80 % power) | interval |', '|---|---|---|---|---|---|']
-        lines += [f"| {c['label']} | {c['n']} | {fmt_claim(c)} | {'—' if c['p'] != c['p'] else fmt_p(c['p'])} | "
+        lines += [f"| {c['label']} | {c['n']} | {fmt_claim(c)} | {fmt_p(c['p'])} | "
                   f"{'—' if c.get('mde') != c.get('mde') or c.get('mde') is None else format(c['mde'], '.1f')} | "
                   f"{c['method'] if c['lo'] == c['lo'] else '—'} |" for c in side_claims]
     if deviations:
@@ -314,14 +314,14 @@ def compare_to_reference(summary: pd.DataFrame, reference: pd.DataFrame | None, 
     flagged = 0
     for x in summary.itertuples():
         if x.mean is None or x.mean != x.mean: continue
-        y = ref.get((x.row, x.column))
+        y, k = ref.get((x.row, x.column)), spec.digits.get(x.column, 1)
         if y is None or y.mean != y.mean or y.mean is None:
-            lines.append(f"| {spec.rows[x.row]} | {spec.columns[x.column]} | {fmt_cell(x.mean, x.std, x.n_seeds, spec.digits.get(x.column, 1))} | — | {x.reported} | no reference |")
+            lines.append(f"| {spec.rows[x.row]} | {spec.columns[x.column]} | {fmt_cell(x.mean, x.std, x.n_seeds, k)} | — | {x.reported} | no reference |")
             continue
         sd_a = x.std if x.n_seeds > 1 else (y.std if y.n_seeds > 1 else float('nan'))
         sd_b = y.std if y.n_seeds > 1 else sd_a
         se = math.sqrt(sd_a ** 2 / x.n_seeds + sd_b ** 2 / y.n_seeds) if sd_a == sd_a else float('nan')
-        diff, k = x.mean - y.mean, spec.digits.get(x.column, 1)
+        diff = x.mean - y.mean
         if se != se: flag = 'spread unknown'
         elif abs(diff) > 2 * se: flag = f"**differs** ({diff:+.{k}f} > 2 SE = {2 * se:.{k}f})"; flagged += 1
         else: flag = f"ok ({diff:+.{k}f}, 2 SE = {2 * se:.{k}f})"
