@@ -43,8 +43,8 @@ def test_bad_recipe_names_file_and_field(tmp_path):
 def test_table2_tiny_resumes_after_kill_with_identical_table(tmp_path):
     # reference: one uninterrupted run over the user cache (in CI the 92 walkthrough ran this same tiny recipe minutes
     # before, so its stages are reused; a cached table must equal the freshly computed, killed-and-resumed one below)
-    # one thread, as `make test`'s walkthrough wrote the cached stages: on a CPU with native bf16 the thread count changes
-    # the kernels' reduction order and so the numbers (seen on a 2-core Xeon with AMX, 2026-12-02), not the code path
+    # one thread, as `make test`'s walkthrough ran: the run key holds the CPU thread count (on a CPU with native bf16 it
+    # changes the kernels' reduction order and so the numbers), so a stage cached at another count is never reused here
     env_a = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='1')
     ra = cli('--table', '2', '--scale', 'tiny', '--out', str(tmp_path / 'a'), env=env_a)
     assert ra.returncode == 0, ra.stderr[-3000:]
