@@ -15,8 +15,8 @@ from .core import ReproError, Run, cfg_field, config_from_dict, config_to_dict, 
 
 # %% auto #0
 __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'REGISTRY', 'numerics', 'method_fields', 'run_key', 'Experiment',
-           'SeedRun', 'run_seed', 'get_experiment', 'recipe_path', 'apply_overrides', 'load_recipe', 'numerics_note',
-           'build_table', 'merge_seed_folders', 'claims_ledger']
+           'SeedRun', 'run_seed', 'get_experiment', 'recipe_path', 'apply_overrides', 'upgrade_recipe',
+           'recipe_from_record', 'load_recipe', 'numerics_note', 'build_table', 'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -66,6 +66,8 @@ class Experiment:
     run_cls: type = None           # the SeedRun subclass its seeds run in, here and in worker processes (None: SeedRun)
     added_fields: dict = {}        # recipe fields added after runs were keyed: {field: default (config_to_dict form)};
                                    # left out of run keys and merge checks at that default, so earlier runs stay valid
+    moved_fields: dict = {}        # recipe fields moved into nested configs: {old name: (new dotted path, ...)}; recipes
+                                   # and seed folders written before the move are read through `upgrade_recipe`
     sidecar: str = 'sidecar'       # file stem of the compressed sidecar beside raw.json (`split_raw`)
     sidecar_key: str = ''          # 'section.key' of the round logs moved into the sidecar ('' = nothing moves)
     sidecar_meta: dict = {}        # written into the sidecar beside the records (e.g. their field names)
@@ -311,6 +313,15 @@ def recipe_path(table: int, scale: str) -> Path | None:
         if p.exists(): return p
     return None
 
+def _set_path(d: dict, key: str, v, where: str):
+    "Set dotted `key` of nested dict `d` to `v` in place (missing levels made); `where` names the source of an error."
+    node, parts = d, key.split('.')
+    for p in parts[:-1]:
+        if node.get(p) is None: node[p] = {}
+        if not isinstance(node[p], dict): raise ReproError(f"{where}: field {p!r} is not a nested config")
+        node = node[p]
+    node[parts[-1]] = v
+
 def apply_overrides(d: dict, overrides=()) -> dict:
     "A copy of recipe dict `d` with `key=value` overrides applied (dotted keys reach nested configs; values are YAML)."
     import copy, yaml
@@ -320,13 +331,26 @@ def apply_overrides(d: dict, overrides=()) -> dict:
         if not eq or not key.strip(): raise ReproError(f"--set {o!r}: expected key=value (e.g. dpo.learning_rate=1e-5)")
         try: v = yaml.safe_load(val)
         except yaml.YAMLError: raise ReproError(f"--set {o}: the value is not valid YAML") from None
-        node, parts = d, key.strip().split('.')
-        for p in parts[:-1]:
-            if node.get(p) is None: node[p] = {}
-            if not isinstance(node[p], dict): raise ReproError(f"--set {o}: field {p!r} is not a nested config")
-            node = node[p]
-        node[parts[-1]] = v
+        _set_path(d, key.strip(), v, f"--set {o}")
     return d
+
+def upgrade_recipe(exp: Experiment, d: dict, where: str = 'recipe') -> dict:
+    """A copy of recipe dict `d` with every field `exp.moved_fields` names written at its new place(s): a recipe, a
+    `--set` or a seed folder from before a field moved into a nested config reads as its nested form (the old name,
+    given in the same dict, wins over the new one)."""
+    import copy
+    moved = getattr(exp, 'moved_fields', {})
+    if not any(k in d for k in moved): return d
+    d = copy.deepcopy(d)
+    for old, new in moved.items():
+        if old in d:
+            v = d.pop(old)
+            for path in new: _set_path(d, path, copy.deepcopy(v), where)
+    return d
+
+def recipe_from_record(exp: Experiment, d: dict, where: str):
+    "The experiment's config from recipe dict `d` as a seed folder or run record stored it (moved fields upgraded)."
+    return config_from_dict(exp.config_cls, upgrade_recipe(exp, d, where), where)
 
 def load_recipe(exp: Experiment, path=None, scale: str | None = None, overrides=()):
     """The experiment's config from the YAML recipe at `path` (None: the config's defaults at `scale`), with
@@ -336,10 +360,11 @@ def load_recipe(exp: Experiment, path=None, scale: str | None = None, overrides=
         if scale is None: raise ReproError(f"table {exp.table}: give a recipe or a scale")
         d, where = {'scale': scale}, f"table {exp.table} defaults"
     else: d, where = load_yaml(path), str(path)
+    d = upgrade_recipe(exp, d, where)
     cfg = config_from_dict(exp.config_cls, d, where)
     exp.validate(cfg, where)
     for i, o in enumerate(overrides):   # one at a time, so an error names the override that caused it
-        d = apply_overrides(d, [o])
+        d = upgrade_recipe(exp, apply_overrides(d, [o]), f"--set {o}")
         cfg = config_from_dict(exp.config_cls, d, f"--set {o}")
         exp.validate(cfg, f"--set {o}")
     return cfg
@@ -441,11 +466,11 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
             with gzip.open(f.parent / f'{exp.sidecar}.json.gz', 'rt') as g: sides = json.load(g)
             raw['seeds'] = [exp.join_raw(s, sides.get(str(s['seed']))) for s in raw['seeds']]
         # through the recipe class: a field added since that folder was written compares at its default value
-        method = method_fields(exp, config_to_dict(config_from_dict(exp.config_cls, raw['config'], str(f))))
+        method = method_fields(exp, config_to_dict(recipe_from_record(exp, raw['config'], str(f))))
         arm_lists.append(list(method.pop(exp.arms_field, None) or []))
         method['numerics version'] = {(s.get('numerics', {}).get('version'), s.get('numerics', {}).get('table_version'))
                                       for s in raw['seeds']}
-        if first is None: first, first_f, cfg = method, f, config_from_dict(exp.config_cls, raw['config'], str(f))
+        if first is None: first, first_f, cfg = method, f, recipe_from_record(exp, raw['config'], str(f))
         elif method != first:
             k = next(k for k in sorted(set(method) | set(first)) if method.get(k) != first.get(k))
             raise ReproError(f"{f}: field '{k}': {method.get(k)!r} differs from {first.get(k)!r} in {first_f}; "
@@ -468,7 +493,7 @@ def claims_ledger(root) -> str:
     for f in sorted(Path(root).glob('table*/*/raw.json')):
         n, scale = int(f.parent.parent.name[5:]), f.parent.name
         exp, raw = get_experiment(n), read_json(f)
-        family = exp.claims_for(config_from_dict(exp.config_cls, raw['config'], str(f)))
+        family = exp.claims_for(recipe_from_record(exp, raw['config'], str(f)))
         if not family: continue
         for c in decide_claims(raw['seeds'], family):
             lines.append(f"| {n} | {scale} | {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | "
