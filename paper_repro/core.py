@@ -63,22 +63,33 @@ def _type_error(tp, v) -> str | None:
     if any(ok(t) for t in simple): return None
     return f"expected {' or '.join(_SIMPLE[t] for t in simple)}{' or null' if type(None) in opts else ''}, got {v!r}"
 
-def config_from_dict(cls, d: dict | None, where: str = ''):
-    "Build dataclass `cls` from dict `d`, recursing into nested config fields; unknown keys or values of the wrong type raise `ReproError`."
+def _field_default(f):
+    "The default value of dataclass field `f` (None when it has none)."
+    if f.default_factory is not dataclasses.MISSING: return f.default_factory()
+    return None if f.default is dataclasses.MISSING else f.default
+
+def config_from_dict(cls, d: dict | None, where: str = '', base=None, _path: str = ''):
+    """Build dataclass `cls` from dict `d` over `base` (an instance of `cls` whose values stand for the keys `d` leaves
+    out; None: the class defaults). A nested config's dict lays over that field's default, so a recipe names only what
+    it changes (`probe: {k: 8}` keeps the recipe class's other probe settings). Unknown keys or values of the wrong type
+    raise `ReproError` naming `where` and the field's dotted path."""
     d = dict(d or {})
     known = {f.name: f for f in fields(cls)}
     unknown = [k for k in d if k not in known]
     if unknown:
-        raise ReproError(f"{where or cls.__name__}: unknown field {unknown[0]!r} for {cls.__name__} "
+        raise ReproError(f"{where or cls.__name__}: unknown field '{_path}{unknown[0]}' for {cls.__name__} "
                          f"(known: {', '.join(sorted(known))})")
     kw = {}
     for k, v in d.items():
         sub = _dataclass_in(_resolve_type(cls, known[k]))
-        if sub and isinstance(v, dict): kw[k] = config_from_dict(sub, v, f"{where}.{k}" if where else k); continue
+        if sub and isinstance(v, dict):
+            under = getattr(base, k) if base is not None else _field_default(known[k])
+            kw[k] = config_from_dict(sub, v, where, under if isinstance(under, sub) else None, f"{_path}{k}.")
+            continue
         if (why := _type_error(_resolve_type(cls, known[k]), v)):
-            raise ReproError(f"{where or cls.__name__}: field {k!r}: {why}")
+            raise ReproError(f"{where or cls.__name__}: field '{_path}{k}': {why}")
         kw[k] = v
-    try: return cls(**kw)
+    try: return dataclasses.replace(base, **kw) if base is not None else cls(**kw)
     except TypeError as e: raise ReproError(f"{where or cls.__name__}: {e}") from None
 
 def config_to_dict(cfg) -> dict:

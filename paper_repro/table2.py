@@ -6,15 +6,17 @@ Docs: https://github.com/paper-repro/paper_repro/table2.html.md"""
 
 # %% ../nbs/11_table2.ipynb #a1094d53
 from __future__ import annotations
-import random
+import dataclasses, random
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from fastcore.basics import patch
 from .core import ReproError, cfg_field, derive_seed, read_json, seed_everything, write_json, write_jsonl
+from .evaluation import EvalConfig
 from .experiment import Experiment
 from .preference import DPOSettings
+from .sampling import SamplingConfig
 from .saidpo import (BLIND, DIFFICULTY_TARGETS, POLICIES, RECORD_FIELDS, annotate_knowledge, build_pairs,
                                 cluster_ami, knowledge_clusters, probe_stats, select_round, walk_round)
 from .table2_report import (arm_costs, table2_claims, table2_deviations, table2_figures, table2_notes, table2_plan,
@@ -35,7 +37,6 @@ class Table2Config:
                                    "probe arms probe all of them, blind arms walk them in their own order [ours]")
     extra_train: int = cfg_field(0, "held-out generated problems added to the training pool (minidata.held_out_math "
                                     "'table2_train', disjoint from every math set), so pool_size × rounds fits [ours]")
-    k: int = cfg_field(4, "K, samples per problem in the probe (P@K = c/K)")
     pairs_per_round: int = cfg_field(48, "N, preference pairs per round — the same for every policy")
     max_pairs_per_problem: int = cfg_field(2, "if one pair per problem cannot fill N, further passes take other distinct pairs [ours]")
     n_clusters: int = cfg_field(8, "K-Means clusters over embedded knowledge points [ours: 8–16]")
@@ -47,12 +48,14 @@ class Table2Config:
     difficulty_target: str = cfg_field('frontier', "SAI-DPO's order inside the learnable band: 'frontier' (P@K nearest ½, "
                                                     "then steps, length) or 'hardest' (lowest P@K first) [ours]")
     hard_first: bool = cfg_field(True, "static difficulty orders (blind and v1): highest generator level first [ours]")
-    walk_chunk: int = cfg_field(0, "problems a blind walk samples at once after round 1 (0 = batch_size // k) [ours]")
-    probe_temperature: float = cfg_field(0.8, "sampling temperature of the probe [ours]")
-    probe_top_p: float = cfg_field(0.95, "top-p of the probe [ours]")
-    max_new_tokens: int = cfg_field(128, "generation limit for probe and evaluation")
-    batch_size: int = cfg_field(64, "sequences per generation batch")
-    max_prompt_tokens: int = cfg_field(192, "fixed prompt width of the GPU sampler")
+    walk_chunk: int = cfg_field(0, "problems a blind walk samples at once after round 1 (0 = probe.batch_size // probe.k) [ours]")
+    probe: SamplingConfig = cfg_field(SamplingConfig(k=4, temperature=0.8, top_p=0.95, max_new_tokens=128, batch_size=64,
+                                                     max_prompt_tokens=192),
+                                      "the probe's and the blind walks' sampling: K = probe.k samples per problem (P@K = c/K), "
+                                      "temperature, top-p, length, batch [ours]; its seed is derived per round from the run's")
+    evaluation: EvalConfig = cfg_field(EvalConfig(math_max_new_tokens=128, batch_size=64, bootstrap_iters=0),
+                                       "the math-suite evaluation (greedy): answer length, batch; no lm-eval stderr (the "
+                                       "table's intervals come from the paired seeds × items bootstrap)")
     eval_sets: list = cfg_field([], "evaluation sets (default: the eight math sets, + transfer below the paper scale)")
     train_pools: list = cfg_field(['math_train', 'gsm8k_train'], "paper scale: the training pool, these data.HUB_MATH "
                                   "sets concatenated (MATH train 7,500 + GSM8K train 7,473; the paper names none) [ours]")
@@ -75,13 +78,16 @@ class Table2Config:
 
 # %% ../nbs/11_table2.ipynb #3182f0fd
 def _sampling(cfg: Table2Config, seed: int):
-    from paper_repro.sampling import SamplingConfig
-    return SamplingConfig(k=cfg.k, temperature=cfg.probe_temperature, top_p=cfg.probe_top_p, max_new_tokens=cfg.max_new_tokens,
-                          batch_size=cfg.batch_size, seed=seed, max_prompt_tokens=cfg.max_prompt_tokens)
+    "The probe's sampling with round seed `seed`."
+    return dataclasses.replace(cfg.probe, seed=seed)
 
 class SAIDPO(Experiment):
     "Table 2: iterative DPO whose round data each selection policy picks, from a probe of the current policy or blind."
     table, name, config_cls, arms_field = 2, 'table2', Table2Config, 'policies'
+    # recipes and seed folders from before the probe and the evaluation became nested configs (one length and batch for both)
+    moved_fields = {'k': ('probe.k',), 'probe_temperature': ('probe.temperature',), 'probe_top_p': ('probe.top_p',),
+                    'max_new_tokens': ('probe.max_new_tokens', 'evaluation.math_max_new_tokens'),
+                    'batch_size': ('probe.batch_size', 'evaluation.batch_size'), 'max_prompt_tokens': ('probe.max_prompt_tokens',)}
     numerics_version = 1   # 1: every random stream from derive_seed (was 1000·seed + r, 10 000·seed + r, 7·seed + r)
     # selection records leave raw.json for the compressed `selection_records.json.gz` ({arm: {round: rows}})
     sidecar, sidecar_key, sidecar_meta = 'selection_records', 'select.records', {'fields': list(RECORD_FIELDS)}
@@ -214,7 +220,7 @@ def walk(self: SAIDPO, run, policy: str, r: int, items: dict) -> dict:
                 return {i: probe_stats(s) for i, s in got.items()}
         out = walk_round(policy, items, sample, {i: self.clusters(run)[i] for i in items}, cfg.pairs_per_round,
                          seed=derive_seed(run.seed, 'select', r), hard_first=cfg.hard_first, max_pairs_per_problem=cfg.max_pairs_per_problem,
-                         chunk=cfg.walk_chunk or max(1, cfg.batch_size // cfg.k))
+                         chunk=cfg.walk_chunk or max(1, cfg.probe.batch_size // cfg.probe.k))
         if r > 1: write_json(d / 'samples.json', samples)
         return out
     name = f'{policy}__r{r}__walk'
@@ -261,10 +267,9 @@ def train(self: SAIDPO, run, policy, r, prep, model, tok, d):
 def evaluate(self: SAIDPO, run, model, tok, d):
     """Accuracy (%) per evaluation set + the average over the eight math sets, and the answers' format ('format_ok',
     'finished', `evaluation.answer_format`); item scores into d/items.json."""
-    from paper_repro.evaluation import eval_config, score_math
+    from paper_repro.evaluation import score_math
     cfg = run.cfg
-    ecfg = eval_config(cfg.scale, math_max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size, bootstrap_iters=0)
-    acc, items = score_math(model, tok, cfg.scale, sets=cfg.sets, sampler=run.sampler(model), cfg=ecfg, out=d,
+    acc, items = score_math(model, tok, cfg.scale, sets=cfg.sets, sampler=run.sampler(model), cfg=cfg.evaluation, out=d,
                             data_root=self.data_root(run), with_format=True)
     write_json(d / 'items.json', items)
     return acc

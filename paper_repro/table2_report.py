@@ -72,7 +72,7 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
              "Knowledge points: 1–3 fine-grained points per problem read off the generated problem (minidata.knowledge_points, "
              "47 distinct) instead of an LLM annotator; ") + "embedded with all-MiniLM-L6-v2, "
             f"K-Means n_clusters = {cfg.n_clusters} [ours].",
-            f"Difficulty: P@K with K = {cfg.k} (c/K), ties by mean non-empty solution lines, then mean length in tokens; SAI-DPO "
+            f"Difficulty: P@K with K = {cfg.probe.k} (c/K), ties by mean non-empty solution lines, then mean length in tokens; SAI-DPO "
             f"takes the learnable band in '{cfg.difficulty_target}' order ({'P@K nearest ½ first' if cfg.difficulty_target == 'frontier' else 'lowest P@K first'}) [ours].",
             f"Cluster weight ∝ (error rate + ε)^(1/T), ε = {cfg.cluster_eps}, T = {cfg.cluster_temperature} [ours].",
             f"Budget N = {cfg.pairs_per_round} pairs per round for every policy; learnable band 0 < c < K; up to "
@@ -82,8 +82,8 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
             "Blind static baselines (random, difficulty = generator level, hardest first, diversity = clusters in turn) fix "
             "their order without the current policy's answers and sample K answers per problem along it until N pairs "
             "have formed; 'random within the learnable band' (the v1 baseline) and SAI-DPO probe the whole pool [ours].",
-            f"Probe sampling: temperature {cfg.probe_temperature}, top-p {cfg.probe_top_p}, {cfg.max_new_tokens} new tokens [ours]; "
-            "evaluation greedy.",
+            f"Probe sampling: temperature {cfg.probe.temperature}, top-p {cfg.probe.top_p}, {cfg.probe.max_new_tokens} new tokens [ours]; "
+            f"evaluation greedy, {cfg.evaluation.math_max_new_tokens} new tokens.",
             "Pairs: chosen = a random correct sample, rejected = a random incorrect sample of the same problem [ours].",
             f"DPO: trl sigmoid loss, β = {d.beta}, lr = {d.learning_rate}, {d.epochs} epoch(s), batch {d.per_device_batch_size}, "
             f"reference = policy at the round's start, {'LoRA' if d.lora else 'full fine-tuning'}; R = {cfg.rounds} rounds [ours].",
@@ -113,7 +113,7 @@ def table2_plan(cfg: Table2Config) -> dict:
     world = int(os.environ.get('WORLD_SIZE', 1))
     steps = math.ceil(cfg.pairs_per_round / (d.per_device_batch_size * world))   # batches per epoch, as trl counts them
     steps = math.ceil(d.epochs * max(math.ceil(steps / d.grad_accum), 1))
-    probe = cfg.pool_size * cfg.k
+    probe = cfg.pool_size * cfg.probe.k
     blind = [p for p in cfg.policies if p in BLIND]; probing = [p for p in cfg.policies if p not in BLIND]
     every = [p for p in cfg.policies if cfg.eval_every_round or p in cfg.eval_rounds_for]
     evals = 1 + len(every) * R + (P - len(every))
@@ -132,7 +132,8 @@ def table2_plan(cfg: Table2Config) -> dict:
             'probe generations (pool_size × K; round 1 is one probe of Base shared by every policy)': probe,
             'blind arms: problems sampled (K answers each) along their order until N pairs, at most': cfg.pool_size,
             'learnable problems a probe must find for a real choice (≥ 2N; rounds below are flagged)': 2 * N,
-            'tokens per generation (at most)': cfg.max_new_tokens,
+            'tokens per probe answer (at most)': cfg.probe.max_new_tokens,
+            'tokens per evaluation answer (at most)': cfg.evaluation.math_max_new_tokens,
             f'preference pairs (N, every arm; ≤ {cfg.max_pairs_per_problem} per problem)': N,
             f'DPO optimizer steps (N / (batch {d.per_device_batch_size} × {world} process(es) × grad_accum {d.grad_accum}) '
             f'× {d.epochs} epoch(s); fewer when pairs are dropped or missing)': steps,

@@ -88,13 +88,14 @@ def test_table2_tiny_resumes_after_kill_with_identical_table(tmp_path):
 
     # seeds of different recipes are not merged: one line naming the differing field
     raw = json.loads((out_a / 'raw.json').read_text())
-    raw['config']['k'] += 1; raw['seeds'][0]['seed'] = 1
+    raw['config']['probe']['k'] += 1; raw['seeds'][0]['seed'] = 1
     other = tmp_path / 'other'; other.mkdir(); (other / 'raw.json').write_text(json.dumps(raw))
     rx = cli('--table', '2', '--scale', 'tiny', '--merge', str(out_a), str(other), '--out', str(tmp_path / 'x'), env=env_a)
-    assert rx.returncode == 2 and "field 'k'" in rx.stderr and rx.stderr.count('\n') == 1, rx.stderr[-2000:]
+    assert rx.returncode == 2 and "field 'probe'" in rx.stderr and rx.stderr.count('\n') == 1, rx.stderr[-2000:]
 
-@pytest.mark.parametrize('override,msg', [('k=abc', "--set k=abc: field 'k': expected an integer"),
-                                          ('dpo.betta=0.2', "unknown field 'betta' for DPOSettings"),
+@pytest.mark.parametrize('override,msg', [('probe.k=abc', "--set probe.k=abc: field 'probe.k': expected an integer"),
+                                          ('k=abc', "--set k=abc: field 'probe.k': expected an integer"),   # the name before nesting
+                                          ('dpo.betta=0.2', "unknown field 'dpo.betta' for DPOSettings"),
                                           ('policies=[random, oracle]', "field 'policies': unknown policy 'oracle'")])
 def test_bad_override_names_the_set_and_field(tmp_path, override, msg):
     r = cli('--table', '2', '--scale', 'tiny', '--set', override, '--out', str(tmp_path / 'out'))
@@ -113,8 +114,9 @@ def test_table2_paper_path_on_hub_fixtures(tmp_path):
     tok = load_tokenizer(); ann = tmp_path / 'annotator'
     tiny_llama(tok).save_pretrained(ann); tok.save_pretrained(ann)
     small = {'hub_dir': str(PAPER_FX), 'model': 'smollm2-135m-instruct', 'knowledge_annotator': str(ann),
-             'policies': '[saidpo]', 'rounds': 1, 'pool_size': 8, 'k': 4, 'pairs_per_round': 2, 'n_clusters': 2,
-             'max_new_tokens': 48, 'batch_size': 64, 'max_prompt_tokens': 128, 'dpo.per_device_batch_size': 2,
+             'policies': '[saidpo]', 'rounds': 1, 'pool_size': 8, 'probe.k': 4, 'pairs_per_round': 2, 'n_clusters': 2,
+             'probe.max_new_tokens': 48, 'probe.batch_size': 64, 'probe.max_prompt_tokens': 128,
+             'evaluation.math_max_new_tokens': 48, 'evaluation.batch_size': 64, 'dpo.per_device_batch_size': 2,
              'dpo.grad_accum': 1, 'dpo.max_length': 192, 'dpo.gradient_checkpointing': 'false'}
     sets = [x for k, v in small.items() for x in ('--set', f'{k}={v}')]
     env = isolated_env(tmp_path, 'cache')
