@@ -3,6 +3,7 @@
     python benchmarks/cpu_generation.py [--n 64] [--max-new-tokens 128] [--batch-size 64] [--out FILE.json]
     python benchmarks/cpu_generation.py --n 128 --batch-size 16,64,128 --kinds native-bf16,avx2-fp32   # batch sweep
     python benchmarks/cpu_generation.py --split train --kinds native-bf16,avx2-fp32 --kv-cache dynamic,growing
+    python benchmarks/cpu_generation.py --kinds native-bf16,avx2-fp32 --prefill-logits slice,index
 
 The plain-CPU issue: on a CPU without native bf16, generation dominates every mini table. Each configuration runs in
 its own process (the CPU capability must be fixed before torch loads), on the same greedy math workload: the first `n`
@@ -17,7 +18,10 @@ compute bound), answers identical to fp32's and math-verify accuracy. Ratios are
 `--batch-size` may list several sizes (a sweep: is decoding bound by per-step overhead, which larger batches amortise?);
 `--kinds` picks configurations. Ratios: with one batch size, to fp32 at that size; in a sweep, to the same configuration
 at the first batch size; with several `--kv-cache` kinds (the plain path's `'dynamic'` transformers cache, which copies the
-whole cache every step, or our `'growing'` one, written in place), to the same configuration with the first. `--split` picks the mini math set the prompts come from (`train` has enough rows for large batches).
+whole cache every step, or our `'growing'` one, written in place) or `--prefill-logits` kinds (`'slice'`: the prefill asks
+transformers for `logits_to_keep=1`, whose non-contiguous last-position view makes torch's CPU matmul expand and copy the
+head per row, the Sampler's code before 2026-12-02; `'index'`: the last position as an index tensor, one mm, the Sampler's
+code now), to the same configuration with the first. `--split` picks the mini math set the prompts come from (`train` has enough rows for large batches).
 """
 from __future__ import annotations
 import argparse, json, os, subprocess, sys, time
@@ -26,7 +30,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 AVX2 = {'ATEN_CPU_CAPABILITY': 'avx2', 'ONEDNN_MAX_CPU_ISA': 'AVX2'}
 
-def worker(kind: str, n: int, max_new: int, batch: int, split: str = 'gsm8k', kv_cache: str = 'growing') -> dict:
+def _prefill_slice(self, inp, mask, pos, capacity: int = 0):
+    "The Sampler's plain prefill before 2026-12-02: `logits_to_keep=1` (a non-contiguous [B, 1, H] view into the head)."
+    from paper_repro.sampling import _returned_cache, growing_cache
+    kw = {self._cache_kw: growing_cache(self.model.config, capacity)} if self.kv_cache == 'growing' else {}
+    out = self.model(input_ids=inp, attention_mask=mask.long(), position_ids=pos, use_cache=True, logits_to_keep=1, **kw)
+    self._past, self._mask = _returned_cache(out), mask.long()
+    return out.logits[:, -1].float()
+
+def worker(kind: str, n: int, max_new: int, batch: int, split: str = 'gsm8k', kv_cache: str = 'growing',
+           prefill: str = 'index') -> dict:
     "One configuration, in this process: decode the workload and report speed, agreement inputs and accuracy."
     import torch
     from paper_repro.data import math_prompt
@@ -43,6 +56,7 @@ def worker(kind: str, n: int, max_new: int, batch: int, split: str = 'gsm8k', kv
         sampler = Sampler(model, tok, dtype=torch.float32, kv_cache=kv_cache)   # the quantized model itself (fp32 activations, no bf16 copy)
     else:
         sampler = Sampler(model, tok, dtype=torch.bfloat16 if kind == 'bf16' else torch.float32, kv_cache=kv_cache)
+    if prefill == 'slice': Sampler._prefill_plain = _prefill_slice
     cfg = SamplingConfig(k=1, temperature=0.0, max_new_tokens=max_new, batch_size=batch)
     prompts = [math_prompt(r['question']) for r in rows]
     sampler.generate(prompts[:2], SamplingConfig(k=1, temperature=0.0, max_new_tokens=4, batch_size=2), progress=False)
@@ -71,29 +85,35 @@ def main(argv=None):
     ap.add_argument('--kinds', default='', help='comma-separated configurations, e.g. native-bf16,avx2-fp32 (default: all)')
     ap.add_argument('--split', default='gsm8k', help="mini math set of the prompts (gsm8k: 60 rows; train: thousands)")
     ap.add_argument('--kv-cache', default='growing', help="plain path's KV cache: growing | dynamic, or both (compared)")
+    ap.add_argument('--prefill-logits', default='index', help="plain path's prefill head: index | slice, or both (compared)")
     ap.add_argument('--out', default=None); ap.add_argument('--worker', default=None, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.worker:
-        print(json.dumps(worker(a.worker, a.n, a.max_new_tokens, int(a.batch_size), a.split, a.kv_cache))); return
+        print(json.dumps(worker(a.worker, a.n, a.max_new_tokens, int(a.batch_size), a.split, a.kv_cache, a.prefill_logits))); return
     from paper_repro.core import cpu_info
     batches = [int(b) for b in a.batch_size.split(',')]
     every = [f"{e}-{k}" for e in ('native', 'avx2') for k in ('fp32', 'bf16', 'int8') if (e, k) != ('avx2', 'bf16')]
     kinds = a.kinds.split(',') if a.kinds else every   # (no native bf16 under AVX2 by construction)
     if bad := [k for k in kinds if k not in every]: ap.error(f"--kinds: unknown {bad}; choose from {every}")
-    caches = a.kv_cache.split(',')
+    caches, prefills = a.kv_cache.split(','), a.prefill_logits.split(',')
     if bad := [c for c in caches if c not in ('growing', 'dynamic')]: ap.error(f"--kv-cache: unknown {bad}")
+    if bad := [c for c in prefills if c not in ('index', 'slice')]: ap.error(f"--prefill-logits: unknown {bad}")
+    variants = [f"{c}+{p}" for c in caches for p in prefills]   # compared: each with the first
     res = {'cpu': cpu_info()['cpu_model'], 'cores': os.cpu_count(), 'n': a.n, 'split': a.split,
-           'max_new_tokens': a.max_new_tokens, 'batch_sizes': batches, 'kv_caches': caches, 'runs': {}}
+           'max_new_tokens': a.max_new_tokens, 'batch_sizes': batches, 'kv_caches': caches, 'prefill_logits': prefills,
+           'runs': {}}
     for b in batches:
       for name in kinds:
-        for cache in caches:
+        for variant in variants:
+            cache, prefill = variant.split('+')
             env_name, kind = name.split('-')
             env = {**os.environ, **(AVX2 if env_name == 'avx2' else {}),
                    'PYTHONPATH': os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')]))}
             p = subprocess.run([sys.executable, __file__, '--worker', kind, '--n', str(a.n), '--max-new-tokens', str(a.max_new_tokens),
-                                '--batch-size', str(b), '--split', a.split, '--kv-cache', cache], env=env, capture_output=True, text=True)
+                                '--batch-size', str(b), '--split', a.split, '--kv-cache', cache, '--prefill-logits', prefill],
+                               env=env, capture_output=True, text=True)
             if p.returncode: print(f"{name} batch {b}: failed\n{p.stderr[-2000:]}"); continue
-            tag = f"/{cache}" if len(caches) > 1 else ''
+            tag = f"/{variant}" if len(variants) > 1 else ''
             res['runs'][f"{name}{tag}@{b}"] = json.loads(p.stdout.strip().splitlines()[-1])
     n = next((r['n_rows'] for r in res['runs'].values() if 'n_rows' in r), a.n)
     print(f"CPU: {res['cpu']} ({res['cores']} cores); greedy, {n} prompts of mini math/{a.split}, <= {a.max_new_tokens} new tokens")
@@ -101,9 +121,9 @@ def main(argv=None):
         name, b = key.split('@')
         if 'skipped' in r: print(f"{key:24s} skipped: {r['skipped']}"); continue
         env_name = name.split('-')[0]
-        # caches compared: each configuration with itself on the first cache; a sweep: with itself at the first batch
-        # size; one batch size: with fp32
-        ref_key = (f"{name.split('/')[0]}/{caches[0]}@{b}" if len(caches) > 1 else
+        # variants compared: each configuration with itself in the first variant; a sweep: with itself at the first
+        # batch size; one batch size: with fp32
+        ref_key = (f"{name.split('/')[0]}/{variants[0]}@{b}" if len(variants) > 1 else
                    f"{name}@{batches[0]}" if len(batches) > 1 else f"{env_name}-fp32@{b}")
         if ref_key not in res['runs']: ref_key = key
         ref = res['runs'][ref_key]
