@@ -92,6 +92,9 @@ class Experiment:
     def raw_extra(self, run: 'SeedRun') -> dict: return {}
     def deviations(self, cfg) -> list[str]: return []
     def notes(self, raws: list[dict], cfg) -> list[str]: return []
+    def training_precision(self, cfg, numerics: dict) -> str | None:
+        "How the rows train, in words, for the numerics note, from a seed's recorded `numerics`; None: `train_bf16` says it."
+        return None
     def figures(self, raws: list[dict], cfg, out: Path) -> list[str]: return []
     def check_scale(self, cfg): "Raise ReproError when this experiment cannot run at cfg.scale."
     def embed_ahead(self, cfg) -> int:
@@ -396,14 +399,16 @@ def join_raw(self: Experiment, raw: dict, side) -> dict:
                                     for lg in logs] for arm, logs in raw['rounds'].items()}}
 
 # %% ../nbs/10a_experiment.ipynb #88c4ec34
-def numerics_note(raws: list[dict], record: dict) -> list[str]:
+def numerics_note(raws: list[dict], record: dict, exp=None, cfg=None) -> list[str]:
     """The numerics the seeds ran with (device, generation dtype, training precision) and, for a CPU run written where it
-    ran (not merged), the CPU and the kernels torch used: the same recipe gives other numbers in bf16 and in fp32."""
+    ran (not merged), the CPU and the kernels torch used: the same recipe gives other numbers in bf16 and in fp32.
+    A table whose rows train in several precisions says so through `exp.training_precision`."""
     n, hw = next((r['numerics'] for r in raws if r.get('numerics')), None), record.get('hardware') or {}
     if n is None: return []
     cpu = (f"; CPU {hw.get('cpu_model')} with torch's {hw.get('torch_cpu_capability')} kernels"
            if n.get('device') == 'cpu' and 'merged_from' not in record and hw else '')
-    train = {True: 'bf16 mixed precision', False: 'fp32', None: 'n/a'}[n.get('train_bf16')]
+    train = (exp.training_precision(cfg, n) if exp is not None else None) or \
+        {True: 'bf16 mixed precision', False: 'fp32', None: 'n/a'}[n.get('train_bf16')]
     return [f"numerics: {n.get('device')}, generation in {n.get('generation_dtype')}, training in {train}{cpu}."]
 
 # %% ../nbs/10a_experiment.ipynb #6fef823d
@@ -427,7 +432,7 @@ def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: d
     arms = exp.arms(cfg)
     status = {a: 'not run (not in recipe)' for a in spec.rows if a not in arms and a != exp.base_row}
     status.update({a: 'not run (time)' for r in raws for a in r.get('not_run_time', [])})
-    notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *exp.notes(raws, cfg), *numerics_note(raws, record),
+    notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *exp.notes(raws, cfg), *numerics_note(raws, record, exp, cfg),
              "Per-stage wall times are in run.json (stage_seconds per seed)."]
     family = exp.claims_for(cfg)
     claims = decide_claims(raws, family) if family else None
