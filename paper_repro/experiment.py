@@ -14,9 +14,10 @@ from fastcore.basics import patch
 from .core import ReproError, Run, cfg_field, config_from_dict, config_to_dict, read_json, write_json
 
 # %% auto #0
-__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'REGISTRY', 'numerics', 'method_fields', 'run_key', 'Experiment',
-           'SeedRun', 'run_seed', 'get_experiment', 'recipe_path', 'apply_overrides', 'upgrade_recipe',
-           'recipe_from_record', 'load_recipe', 'numerics_note', 'build_table', 'merge_seed_folders', 'claims_ledger']
+__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'REGISTRY', 'ARM_KEYED', 'numerics', 'method_fields', 'run_key',
+           'Experiment', 'SeedRun', 'run_seed', 'get_experiment', 'recipe_path', 'apply_overrides', 'upgrade_recipe',
+           'recipe_from_record', 'load_recipe', 'numerics_note', 'build_table', 'join_seed_raws', 'merge_seed_folders',
+           'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -432,7 +433,9 @@ def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: d
     arms = exp.arms(cfg)
     status = {a: 'not run (not in recipe)' for a in spec.rows if a not in arms and a != exp.base_row}
     status.update({a: 'not run (time)' for r in raws for a in r.get('not_run_time', [])})
-    notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *exp.notes(raws, cfg), *numerics_note(raws, record, exp, cfg),
+    joined = [f"seed {r['seed']}: {', '.join(spec.rows.get(a, a) for a in r['joined_rows'])} joined from a second folder of that seed (a separate run "
+              "with its own shared stages; the Base row and the data are the first folder's)." for r in raws if r.get('joined_rows')]
+    notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *joined, *exp.notes(raws, cfg), *numerics_note(raws, record, exp, cfg),
              "Per-stage wall times are in run.json (stage_seconds per seed)."]
     family = exp.claims_for(cfg)
     claims = decide_claims(raws, family) if family else None
@@ -456,10 +459,30 @@ def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -
     return md
 
 # %% ../nbs/10a_experiment.ipynb #114aeb14
+ARM_KEYED = ('rows', 'rounds', 'items')   # a seed raw's fields keyed by row
+
+def join_seed_raws(a: dict, b: dict, where: str = 'merge') -> dict:
+    """One seed's raw from two folders of that seed with disjoint trained rows (the main rows, then ablation rows run
+    later on another machine): `a`'s shared stages (Base row, data, per-seed notes) are kept; `b` adds its rows, rounds,
+    item scores and stage times, listed under `joined_rows` (they trained from their own run of the shared stages)."""
+    s = a['seed']
+    if a.get('data_hash') != b.get('data_hash'):
+        raise ReproError(f"{where}: seed {s}: the two folders' data differ (data_hash): not runs of one seed")
+    if dup := [k for k in b.get('rounds', {}) if k in a.get('rounds', {})]:
+        raise ReproError(f"{where}: seed {s}: row {dup[0]!r} is in two folders of this seed (pass one of them)")
+    out = {**a, **{k: {**b.get(k, {}), **a.get(k, {})} for k in ARM_KEYED if k in a or k in b}}
+    new = [k for k in out.get('rows', {}) if k not in a.get('rows', {})]
+    out['stage_seconds'] = {**b.get('stage_seconds', {}), **a.get('stage_seconds', {})}
+    out['not_run_time'] = [k for k in dict.fromkeys(a.get('not_run_time', []) + b.get('not_run_time', []))
+                           if k not in out.get('rounds', {})]
+    out['joined_rows'] = a.get('joined_rows', []) + new
+    return out
+
 def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], object]:
     """(raws sorted by seed, recipe) of seed folders written earlier; mismatched recipes or numerics are refused.
     The arm lists may differ (as in the run key): a row's cells and claims use the seeds that ran it, and the recipe
-    returned lists every arm, in the order of the folder with the most."""
+    returned lists every arm, in the order of the folder with the most. Two folders of one seed with disjoint rows are
+    joined (`join_seed_raws`): the first one passed keeps its shared stages."""
     raws, first, arm_lists = [], None, []
     for d in dirs:
         f = Path(d) / 'raw.json'
@@ -481,8 +504,9 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
             raise ReproError(f"{f}: field '{k}': {method.get(k)!r} differs from {first.get(k)!r} in {first_f}; "
                              "only seeds of one recipe can be merged")
         raws += raw['seeds']
-    seen = [r['seed'] for r in raws]
-    if len(set(seen)) != len(seen): raise ReproError(f"merge: seed folders repeat a seed ({seen})")
+    by_seed = {}
+    for r in raws: by_seed[r['seed']] = join_seed_raws(by_seed[r['seed']], r) if r['seed'] in by_seed else r
+    raws = list(by_seed.values())
     arms = list(max(arm_lists, key=len)) if arm_lists else []
     arms += [a for lst in arm_lists for a in lst if a not in arms]
     if hasattr(cfg, exp.arms_field): cfg = dataclasses.replace(cfg, **{exp.arms_field: arms})
