@@ -121,7 +121,8 @@ def parse_args(argv=None):
                                                        'results/ replaces the committed reference)')
     ap.add_argument('--fresh', action='store_true', help='ignore cached stages and recompute')
     ap.add_argument('--recipe', help='a recipe YAML instead of configs/tableN/<scale>.yaml')
-    ap.add_argument('--merge', nargs='+', metavar='DIR', help='merge seed folders written earlier (no rerun)')
+    ap.add_argument('--merge', nargs='+', metavar='DIR', help='merge seed folders written earlier (no rerun; two folders of one seed with '
+                    'disjoint rows are joined, the first keeping its Base row)')
     ap.add_argument('--plan', action='store_true', help='print the resolved recipe, models, data sets and the generations '
                                                         'and training steps per round; load no model, run nothing')
     ap.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', dest='overrides',
