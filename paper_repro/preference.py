@@ -20,8 +20,8 @@ from .models import LoraSettings, lora_config
 from .sampling import to_messages   # the one chat-message builder (the sampler renders the same conversation)
 
 # %% auto #0
-__all__ = ['PreferencePair', 'TrainSettings', 'DPOSettings', 'SFTSettings', 'dpo_dataset', 'dpo_round', 'sequence_logps',
-           'pair_margins', 'sft_dataset', 'sft_round']
+__all__ = ['CPU_TRAINING', 'PreferencePair', 'TrainSettings', 'DPOSettings', 'SFTSettings', 'cpu_training_kernels', 'dpo_dataset',
+           'dpo_round', 'sequence_logps', 'pair_margins', 'sft_dataset', 'sft_round']
 
 # %% ../nbs/08_preference.ipynb #721565a8
 @dataclass
@@ -104,6 +104,30 @@ def _quiet(progress: bool):
         if bars: datasets.utils.logging.enable_progress_bar()
         for l, lv in zip(loggers, levels): l.setLevel(lv)
 
+# CPU-only speed-ups (issue 12; a GPU trains as before). Each changes the last bits of a round's weights, so
+# `experiment.numerics` puts `cpu_training_kernels()` in every CPU run key; benchmarks/cpu_dpo.py switches them off to compare.
+CPU_TRAINING = {'compact_lm_head': True,   # trl's fused LM head scores only the answer tokens (see `_compact_lm_head`)
+                'fused_adamw': True}       # torch's fused AdamW kernel instead of the per-tensor loop
+
+def cpu_training_kernels() -> str:
+    "The CPU speed-ups training runs with, as a run-key string ('plain' when none)."
+    return '+'.join(k for k, on in CPU_TRAINING.items() if on) or 'plain'
+
+def _on_cpu(flag: str) -> bool: return not torch.cuda.is_available() and CPU_TRAINING[flag]
+
+@contextlib.contextmanager
+def _compact_lm_head(on: bool):
+    """trl's fused LM head (DPO and SFT) scores only the positions that have a label — the answer tokens — where
+    Triton runs, but every position (prompt and padding too) elsewhere: trl 1.16's `_fused_forward` sets
+    `compact = _use_triton(device)` to keep tile shapes fixed for compiling backends. Eager CPU training has no such
+    need; `on` makes it compact there too: the same per-token log-probs, ×1.6 a Table 2 mini DPO round."""
+    import trl.trainer.utils as tu
+    orig = getattr(tu, '_use_triton', None)
+    if not on or orig is None: yield; return
+    tu._use_triton = lambda device: device.type == 'cpu' or orig(device)
+    try: yield
+    finally: tu._use_triton = orig
+
 def _common_args(cfg: TrainSettings, out_dir, seed: int) -> dict:
     bf16 = _use_bf16(cfg.bf16)
     return dict(output_dir=str(out_dir), num_train_epochs=cfg.epochs, per_device_train_batch_size=cfg.per_device_batch_size,
@@ -113,7 +137,7 @@ def _common_args(cfg: TrainSettings, out_dir, seed: int) -> dict:
                 gradient_checkpointing=cfg.gradient_checkpointing, seed=seed, data_seed=seed,
                 logging_steps=cfg.logging_steps, logging_strategy='steps', save_strategy='no', eval_strategy='no',
                 report_to='none', push_to_hub=False, disable_tqdm=not cfg.progress, dataloader_num_workers=0,
-                optim='adamw_torch', use_cpu=not torch.cuda.is_available())
+                optim='adamw_torch_fused' if _on_cpu('fused_adamw') else 'adamw_torch', use_cpu=not torch.cuda.is_available())
 
 def _silence(trainer, progress: bool):
     "Without `progress`, drop the callback that prints every log dict (transformers adds it when tqdm is off)."
@@ -164,7 +188,7 @@ def _train(trainer, model, requires_grad: dict, progress: bool):
     "Train a built trl trainer; returns the plain trained model and what the round's stats need."
     _silence(trainer, progress)
     n_used = len(trainer.train_dataset)
-    out = trainer.train()
+    with _compact_lm_head(_on_cpu('compact_lm_head')): out = trainer.train()
     run = dict(n_used=n_used, steps=trainer.state.global_step, train_loss=float(out.training_loss),
                log_history=[dict(h) for h in trainer.state.log_history])
     return _finish(trainer, model, requires_grad), run
