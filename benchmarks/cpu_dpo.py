@@ -7,12 +7,15 @@ native bf16, 2026-12-02). This times one DPO round of the shared preference loop
 `DPOTrainer`, the mini recipe's settings: batch 8, β 0.1, 1 epoch) on the first `pairs` round-1 pairs of APT at mini —
 mined through the runner (`Table1` prepare stage, cached in the user cache: a first run mines for ~3 min) — in
 these configurations, each in its own process (the CPU capability must be fixed before torch loads):
-  full-bf16   the mini recipe on a CPU with native bf16 (full fine-tuning, bf16 mixed precision)
+  full-bf16   the mini recipe on a CPU with native bf16 (full fine-tuning, bf16 mixed precision), with the CPU
+              training speed-ups (`preference.CPU_TRAINING`: trl's LM head scores only the answer tokens, fused AdamW)
+  plain-bf16  full-bf16 without them (trl's head scores every position, per-tensor AdamW: before 2026-12-03)
+  nofused-bf16 full-bf16 with the compact head but per-tensor AdamW
   full-fp32   the same in fp32
   lora-bf16   LoRA r = 16, α = 32 on every projection (the reference = the adapters disabled, no weight copy)
   stop-bf16   full-bf16 on the same pairs with every answer cut after its `#### n` answer line (what a sampler that
               stops there would have produced: the same prefix, fewer tokens)
-  avx2-full-fp32, avx2-lora-fp32, avx2-stop-fp32   under `ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2`
+  avx2-full-fp32, avx2-plain-fp32, avx2-lora-fp32, avx2-stop-fp32   under `ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2`
 Printed per configuration: seconds per pair (trainer set-up included: every round pays it), tokens trained, the
 ratio to full-bf16 (native) or to avx2-full-fp32, and the DPO loss after the round (the variants must still learn).
 Ratios are within one run on one machine; the CPU is named.
@@ -23,9 +26,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 AVX2 = {'ATEN_CPU_CAPABILITY': 'avx2', 'ONEDNN_MAX_CPU_ISA': 'AVX2'}
-CONFIGS = {'full-bf16': {}, 'full-fp32': {'bf16': False}, 'lora-bf16': {'lora': True}, 'stop-bf16': {'stop': True},
-           'avx2-full-fp32': {'avx2': True}, 'avx2-lora-fp32': {'avx2': True, 'lora': True},
-           'avx2-stop-fp32': {'avx2': True, 'stop': True}}
+CONFIGS = {'full-bf16': {}, 'plain-bf16': {'plain': True}, 'nofused-bf16': {'nofused': True},
+           'full-fp32': {'bf16': False}, 'lora-bf16': {'lora': True}, 'stop-bf16': {'stop': True},
+           'avx2-full-fp32': {'avx2': True}, 'avx2-plain-fp32': {'avx2': True, 'plain': True},
+           'avx2-lora-fp32': {'avx2': True, 'lora': True}, 'avx2-stop-fp32': {'avx2': True, 'stop': True}}
 
 def cut_at_answer(text: str) -> str:
     "`text` up to the end of its first line holding `####` (the GSM8K answer line); unchanged when it has none."
@@ -47,9 +51,11 @@ def worker(kind: str, pairs_file: str) -> dict:
     from paper_repro.experiment import get_experiment, load_recipe, recipe_path
     from paper_repro.models import load_model
     from paper_repro.models import LoraSettings
-    from paper_repro.preference import PreferencePair, _use_bf16, dpo_round
+    from paper_repro.preference import CPU_TRAINING, PreferencePair, _use_bf16, dpo_round
     from paper_repro.core import cpu_info
     opt = CONFIGS[kind]
+    if opt.get('plain'): CPU_TRAINING.update(compact_lm_head=False, fused_adamw=False)
+    if opt.get('nofused'): CPU_TRAINING.update(fused_adamw=False)
     cfg = load_recipe(get_experiment(1), recipe_path(1, 'mini')).apt.dpo
     cfg = dataclasses.replace(cfg, bf16=opt.get('bf16', 'auto'),
                               lora=LoraSettings(r=16, alpha=32) if opt.get('lora') else None)
@@ -63,7 +69,8 @@ def worker(kind: str, pairs_file: str) -> dict:
     logs = [h for h in st.get('log_history', []) if 'num_tokens' in h]
     return {'kind': kind, 'wall_s': wall, 's_per_pair': wall / len(pairs), 'steps': st['steps'],
             'tokens': logs[-1]['num_tokens'] if logs else None, 'loss_last': st.get('loss_last'),
-            'bf16': _use_bf16(cfg.bf16), 'cpu': cpu_info(), 'threads': torch.get_num_threads()}
+            'bf16': _use_bf16(cfg.bf16), 'cpu_training': dict(CPU_TRAINING), 'cpu': cpu_info(),
+            'threads': torch.get_num_threads()}
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])

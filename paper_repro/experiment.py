@@ -31,11 +31,12 @@ def numerics(cfg, exp=None) -> dict:
     dtype, training precision; on a CPU also torch's kernel set and thread count."""
     import torch
     from paper_repro.preference import _use_bf16, cpu_training_kernels
-    from paper_repro.sampling import generation_dtype
+    from paper_repro.sampling import generation_dtype, plain_attention
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
     train = getattr(cfg, 'dpo', None) or getattr(cfg, 'train', None)
     cpu = ({'cpu_kernels': torch.backends.cpu.get_cpu_capability(), 'cpu_threads': torch.get_num_threads(),
-            'cpu_training': cpu_training_kernels()}   # preference.CPU_TRAINING: speed-ups that move the last bits
+            'cpu_training': cpu_training_kernels(),   # preference.CPU_TRAINING: speed-ups that move the last bits
+            'cpu_attention': plain_attention(generation_dtype(torch.float32, torch.device('cpu')))}
            if device == 'cpu' else {})   # a reduction's order follows the kernel set and the thread count
     return {'version': NUMERICS_VERSION, 'device': device,
             'generation_dtype': str(generation_dtype(torch.float32, torch.device(device))).replace('torch.', ''),

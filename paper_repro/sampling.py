@@ -7,6 +7,7 @@ Docs: https://github.com/paper-repro/paper_repro/sampling.html.md"""
 # %% ../nbs/02_sampling.ipynb #e8551d3f
 from __future__ import annotations
 import copy, inspect, os, warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from fastcore.basics import patch
 
@@ -16,8 +17,8 @@ from .core import ReproError, cfg_field
 
 # %% auto #0
 __all__ = ['ATTENTION', 'SamplingConfig', 'Completion', 'to_messages', 'format_prompt', 'encode_prompts', 'uniforms',
-           'pick_tokens', 'grouped_attention', 'set_attention', 'GrowingLayer', 'growing_cache', 'cpu_has_bf16',
-           'generation_dtype', 'deterministic_cuda', 'Sampler', 'sample']
+           'pick_tokens', 'grouped_attention', 'plain_attention', 'set_attention', 'GrowingLayer', 'growing_cache',
+           'cpu_has_bf16', 'generation_dtype', 'deterministic_cuda', 'Sampler', 'decode_rows', 'sample']
 
 # %% ../nbs/02_sampling.ipynb #e1243432
 @dataclass
@@ -208,13 +209,22 @@ def _gqa_attention(*a, **kw): return grouped_attention(*a, gqa_decode=True, **kw
 
 ATTENTION = {'grouped': 'paper_repro_grouped', 'gqa': 'paper_repro_gqa'}
 
+def plain_attention(dtype) -> str:
+    """The plain (CPU) path's attention for a generation copy in `dtype`: SDPA with `enable_gqa` in bf16 (×1.1 greedy
+    decoding of the mini workload on a 2-core Xeon with AMX, 2026-12-03), the model's own in fp32 (no gain there)."""
+    return 'gqa' if dtype == torch.bfloat16 else 'model'
+
 def set_attention(model, attention: str):
     "Give `model` (a generation copy) one of `ATTENTION`'s functions, or keep its own (`'model'`)."
     if attention == 'model': return model
     if attention not in ATTENTION: raise ValueError(f"attention must be 'model' or one of {list(ATTENTION)}, not {attention!r}")
     from transformers import AttentionInterface
+    from transformers.masking_utils import ALL_MASK_ATTENTION_FUNCTIONS, sdpa_mask
     name = ATTENTION[attention]
     AttentionInterface.register(name, grouped_attention if attention == 'grouped' else _gqa_attention)
+    # and SDPA's mask builder under that name: without it transformers has none for a new name and a 2D padding mask
+    # (the plain path's) never reaches the function — left-padded rows attended to their padding (seen 2026-12-03)
+    ALL_MASK_ATTENTION_FUNCTIONS.register(name, sdpa_mask)
     try: model.set_attn_implementation(name)
     except (AttributeError, ValueError): model.config._attn_implementation = name
     return model
@@ -322,7 +332,8 @@ class Sampler:
         self.model = _generation_copy(model, self.device, self.dtype) if self.copied else model
         # under deterministic_cuda() the grouped attention: `enable_gqa`'s decode kernel repeated no call (H200, issue 11)
         gpu_attn = 'grouped' if torch.are_deterministic_algorithms_enabled() else 'gqa'
-        self.attention = attention or (gpu_attn if on_gpu and self.fixed_shapes else 'model')
+        self.attention = attention or (gpu_attn if on_gpu and self.fixed_shapes else
+                                       plain_attention(self.dtype) if self.copied and not self.fixed_shapes else 'model')
         if self.attention != 'model':
             if not self.copied: raise ValueError("attention= changes the generation copy: use it with fixed_shapes or dtype")
             set_attention(self.model, self.attention)
@@ -564,11 +575,20 @@ def _mark_stopped(self: Sampler, tokens, length, done, stop):
     for r, tk, ln in zip(rows, toks, lens):
         if any(s in self.tok.decode(tk[:ln], skip_special_tokens=True) for s in stop): done[r] = True
 
+def decode_rows(tok, rows: list[list[int]]) -> list[str]:
+    """`tok.decode(row, skip_special_tokens=True)` for each row — one call into a fast tokenizer's Rust decoder, which
+    runs outside the GIL, where the tokenizer has one and does not clean up spaces (the same strings), else row by row."""
+    fast = getattr(tok, 'backend_tokenizer', None)
+    if fast is None or getattr(tok, 'clean_up_tokenization_spaces', False):
+        return [tok.decode(r, skip_special_tokens=True) for r in rows]
+    return fast.decode_batch(rows, skip_special_tokens=True)
+
 @patch
-def _completion(self: Sampler, toks: list[int], length: int, hit_eos: bool, stop) -> Completion:
+def _completion(self: Sampler, toks: list[int], length: int, hit_eos: bool, stop, text: str | None = None) -> Completion:
+    "A row's `Completion` (`text`: its decoded tokens, when the caller decoded them already)."
     toks = toks[:length]
     dec = lambda m: self.tok.decode(toks[:m], skip_special_tokens=True)
-    text = dec(length)
+    text = dec(length) if text is None else text
     cut = min((i for i in (text.find(s) for s in stop if s) if i >= 0), default=-1)
     if cut < 0: return Completion(text, length, bool(hit_eos))
     lo, hi = 1, length  # smallest m whose text already contains the stop string
@@ -603,15 +623,24 @@ def generate(self: Sampler, prompts, cfg: SamplingConfig | None = None, progress
                               f"using width {W} (a new shape compiles once more)")
     else: B = cfg.batch_size
     out: dict = {}
-    with tqdm(total=len(rows), desc='sampling', unit='sample', disable=not progress, leave=False) as bar:
+    def finish(chunk, toks, lens, eos):   # host work of a finished batch: text, stop strings, Completion objects
+        texts = decode_rows(self.tok, [tk[:ln] for tk, ln in zip(toks, lens)])
+        for (i, j), tk, ln, e, tx in zip(chunk, toks, lens, eos, texts): out[i, j] = self._completion(tk, ln, e, cfg.stop, tx)
+    # a batch's texts are decoded on a second thread while the next batch generates (the GPU path waits on the device
+    # every few steps; the Rust decoder runs outside the GIL)
+    with tqdm(total=len(rows), desc='sampling', unit='sample', disable=not progress, leave=False) as bar, \
+         ThreadPoolExecutor(1) as host:
+        pending = None
         for s in range(0, len(rows), B):
             chunk = rows[s:s + B]
             bids = [ids[i] for i, _ in chunk]
             width = W if self.fixed_shapes else max(len(x) for x in bids)
             rows_b = (B // 4 if len(chunk) <= B // 4 else B) if self.fixed_shapes else len(chunk)
             toks, lens, eos = self._batch(bids, [i * cfg.k + j for i, j in chunk], cfg, rows_b, width)
-            for (i, j), tk, ln, e in zip(chunk, toks, lens, eos): out[i, j] = self._completion(tk, ln, e, cfg.stop)
+            if pending is not None: pending.result()
+            pending = host.submit(finish, chunk, toks, lens, eos)
             bar.update(len(chunk))
+        if pending is not None: pending.result()
     return [[out[i, j if per > 1 else 0] for j in range(cfg.k)] for i in range(len(prompts))]
 
 # %% ../nbs/02_sampling.ipynb #26eb2259
