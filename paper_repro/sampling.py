@@ -309,7 +309,7 @@ class Sampler:
     `compile` and `dtype` (of the generation copy) override those defaults (`device='cpu', fixed_shapes=True,
     compile=False, dtype=torch.float32` runs the GPU logic on a CPU). `attention` (of the generation copy):
     `'gqa'` (default on the CUDA fixed-shape path; `'grouped'` under `deterministic_cuda()`), `'grouped'`, or
-    `'model'` (its own; the default elsewhere). `kv_cache` (plain path): `'growing'` (`growing_cache`: written in place, the default) or
+    `'model'` (its own; the default elsewhere, except `plain_attention`'s `'gqa'` for a bf16 copy on a CPU). `kv_cache` (plain path): `'growing'` (`growing_cache`: written in place, the default) or
     `'dynamic'` (transformers' `DynamicCache`, which copies the whole cache every step)."""
     def __init__(self, model, tokenizer, cfg: SamplingConfig | None = None, device=None, fixed_shapes=None,
                  compile=None, dtype=None, attention=None, kv_cache: str = 'growing'):
@@ -333,7 +333,8 @@ class Sampler:
         # under deterministic_cuda() the grouped attention: `enable_gqa`'s decode kernel repeated no call (H200, issue 11)
         gpu_attn = 'grouped' if torch.are_deterministic_algorithms_enabled() else 'gqa'
         self.attention = attention or (gpu_attn if on_gpu and self.fixed_shapes else
-                                       plain_attention(self.dtype) if self.copied and not self.fixed_shapes else 'model')
+                                       plain_attention(self.dtype) if self.copied and not self.fixed_shapes
+                                       and self.device.type == 'cpu' else 'model')   # a GPU's plain path: as before
         if self.attention != 'model':
             if not self.copied: raise ValueError("attention= changes the generation copy: use it with fixed_shapes or dtype")
             set_attention(self.model, self.attention)
