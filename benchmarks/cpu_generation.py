@@ -4,6 +4,7 @@
     python benchmarks/cpu_generation.py --n 128 --batch-size 16,64,128 --kinds native-bf16,avx2-fp32   # batch sweep
     python benchmarks/cpu_generation.py --split train --kinds native-bf16,avx2-fp32 --kv-cache dynamic,growing
     python benchmarks/cpu_generation.py --kinds native-bf16,avx2-fp32 --prefill-logits slice,index
+    python benchmarks/cpu_generation.py --kinds native-bf16,avx2-fp32 --attention model,default
 
 The plain-CPU issue: on a CPU without native bf16, generation dominates every mini table. Each configuration runs in
 its own process (the CPU capability must be fixed before torch loads), on the same greedy math workload: the first `n`
@@ -21,7 +22,9 @@ at the first batch size; with several `--kv-cache` kinds (the plain path's `'dyn
 whole cache every step, or our `'growing'` one, written in place) or `--prefill-logits` kinds (`'slice'`: the prefill asks
 transformers for `logits_to_keep=1`, whose non-contiguous last-position view makes torch's CPU matmul expand and copy the
 head per row, the Sampler's code before 2026-12-02; `'index'`: the last position as an index tensor, one mm, the Sampler's
-code now), to the same configuration with the first. `--split` picks the mini math set the prompts come from (`train` has enough rows for large batches).
+code now) or `--attention` kinds (`'model'`: the model's own SDPA path, which repeats the KV heads; `'default'`: the
+Sampler's choice, `plain_attention`: `enable_gqa` for a bf16 copy; or `'gqa'` / `'grouped'` by name, bf16 only), to the
+same configuration with the first. `--split` picks the mini math set the prompts come from (`train` has enough rows for large batches).
 """
 from __future__ import annotations
 import argparse, json, os, subprocess, sys, time
@@ -39,7 +42,7 @@ def _prefill_slice(self, inp, mask, pos, capacity: int = 0):
     return out.logits[:, -1].float()
 
 def worker(kind: str, n: int, max_new: int, batch: int, split: str = 'gsm8k', kv_cache: str = 'growing',
-           prefill: str = 'index') -> dict:
+           prefill: str = 'index', attention: str = 'default') -> dict:
     "One configuration, in this process: decode the workload and report speed, agreement inputs and accuracy."
     import torch
     from paper_repro.data import math_prompt
@@ -55,7 +58,9 @@ def worker(kind: str, n: int, max_new: int, batch: int, split: str = 'gsm8k', kv
         model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         sampler = Sampler(model, tok, dtype=torch.float32, kv_cache=kv_cache)   # the quantized model itself (fp32 activations, no bf16 copy)
     else:
-        sampler = Sampler(model, tok, dtype=torch.bfloat16 if kind == 'bf16' else torch.float32, kv_cache=kv_cache)
+        try: sampler = Sampler(model, tok, dtype=torch.bfloat16 if kind == 'bf16' else torch.float32, kv_cache=kv_cache,
+                               attention=None if attention == 'default' else attention)
+        except ValueError as e: return {'skipped': str(e)}   # a named attention needs a generation copy (bf16)
     if prefill == 'slice': Sampler._prefill_plain = _prefill_slice
     cfg = SamplingConfig(k=1, temperature=0.0, max_new_tokens=max_new, batch_size=batch)
     prompts = [math_prompt(r['question']) for r in rows]
@@ -86,31 +91,35 @@ def main(argv=None):
     ap.add_argument('--split', default='gsm8k', help="mini math set of the prompts (gsm8k: 60 rows; train: thousands)")
     ap.add_argument('--kv-cache', default='growing', help="plain path's KV cache: growing | dynamic, or both (compared)")
     ap.add_argument('--prefill-logits', default='index', help="plain path's prefill head: index | slice, or both (compared)")
+    ap.add_argument('--attention', default='default', help="plain path's attention: default | model | gqa | grouped, or several (compared)")
     ap.add_argument('--out', default=None); ap.add_argument('--worker', default=None, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.worker:
-        print(json.dumps(worker(a.worker, a.n, a.max_new_tokens, int(a.batch_size), a.split, a.kv_cache, a.prefill_logits))); return
+        print(json.dumps(worker(a.worker, a.n, a.max_new_tokens, int(a.batch_size), a.split, a.kv_cache, a.prefill_logits,
+                                a.attention))); return
     from paper_repro.core import cpu_info
     batches = [int(b) for b in a.batch_size.split(',')]
     every = [f"{e}-{k}" for e in ('native', 'avx2') for k in ('fp32', 'bf16', 'int8') if (e, k) != ('avx2', 'bf16')]
     kinds = a.kinds.split(',') if a.kinds else every   # (no native bf16 under AVX2 by construction)
     if bad := [k for k in kinds if k not in every]: ap.error(f"--kinds: unknown {bad}; choose from {every}")
-    caches, prefills = a.kv_cache.split(','), a.prefill_logits.split(',')
+    caches, prefills, attns = a.kv_cache.split(','), a.prefill_logits.split(','), a.attention.split(',')
+    if bad := [x for x in attns if x not in ('default', 'model', 'gqa', 'grouped')]: ap.error(f"--attention: unknown {bad}")
     if bad := [c for c in caches if c not in ('growing', 'dynamic')]: ap.error(f"--kv-cache: unknown {bad}")
     if bad := [c for c in prefills if c not in ('index', 'slice')]: ap.error(f"--prefill-logits: unknown {bad}")
-    variants = [f"{c}+{p}" for c in caches for p in prefills]   # compared: each with the first
+    variants = [f"{c}+{p}+{x}" for c in caches for p in prefills for x in attns]   # compared: each with the first
     res = {'cpu': cpu_info()['cpu_model'], 'cores': os.cpu_count(), 'n': a.n, 'split': a.split,
            'max_new_tokens': a.max_new_tokens, 'batch_sizes': batches, 'kv_caches': caches, 'prefill_logits': prefills,
-           'runs': {}}
+           'attention': attns, 'runs': {}}
     for b in batches:
       for name in kinds:
         for variant in variants:
-            cache, prefill = variant.split('+')
+            cache, prefill, attn = variant.split('+')
             env_name, kind = name.split('-')
             env = {**os.environ, **(AVX2 if env_name == 'avx2' else {}),
                    'PYTHONPATH': os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')]))}
             p = subprocess.run([sys.executable, __file__, '--worker', kind, '--n', str(a.n), '--max-new-tokens', str(a.max_new_tokens),
-                                '--batch-size', str(b), '--split', a.split, '--kv-cache', cache, '--prefill-logits', prefill],
+                                '--batch-size', str(b), '--split', a.split, '--kv-cache', cache, '--prefill-logits', prefill,
+                                '--attention', attn],
                                env=env, capture_output=True, text=True)
             if p.returncode: print(f"{name} batch {b}: failed\n{p.stderr[-2000:]}"); continue
             tag = f"/{variant}" if len(variants) > 1 else ''

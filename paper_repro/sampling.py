@@ -210,8 +210,9 @@ def _gqa_attention(*a, **kw): return grouped_attention(*a, gqa_decode=True, **kw
 ATTENTION = {'grouped': 'paper_repro_grouped', 'gqa': 'paper_repro_gqa'}
 
 def plain_attention(dtype) -> str:
-    """The plain (CPU) path's attention for a generation copy in `dtype`: SDPA with `enable_gqa` in bf16 (×1.1 greedy
-    decoding of the mini workload on a 2-core Xeon with AMX, 2026-12-03), the model's own in fp32 (no gain there)."""
+    """The plain (CPU) path's attention for a generation copy in `dtype`: SDPA with `enable_gqa` in bf16 (×1.06 greedy
+    decoding of mini GSM8K on a 2-core Xeon with AMX, `benchmarks/cpu_generation.py --attention`), the model's own in
+    fp32 (no gain there)."""
     return 'gqa' if dtype == torch.bfloat16 else 'model'
 
 def set_attention(model, attention: str):
