@@ -4,7 +4,8 @@ Issue 11's side-by-side suite (one process, one GPU; raw JSON after every row un
     python benchmarks/sampling.py --suite --tokenizer DIR --out DIR      (on the lent machine: tools/device.sh bench-suite)
   random-weight SmolLM2-135M-shaped model (config and tokenizer from DIR; every row runs to the limit), 256 prompts x
   K 8 = 2,048 rows, prompt width 128, T = 1, 256 new tokens: the Sampler (one compiled instance: a new batch size or
-  bucket only captures new CUDA graphs) at batch 1024, without attention buckets, at batch 256 / 512 / 2048; HF
+  bucket only captures new CUDA graphs) at batch 1024, without attention buckets, at batch 256 / 512 / 2048; two fresh
+  Samplers beside it at batch 1024 (decode attention through flex_attention; the previous full-scan token pick); HF
   `generate` with a static cache (compiled, prompts padded to the same width) and with the dynamic cache; both on
   "peaked" random weights (final norm x 20) at T = 0.8 / top-p 0.95 (the in-graph top-p path); then, where the
   embedded model loads, the same Sampler and static-cache `generate` on its real weights (EOS ends rows early).
@@ -217,6 +218,20 @@ def suite(a):
             return r
         return fn
     row('sampler_b1024', 60, sampler(calls=3))
+    # the default's alternatives, each its own Sampler (compiled afresh) beside the default in this call: the decode
+    # attention through flex_attention's decoding kernel; the previous token pick (one fp32 scan over the vocabulary)
+    def fresh(attention=None, scan_pick=False):
+        def fn():
+            import paper_repro.sampling as S
+            saved = S._inverse_cdf
+            if scan_pick: S._inverse_cdf = S._inverse_cdf_scan   # looked up when the step graph is captured
+            try:
+                return suite_sampler(model, tok, prompts, replace(base, fixed_batch_size=1024), attention, 3,
+                                     label='Sampler, pick by a full scan (before 2026-12-03)' if scan_pick else None)[0]
+            finally: S._inverse_cdf = saved
+        return fn
+    row('sampler_flex_b1024', 90, fresh('flex'))
+    row('sampler_scan_pick_b1024', 90, fresh(scan_pick=True))
     peaked = copy.deepcopy(model)  # final norm x 20: a few tokens hold most of the mass (top-p's candidate path)
     with torch.no_grad(): peaked.model.norm.weight.mul_(20)
     pcfg = replace(base, temperature=0.8, top_p=0.95)
@@ -278,7 +293,9 @@ def suite(a):
     by = {r['row']: r for r in rec['rows']}
     def ratio(x, y): return by[x]['tok_per_s'] / by[y]['tok_per_s'] if x in by and y in by else None
     rec['ratios'] = {f'{x} / {y}': ratio(x, y) for x, y in [
-        ('sampler_b1024', 'generate_static_b1024'), ('sampler_b1024', 'generate_dynamic_b256'),
+        ('sampler_b1024', 'generate_static_b1024'), ('sampler_flex_b1024', 'generate_static_b1024'),
+        ('sampler_b1024', 'sampler_scan_pick_b1024'), ('sampler_flex_b1024', 'sampler_b1024'),
+        ('sampler_b1024', 'generate_dynamic_b256'),
         ('sampler_b256', 'generate_dynamic_b256'), ('sampler_b1024', 'sampler_b1024_no_buckets'),
         ('sampler_peaked_T0.8_p0.95_b1024', 'generate_static_peaked_T0.8_p0.95_b1024'),
         ('real_sampler_T0.8_p0.95_b1024', 'real_generate_static_T0.8_p0.95_b1024')]}

@@ -22,8 +22,9 @@ __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'REGISTRY', 'ARM_
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
 # heads as stored, 1024-row batches (CPU stages unchanged, but a version is one number for every device); 4: GPU decode
-# steps as captured CUDA graphs over the filled cache slots, prompts padded to the batch's longest (issue 11)
-NUMERICS_VERSION = 4
+# steps as captured CUDA graphs over the filled cache slots, prompts padded to the batch's longest (issue 11); 5: sampling
+# picks the token block by block (`sampling._inverse_cdf`: a rounding-edge pick may differ, every device)
+NUMERICS_VERSION = 5
 EXECUTION_FIELDS = ('workers', 'time_budget_s')   # how a seed is executed, not what it computes
 
 def numerics(cfg, exp=None) -> dict:

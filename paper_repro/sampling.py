@@ -17,8 +17,9 @@ from .core import ReproError, cfg_field
 
 # %% auto #0
 __all__ = ['ATTENTION', 'SamplingConfig', 'Completion', 'to_messages', 'format_prompt', 'encode_prompts', 'uniforms',
-           'pick_tokens', 'grouped_attention', 'plain_attention', 'set_attention', 'GrowingLayer', 'growing_cache',
-           'cpu_has_bf16', 'generation_dtype', 'deterministic_cuda', 'Sampler', 'decode_rows', 'sample']
+           'pick_tokens', 'grouped_attention', 'flex_decode_attention', 'plain_attention', 'set_attention',
+           'GrowingLayer', 'growing_cache', 'cpu_has_bf16', 'generation_dtype', 'deterministic_cuda', 'Sampler',
+           'decode_rows', 'sample']
 
 # %% ../nbs/02_sampling.ipynb #e1243432
 @dataclass
@@ -134,8 +135,9 @@ def _pick_no_sync(logits: torch.Tensor, temperature: float, top_p: float, u: tor
     the `candidates` most likely tokens in every row; `short[r]` says row r's candidates hold < `top_p` of its mass,
     so its token must be picked again over the whole vocabulary (`_pick_full`). Other rows get pick_tokens' token."""
     if temperature <= 0: return logits.argmax(-1), None
-    x = logits.float()
-    probs = torch.softmax(x if temperature == 1 else x / temperature, -1)  # x / 1.0 == x: skip a pass
+    # T = 1: softmax reads the bf16 logits and computes in fp32 (the same numbers as `.float()` first, one copy less)
+    probs = (torch.softmax(logits, -1, dtype=torch.float32) if temperature == 1 else
+             torch.softmax(logits.float() / temperature, -1))
     if top_p >= 1: return _inverse_cdf(probs, u), None
     vals, ids = probs.topk(min(candidates, probs.shape[-1]), -1)
     short = vals.sum(-1) < top_p
@@ -149,11 +151,35 @@ def _pick_full(logits: torch.Tensor, temperature: float, top_p: float, u: torch.
     probs = probs.masked_fill(probs.cumsum(-1) - probs >= top_p, 0.0)
     return order.gather(-1, _inverse_cdf(probs, u)[:, None]).squeeze(-1)
 
-def _inverse_cdf(probs: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
-    "Per row, the index whose CDF interval holds `u` x the row's total mass."
+def _last_positive(p: torch.Tensor) -> torch.Tensor:
+    "[B, 1]: per row, the index of the last entry > 0 (-1 if none)."
+    return torch.where(p > 0, torch.arange(p.shape[-1], device=p.device), -1).amax(-1, keepdim=True)
+
+def _inverse_cdf_scan(probs: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+    "Per row, the index whose CDF interval holds `u` x the row's total mass: one cumulative sum over the row."
     cdf = probs.cumsum(-1)
     x = (u.to(cdf.device, cdf.dtype) * cdf[:, -1]).unsqueeze(-1)
     return torch.searchsorted(cdf, x, right=True).squeeze(-1).clamp_(max=probs.shape[-1] - 1)
+
+def _inverse_cdf(probs: torch.Tensor, u: torch.Tensor, block: int = 256) -> torch.Tensor:
+    """`_inverse_cdf_scan`'s pick without a scan over a long row (a vocabulary): first the block of `block` entries
+    whose interval holds `u` x the total (from the blocks' sums), then the entry inside that block. The same token up to
+    rounding at an interval's edge; never a zero-probability one. Why: at batch 1024 the fp32 scan over 49k tokens was
+    0.35 ms of a 5.5 ms decode step on an H200 (`benchmarks/records/h200-2026-12-03/sampler_profile.json`); the
+    blocks' sums read the row once."""
+    B, V = probs.shape
+    if V < 32 * block: return _inverse_cdf_scan(probs, u)
+    nb = -(-V // block)
+    blocks = (torch.nn.functional.pad(probs, (0, nb * block - V)) if V % block else probs).reshape(B, nb, block)
+    bsum = blocks.sum(-1)                                                      # [B, nb]
+    bcdf = bsum.cumsum(-1)
+    x = (u.to(probs.device, probs.dtype) * bcdf[:, -1]).unsqueeze(-1)        # [B, 1]
+    # the first block whose CDF passes x; x rounded up to the total would find none: then the last block with mass
+    b = torch.minimum(torch.searchsorted(bcdf, x, right=True), _last_positive(bsum))
+    inner = blocks.gather(1, b[:, :, None].expand(B, 1, block)).squeeze(1)    # [B, block]
+    y = (x - (bcdf.gather(1, b) - bsum.gather(1, b))).clamp_(min=0)           # x's offset into that block
+    j = torch.minimum(torch.searchsorted(inner.cumsum(-1), y, right=True), _last_positive(inner))  # same guard
+    return (b * block + j).squeeze(-1)
 
 # %% ../nbs/02_sampling.ipynb #c51df596
 def _generation_copy(model, device, dtype):
@@ -207,7 +233,23 @@ def grouped_attention(module, query, key, value, attention_mask, dropout: float 
 
 def _gqa_attention(*a, **kw): return grouped_attention(*a, gqa_decode=True, **kw)
 
-ATTENTION = {'grouped': 'paper_repro_grouped', 'gqa': 'paper_repro_gqa'}
+def flex_decode_attention(module, query, key, value, attention_mask, dropout: float = 0.0, scaling=None, **kwargs):
+    """`grouped_attention` (`enable_gqa`) except for a decoding step (one query per row, an additive [B, 1, 1, L'] mask):
+    there torch's `flex_attention`, whose compiled decoding kernel splits the keys over blocks and packs the query heads
+    of a KV head together (issue 11: cuDNN's SDPA kernel took 1.9 ms of a 4.3 ms step at 128 filled slots, where
+    reading the cache takes ≈ 0.7). Fast only compiled (the Sampler's GPU path compiles its forward)."""
+    B, H, q, D = query.shape
+    if q != 1 or attention_mask is None or dropout:
+        return grouped_attention(module, query, key, value, attention_mask, dropout, scaling, gqa_decode=True)
+    from torch.nn.attention.flex_attention import flex_attention
+    n = attention_mask.shape[-1]
+    key, value, add = key[:, :, :n], value[:, :, :n], attention_mask[:, 0, 0]   # the filled cache slots; [B, L']
+    def masked(score, b, h, q_idx, kv_idx): return score + add[b, kv_idx]
+    out = flex_attention(query, key, value, score_mod=masked, enable_gqa=H != key.shape[1], scale=scaling)
+    return out.transpose(1, 2).contiguous(), None
+
+ATTENTION = {'grouped': 'paper_repro_grouped', 'gqa': 'paper_repro_gqa', 'flex': 'paper_repro_flex'}
+_ATTENTION_FN = {'grouped': grouped_attention, 'gqa': _gqa_attention, 'flex': flex_decode_attention}
 
 def plain_attention(dtype) -> str:
     """The plain (CPU) path's attention for a generation copy in `dtype`: SDPA with `enable_gqa` in bf16 (×1.06 greedy
@@ -222,7 +264,7 @@ def set_attention(model, attention: str):
     from transformers import AttentionInterface
     from transformers.masking_utils import ALL_MASK_ATTENTION_FUNCTIONS, sdpa_mask
     name = ATTENTION[attention]
-    AttentionInterface.register(name, grouped_attention if attention == 'grouped' else _gqa_attention)
+    AttentionInterface.register(name, _ATTENTION_FN[attention])
     # and SDPA's mask builder under that name: without it transformers has none for a new name and a 2D padding mask
     # (the plain path's) never reaches the function — left-padded rows attended to their padding (seen 2026-12-03)
     ALL_MASK_ATTENTION_FUNCTIONS.register(name, sdpa_mask)
@@ -309,7 +351,7 @@ class Sampler:
     a bf16 generation copy where the CPU multiplies bf16 natively, else the model itself. `device`, `fixed_shapes`,
     `compile` and `dtype` (of the generation copy) override those defaults (`device='cpu', fixed_shapes=True,
     compile=False, dtype=torch.float32` runs the GPU logic on a CPU). `attention` (of the generation copy):
-    `'gqa'` (default on the CUDA fixed-shape path; `'grouped'` under `deterministic_cuda()`), `'grouped'`, or
+    `'gqa'` (default on the CUDA fixed-shape path; `'grouped'` under `deterministic_cuda()`), `'grouped'`, `'flex'`, or
     `'model'` (its own; the default elsewhere, except `plain_attention`'s `'gqa'` for a bf16 copy on a CPU). `kv_cache` (plain path): `'growing'` (`growing_cache`: written in place, the default) or
     `'dynamic'` (transformers' `DynamicCache`, which copies the whole cache every step)."""
     def __init__(self, model, tokenizer, cfg: SamplingConfig | None = None, device=None, fixed_shapes=None,
