@@ -114,7 +114,8 @@ def pick_tokens(logits: torch.Tensor, temperature: float, top_p: float, u: torch
     lies inside them), else the whole vocabulary: the same nucleus, ~10x faster on a CPU (a 49k-token sort per row
     per step otherwise costs as much as the forward pass)."""
     if temperature <= 0: return logits.argmax(-1)
-    probs = torch.softmax(logits.float() / temperature, -1)
+    probs = (torch.softmax(logits, -1, dtype=torch.float32) if temperature == 1 else   # x / 1.0 == x: two passes less
+             torch.softmax(logits.float() / temperature, -1))
     order = None
     if top_p < 1:
         vals, ids = probs.topk(min(candidates, probs.shape[-1]), -1)
@@ -237,7 +238,9 @@ def flex_decode_attention(module, query, key, value, attention_mask, dropout: fl
     """`grouped_attention` (`enable_gqa`) except for a decoding step (one query per row, an additive [B, 1, 1, L'] mask):
     there torch's `flex_attention`, whose compiled decoding kernel splits the keys over blocks and packs the query heads
     of a KV head together (issue 11: cuDNN's SDPA kernel took 1.9 ms of a 4.3 ms step at 128 filled slots, where
-    reading the cache takes ≈ 0.7). Fast only compiled (the Sampler's GPU path compiles its forward)."""
+    reading the cache takes ≈ 0.7). Fast only compiled (the Sampler's GPU path compiles its forward). Not a default:
+    unmeasured — the one H200 call that tried it (2026-12-03, `benchmarks/sampling.py`'s `sampler_flex_b1024`) ran out
+    its time with the row unfinished."""
     B, H, q, D = query.shape
     if q != 1 or attention_mask is None or dropout:
         return grouped_attention(module, query, key, value, attention_mask, dropout, scaling, gqa_decode=True)

@@ -108,8 +108,9 @@ case "$1" in
     # real-weights rows: first `install g1`, `install g2`, then this call carrying [.carry/smol, .carry/g3]
     if [ -f .carry/g3/gguf.last ]; then bash "$0" install g3; fi
     python -c "import fastcore" 2>/dev/null || bash "$0" install smol   # paper_repro needs fastcore (its wheel rides in smol)
-    python benchmarks/sampling.py --suite --tokenizer .carry/smol --out $out "$@" 2>&1 | tr '\r' '\n' | tee $out/suite.log \
-      | grep -v -E "^\s*$|it/s\]|sample/s\]|warn" | tail -40 ;;
+    # the log straight to a file (a pipe through tr buffered it, and a call that ran out its time came back with none)
+    PYTHONUNBUFFERED=1 python benchmarks/sampling.py --suite --tokenizer .carry/smol --out $out "$@" > $out/suite.log 2>&1 || true
+    tr '\r' '\n' < $out/suite.log | grep -v -E "^\s*$|it/s\]|sample/s\]|warn" | tail -40 ;;
   grid)     # Table 1's dev grid side by side on the one GPU -> $OUT/grid_<family>[_<lr>].json: SFT and LoRA-SFT one process
             # each, DPO one per learning rate (its points train R rounds: the long pole); a failed process (e.g. out of
             # GPU memory beside the others) resumes from its JSON, up to 3 tries
