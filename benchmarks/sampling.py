@@ -4,9 +4,9 @@ Issue 11's side-by-side suite (one process, one GPU; raw JSON after every row un
     python benchmarks/sampling.py --suite --tokenizer DIR --out DIR      (on the lent machine: tools/device.sh bench-suite)
   random-weight SmolLM2-135M-shaped model (config and tokenizer from DIR; every row runs to the limit), 256 prompts x
   K 8 = 2,048 rows, prompt width 128, T = 1, 256 new tokens: the Sampler (one compiled instance: a new batch size or
-  bucket only captures new CUDA graphs) at batch 1024, without attention buckets, at batch 256 / 512 / 2048; a fresh
-  Sampler beside it with the previous full-scan token pick (and, only when named in --only, one whose decode attention
-  goes through flex_attention: `sampler_flex_b1024`, run last); HF
+  bucket only captures new CUDA graphs) at batch 1024, without attention buckets, at batch 256 / 512 / 2048; two fresh
+  Samplers beside it at batch 1024 (decode attention as two batched matmuls, `'matmul'`; the previous full-scan token
+  pick); HF
   `generate` with a static cache (compiled, prompts padded to the same width) and with the dynamic cache; both on
   "peaked" random weights (final norm x 20) at T = 0.8 / top-p 0.95 (the in-graph top-p path); then, where the
   embedded model loads, the same Sampler and static-cache `generate` on its real weights (EOS ends rows early).
@@ -220,7 +220,7 @@ def suite(a):
         return fn
     row('sampler_b1024', 60, sampler(calls=3))
     # the default's alternatives, each its own Sampler (compiled afresh) beside the default in this call: the decode
-    # attention through flex_attention's decoding kernel; the previous token pick (one fp32 scan over the vocabulary)
+    # attention as two batched matmuls; the previous token pick (one fp32 scan over the vocabulary)
     def fresh(attention=None, scan_pick=False):
         def fn():
             import paper_repro.sampling as S
@@ -231,6 +231,7 @@ def suite(a):
                                      label='Sampler, pick by a full scan (before 2026-12-03)' if scan_pick else None)[0]
             finally: S._inverse_cdf = saved
         return fn
+    row('sampler_matmul_b1024', 90, fresh('matmul'))
     row('sampler_scan_pick_b1024', 90, fresh(scan_pick=True))
     peaked = copy.deepcopy(model)  # final norm x 20: a few tokens hold most of the mass (top-p's candidate path)
     with torch.no_grad(): peaked.model.norm.weight.mul_(20)
@@ -290,14 +291,11 @@ def suite(a):
         row('real_sampler_T0.8_p0.95_b1024', 40, sampler(cfg=rcfg, calls=3, weights=real, label='Sampler, real weights'))
         row('real_generate_static_T0.8_p0.95_b1024', 90, gen_with(real, rcfg, 'embedded SmolLM2-135M-Instruct'))
         row('real_sampler_T1_b1024', 30, sampler(weights=real, label='Sampler, real weights'))
-    # opt-in and last: on an H200 (2026-12-03) a call that reached this row ran out its 480 s with the row unfinished
-    # (compiling flex_attention's decoding kernel for every cache bucket, or running it, took > 400 s; the log was lost)
-    if 'sampler_flex_b1024' in a.only.split(','): row('sampler_flex_b1024', 90, fresh('flex'))
     by = {r['row']: r for r in rec['rows']}
     def ratio(x, y): return by[x]['tok_per_s'] / by[y]['tok_per_s'] if x in by and y in by else None
     rec['ratios'] = {f'{x} / {y}': ratio(x, y) for x, y in [
-        ('sampler_b1024', 'generate_static_b1024'), ('sampler_flex_b1024', 'generate_static_b1024'),
-        ('sampler_b1024', 'sampler_scan_pick_b1024'), ('sampler_flex_b1024', 'sampler_b1024'),
+        ('sampler_b1024', 'generate_static_b1024'), ('sampler_matmul_b1024', 'generate_static_b1024'),
+        ('sampler_b1024', 'sampler_scan_pick_b1024'), ('sampler_matmul_b1024', 'sampler_b1024'),
         ('sampler_b1024', 'generate_dynamic_b256'),
         ('sampler_b256', 'generate_dynamic_b256'), ('sampler_b1024', 'sampler_b1024_no_buckets'),
         ('sampler_peaked_T0.8_p0.95_b1024', 'generate_static_peaked_T0.8_p0.95_b1024'),

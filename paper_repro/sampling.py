@@ -17,7 +17,7 @@ from .core import ReproError, cfg_field
 
 # %% auto #0
 __all__ = ['ATTENTION', 'SamplingConfig', 'Completion', 'to_messages', 'format_prompt', 'encode_prompts', 'uniforms',
-           'pick_tokens', 'grouped_attention', 'flex_decode_attention', 'plain_attention', 'set_attention',
+           'pick_tokens', 'grouped_attention', 'matmul_decode_attention', 'plain_attention', 'set_attention',
            'GrowingLayer', 'growing_cache', 'cpu_has_bf16', 'generation_dtype', 'deterministic_cuda', 'Sampler',
            'decode_rows', 'sample']
 
@@ -234,25 +234,23 @@ def grouped_attention(module, query, key, value, attention_mask, dropout: float 
 
 def _gqa_attention(*a, **kw): return grouped_attention(*a, gqa_decode=True, **kw)
 
-def flex_decode_attention(module, query, key, value, attention_mask, dropout: float = 0.0, scaling=None, **kwargs):
-    """`grouped_attention` (`enable_gqa`) except for a decoding step (one query per row, an additive [B, 1, 1, L'] mask):
-    there torch's `flex_attention`, whose compiled decoding kernel splits the keys over blocks and packs the query heads
-    of a KV head together (issue 11: cuDNN's SDPA kernel took 1.9 ms of a 4.3 ms step at 128 filled slots, where
-    reading the cache takes ≈ 0.7). Fast only compiled (the Sampler's GPU path compiles its forward). Not a default:
-    unmeasured — the one H200 call that tried it (2026-12-03, `benchmarks/sampling.py`'s `sampler_flex_b1024`) ran out
-    its time with the row unfinished."""
+def matmul_decode_attention(module, query, key, value, attention_mask, dropout: float = 0.0, scaling=None, **kwargs):
+    """`grouped_attention` (`enable_gqa`) except for a decoding step: there two batched matmuls with the query heads of a
+    KV head stacked as rows ([B, Hkv, G, D] @ [B, Hkv, D, L']: the cache read once, no repeated heads, no 64-row query
+    tile for one query) and a float32 softmax between them, as HF's eager attention computes it. Under `torch.compile`
+    the mask, scale and softmax fuse into one kernel."""
     B, H, q, D = query.shape
     if q != 1 or attention_mask is None or dropout:
         return grouped_attention(module, query, key, value, attention_mask, dropout, scaling, gqa_decode=True)
-    from torch.nn.attention.flex_attention import flex_attention
-    n = attention_mask.shape[-1]
-    key, value, add = key[:, :, :n], value[:, :, :n], attention_mask[:, 0, 0]   # the filled cache slots; [B, L']
-    def masked(score, b, h, q_idx, kv_idx): return score + add[b, kv_idx]
-    out = flex_attention(query, key, value, score_mod=masked, enable_gqa=H != key.shape[1], scale=scaling)
-    return out.transpose(1, 2).contiguous(), None
+    n, Hkv = attention_mask.shape[-1], key.shape[1]
+    key, value = key[:, :, :n], value[:, :, :n]                     # the filled cache slots
+    s = torch.matmul(query.reshape(B, Hkv, H // Hkv, D), key.transpose(-1, -2))   # [B, Hkv, G, L']
+    s = s.float() * (scaling if scaling is not None else D ** -0.5) + attention_mask   # mask [B, 1, 1, L'] broadcasts
+    out = torch.matmul(torch.softmax(s, -1).to(value.dtype), value)               # [B, Hkv, G, D]
+    return out.reshape(B, 1, H, D), None
 
-ATTENTION = {'grouped': 'paper_repro_grouped', 'gqa': 'paper_repro_gqa', 'flex': 'paper_repro_flex'}
-_ATTENTION_FN = {'grouped': grouped_attention, 'gqa': _gqa_attention, 'flex': flex_decode_attention}
+ATTENTION = {'grouped': 'paper_repro_grouped', 'gqa': 'paper_repro_gqa', 'matmul': 'paper_repro_matmul'}
+_ATTENTION_FN = {'grouped': grouped_attention, 'gqa': _gqa_attention, 'matmul': matmul_decode_attention}
 
 def plain_attention(dtype) -> str:
     """The plain (CPU) path's attention for a generation copy in `dtype`: SDPA with `enable_gqa` in bf16 (×1.06 greedy
@@ -354,7 +352,8 @@ class Sampler:
     a bf16 generation copy where the CPU multiplies bf16 natively, else the model itself. `device`, `fixed_shapes`,
     `compile` and `dtype` (of the generation copy) override those defaults (`device='cpu', fixed_shapes=True,
     compile=False, dtype=torch.float32` runs the GPU logic on a CPU). `attention` (of the generation copy):
-    `'gqa'` (default on the CUDA fixed-shape path; `'grouped'` under `deterministic_cuda()`), `'grouped'`, `'flex'`, or
+    `'gqa'` (default on the CUDA fixed-shape path; `'grouped'` under `deterministic_cuda()`), `'grouped'`, `'matmul'`,
+    or
     `'model'` (its own; the default elsewhere, except `plain_attention`'s `'gqa'` for a bf16 copy on a CPU). `kv_cache` (plain path): `'growing'` (`growing_cache`: written in place, the default) or
     `'dynamic'` (transformers' `DynamicCache`, which copies the whole cache every step)."""
     def __init__(self, model, tokenizer, cfg: SamplingConfig | None = None, device=None, fixed_shapes=None,
