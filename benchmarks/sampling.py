@@ -6,7 +6,7 @@ Issue 11's side-by-side suite (one process, one GPU; raw JSON after every row un
   K 8 = 2,048 rows, prompt width 128, T = 1, 256 new tokens: the Sampler (one compiled instance: a new batch size or
   bucket only captures new CUDA graphs) at batch 1024, without attention buckets, at batch 256 / 512 / 2048; two fresh
   Samplers beside it at batch 1024 (decode attention as two batched matmuls, `'matmul'`; the previous full-scan token
-  pick); HF
+  pick; every row prefilled, `SHARED_PREFILL = False`); HF
   `generate` with a static cache (compiled, prompts padded to the same width) and with the dynamic cache; both on
   "peaked" random weights (final norm x 20) at T = 0.8 / top-p 0.95 (the in-graph top-p path); then, where the
   embedded model loads, the same Sampler and static-cache `generate` on its real weights (EOS ends rows early).
@@ -220,19 +220,24 @@ def suite(a):
         return fn
     row('sampler_b1024', 60, sampler(calls=3))
     # the default's alternatives, each its own Sampler (compiled afresh) beside the default in this call: the decode
-    # attention as two batched matmuls; the previous token pick (one fp32 scan over the vocabulary)
-    def fresh(attention=None, scan_pick=False):
+    # attention as two batched matmuls; the previous token pick (one fp32 scan over the vocabulary); every row prefilled
+    def fresh(attention=None, scan_pick=False, shared_prefill=True):
         def fn():
             import paper_repro.sampling as S
             saved = S._inverse_cdf
             if scan_pick: S._inverse_cdf = S._inverse_cdf_scan   # looked up when the step graph is captured
             try:
-                return suite_sampler(model, tok, prompts, replace(base, fixed_batch_size=1024), attention, 3,
-                                     label='Sampler, pick by a full scan (before 2026-12-03)' if scan_pick else None)[0]
+                s = S.Sampler(model, tok, replace(base, fixed_batch_size=1024), attention=attention)
+                s.SHARED_PREFILL = shared_prefill
+                label = ('Sampler, pick by a full scan (before 2026-12-03)' if scan_pick else
+                         None if shared_prefill else 'Sampler, every row prefilled (before 2026-12-03)')
+                return suite_sampler(model, tok, prompts, replace(base, fixed_batch_size=1024), calls=3, sampler=s,
+                                     label=label)[0]
             finally: S._inverse_cdf = saved
         return fn
     row('sampler_matmul_b1024', 90, fresh('matmul'))
     row('sampler_scan_pick_b1024', 90, fresh(scan_pick=True))
+    row('sampler_full_prefill_b1024', 90, fresh(shared_prefill=False))
     peaked = copy.deepcopy(model)  # final norm x 20: a few tokens hold most of the mass (top-p's candidate path)
     with torch.no_grad(): peaked.model.norm.weight.mul_(20)
     pcfg = replace(base, temperature=0.8, top_p=0.95)
@@ -296,6 +301,7 @@ def suite(a):
     rec['ratios'] = {f'{x} / {y}': ratio(x, y) for x, y in [
         ('sampler_b1024', 'generate_static_b1024'), ('sampler_matmul_b1024', 'generate_static_b1024'),
         ('sampler_b1024', 'sampler_scan_pick_b1024'), ('sampler_matmul_b1024', 'sampler_b1024'),
+        ('sampler_b1024', 'sampler_full_prefill_b1024'),
         ('sampler_b1024', 'generate_dynamic_b256'),
         ('sampler_b256', 'generate_dynamic_b256'), ('sampler_b1024', 'sampler_b1024_no_buckets'),
         ('sampler_peaked_T0.8_p0.95_b1024', 'generate_static_peaked_T0.8_p0.95_b1024'),
