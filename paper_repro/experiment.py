@@ -23,7 +23,8 @@ __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'REGISTRY', 'ARM_
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
 # heads as stored, 1024-row batches (CPU stages unchanged, but a version is one number for every device); 4: GPU decode
 # steps as captured CUDA graphs over the filled cache slots, prompts padded to the batch's longest (issue 11); 5: sampling
-# picks the token block by block (`sampling._inverse_cdf`: a rounding-edge pick may differ, every device)
+# picks the token block by block (`sampling._inverse_cdf`: a rounding-edge pick may differ, every device; it matters only
+# at top-p 1), and the GPU's fixed-shape path prefills each distinct prompt once (bf16 rounding of another batch shape)
 NUMERICS_VERSION = 5
 EXECUTION_FIELDS = ('workers', 'time_budget_s')   # how a seed is executed, not what it computes
 

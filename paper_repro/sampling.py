@@ -521,8 +521,8 @@ def _prefill_shared(self: Sampler, inp, mask, cache):
     out = self.model(input_ids=sub_inp, position_ids=(sub_mask.long().cumsum(-1) - 1).clamp_(min=0), use_cache=True,
                      attention_mask=self._additive_mask(sub_mask, torch.arange(W, device=dev)), logits_to_keep=1, **kw)
     fresh = _returned_cache(out)
-    if not hasattr(cache, 'layers') or len(cache.layers) != len(fresh.layers):
-        raise RuntimeError("the static cache has no per-layer keys and values (transformers' cache API changed?)")
+    if len(cache.layers) != len(fresh.layers):
+        raise RuntimeError(f"the static cache has {len(cache.layers)} layers, the prefill's {len(fresh.layers)}")
     for big, small in zip(cache.layers, fresh.layers):
         big.keys[:, :, :W].copy_(small.keys.index_select(0, src))
         big.values[:, :, :W].copy_(small.values.index_select(0, src))
@@ -626,7 +626,9 @@ def _batch_fixed(self: Sampler, ids: list[list[int]], uids: list[int], cfg: Samp
     st['seed'].fill_(_i64(cfg.seed))
     if T > 0 and top_p < 1 and st['logits'] is None:
         st['logits'] = torch.zeros(B, self.model.get_output_embeddings().weight.shape[0], dtype=self.dtype, device=dev)
-    if sliced and self.SHARED_PREFILL: logits = self._prefill_shared(host_inp, host_mask, cache)
+    # (a transformers whose static cache has no per-layer key/value tensors gets the full prefill)
+    shared = sliced and self.SHARED_PREFILL and all(hasattr(x, 'keys') for x in getattr(cache, 'layers', [None]))
+    if shared: logits = self._prefill_shared(host_inp, host_mask, cache)
     else:  # every row through the static cache (the model's own attention reads all of it: a mask over all L slots)
         kw = {'cache_position': torch.arange(Wb, device=dev)} if self._cache_position else {}
         logits = self.model(input_ids=inp, position_ids=(mask.long().cumsum(-1) - 1).clamp_(min=0), use_cache=True,
