@@ -4,7 +4,8 @@ Issue 11's side-by-side suite (one process, one GPU; raw JSON after every row un
     python benchmarks/sampling.py --suite --tokenizer DIR --out DIR      (on the lent machine: tools/device.sh bench-suite)
   random-weight SmolLM2-135M-shaped model (config and tokenizer from DIR; every row runs to the limit), 256 prompts x
   K 8 = 2,048 rows, prompt width 128, T = 1, 256 new tokens: the Sampler (one compiled instance: a new batch size or
-  bucket only captures new CUDA graphs) at batch 1024, without attention buckets, at batch 256 / 512 / 2048; two fresh
+  bucket only captures new CUDA graphs) at batch 1024, without attention buckets, with buckets of 32 slots (default 64),
+  at batch 256 / 512 / 2048; three fresh
   Samplers beside it at batch 1024 (decode attention as two batched matmuls, `'matmul'`; the previous full-scan token
   pick; every row prefilled, `SHARED_PREFILL = False`); HF
   `generate` with a static cache (compiled, prompts padded to the same width) and with the dynamic cache; both on
@@ -248,6 +249,7 @@ def suite(a):
         return
     row('generate_static_b1024', 90, lambda: suite_generate(hf(), tok, prompts, base, static=True))
     row('sampler_b1024_no_buckets', 20, sampler(bucket=1 << 30, label='Sampler, attention over the whole static cache'))
+    row('sampler_b1024_bucket32', 20, sampler(bucket=32, label='Sampler, attention buckets of 32 slots'))
     for B in (256, 512, 2048): row(f'sampler_b{B}', 40, sampler(B))
     # peaked random weights, T 0.8 / top-p 0.95: the in-graph top-p
     row('sampler_peaked_T0.8_p0.95_b1024', 30, sampler(cfg=pcfg, calls=3, weights=peaked,
@@ -301,7 +303,7 @@ def suite(a):
     rec['ratios'] = {f'{x} / {y}': ratio(x, y) for x, y in [
         ('sampler_b1024', 'generate_static_b1024'), ('sampler_matmul_b1024', 'generate_static_b1024'),
         ('sampler_b1024', 'sampler_scan_pick_b1024'), ('sampler_matmul_b1024', 'sampler_b1024'),
-        ('sampler_b1024', 'sampler_full_prefill_b1024'),
+        ('sampler_b1024', 'sampler_full_prefill_b1024'), ('sampler_b1024_bucket32', 'sampler_b1024'),
         ('sampler_b1024', 'generate_dynamic_b256'),
         ('sampler_b256', 'generate_dynamic_b256'), ('sampler_b1024', 'sampler_b1024_no_buckets'),
         ('sampler_peaked_T0.8_p0.95_b1024', 'generate_static_peaked_T0.8_p0.95_b1024'),
