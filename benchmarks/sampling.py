@@ -4,10 +4,9 @@ Issue 11's side-by-side suite (one process, one GPU; raw JSON after every row un
     python benchmarks/sampling.py --suite --tokenizer DIR --out DIR      (on the lent machine: tools/device.sh bench-suite)
   random-weight SmolLM2-135M-shaped model (config and tokenizer from DIR; every row runs to the limit), 256 prompts x
   K 8 = 2,048 rows, prompt width 128, T = 1, 256 new tokens: the Sampler (one compiled instance: a new batch size or
-  bucket only captures new CUDA graphs) at batch 1024, without attention buckets, with buckets of 32 slots (default 64),
-  at batch 256 / 512 / 2048; three fresh
-  Samplers beside it at batch 1024 (decode attention as two batched matmuls, `'matmul'`; the previous full-scan token
-  pick; every row prefilled, `SHARED_PREFILL = False`); HF
+  bucket only captures new CUDA graphs) at batch 1024, without attention buckets, with buckets of 32 slots (default
+  64), at batch 256 / 512 / 2048; three fresh Samplers beside it at batch 1024 (decode attention as two batched
+  matmuls, `'matmul'`; the previous full-scan token pick; every row prefilled, `SHARED_PREFILL = False`); HF
   `generate` with a static cache (compiled, prompts padded to the same width) and with the dynamic cache; both on
   "peaked" random weights (final norm x 20) at T = 0.8 / top-p 0.95 (the in-graph top-p path); then, where the
   embedded model loads, the same Sampler and static-cache `generate` on its real weights (EOS ends rows early).
