@@ -8,7 +8,8 @@ batch 1024, T 1 (top-p 1) unless told. It measures, in one run on one card:
   2. each captured step graph replayed alone (per cache bucket), timed with CUDA events: the GPU time of one step;
      (1) − mean (2) = what the host loop adds between replays;
   3. a `torch.profiler` trace of the same step run eagerly (compiled forward, no graph), its CUDA kernels' time summed
-     by kernel family (attention, matmul, sampling: softmax / cumsum / searchsorted / sort, the rest), per bucket.
+     by kernel family (attention, matmul, sampling: softmax / cumsum / searchsorted / sort, the rest), per bucket;
+  4. one batch's prefill, timed with CUDA events: each distinct prompt once (the default) and every row.
 Writes `sampler_profile.json` (and the profiler's top kernels) to --out and prints a summary naming the card."""
 import argparse, json, sys, time
 from pathlib import Path
@@ -38,6 +39,37 @@ def graph_ms(g, st, cache, cur0, pos0, reps: int) -> float:
         put_back(st, cache, cur0, pos0)
         start.record(); g.replay(); end.record(); end.synchronize(); total += start.elapsed_time(end)
     return total / reps
+
+def prefill_ms(s, prompts, cfg, cache, reps: int) -> dict:
+    "GPU ms of one batch's prefill (its first B rows, K samples a prompt): shared (each distinct prompt once) vs every row."
+    from paper_repro.sampling import encode_prompts
+    ids = encode_prompts(s.tok, prompts, cfg)
+    B = cfg.fixed_batch_size
+    rows = [ids[i] for i in range(len(ids)) for _ in range(cfg.k)][:B]
+    W = -(-max(map(len, rows)) // 16) * 16
+    inp, mask = torch.full((B, W), s.pad_id, dtype=torch.long), torch.zeros((B, W), dtype=torch.bool)
+    for r, p in enumerate(rows): inp[r, W - len(p):] = torch.tensor(p); mask[r, W - len(p):] = True
+    dev = s.device
+    kw = {'cache_position': torch.arange(W, device=dev)} if s._cache_position else {}
+    def full():
+        m = mask.to(dev)
+        return s.model(input_ids=inp.to(dev), position_ids=(m.long().cumsum(-1) - 1).clamp_(min=0), use_cache=True,
+                       attention_mask=s._additive_mask(m, torch.arange(W, device=dev)), logits_to_keep=1,
+                       **{s._cache_kw: cache}, **kw).logits[:, -1]
+    out = dict(rows=B, width=W, distinct_prompts=len({tuple(p) for p in rows}))
+    cuda = dev.type == 'cuda'
+    for name, fn in (('shared_ms', lambda: s._prefill_shared(inp, mask, cache)), ('every_row_ms', full)):
+        with torch.no_grad():
+            cache.reset(); fn(); cuda and torch.cuda.synchronize()
+            total = 0.0
+            for _ in range(reps):
+                cache.reset()   # as `_batch_fixed` does before its prefill (the static cache counts what it holds)
+                if cuda:
+                    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+                    start.record(); fn(); end.record(); end.synchronize(); total += start.elapsed_time(end)
+                else: t0 = time.perf_counter(); fn(); total += 1e3 * (time.perf_counter() - t0)   # (a CPU smoke test)
+        out[name] = total / reps
+    return out
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -94,6 +126,9 @@ def main(argv=None):
             print(f"bucket {Lb}: graph {b['graph_ms']:.3f} ms, eager kernels {b['eager_gpu_ms']:.3f} ms {b['eager_ms_by_family']}")
         except Exception as e:  # one bucket failing still leaves the others' figures
             rec.setdefault('errors', []).append(f'bucket {Lb}: {type(e).__name__}: {e}'); print(rec['errors'][-1])
+    try: rec['prefill'] = prefill_ms(s, prompts, cfg, cache, a.reps)
+    except Exception as e: rec.setdefault('errors', []).append(f'prefill: {type(e).__name__}: {e}')
+    print('prefill of one batch:', rec.get('prefill'))
     gm = [b['graph_ms'] for b in rec['buckets'].values()]
     rec['mean_graph_ms'] = sum(gm) / max(len(gm), 1)
     rec['host_gap_ms'] = rec['ms_per_step'] - rec['mean_graph_ms']
