@@ -353,9 +353,9 @@ class Sampler:
     `compile` and `dtype` (of the generation copy) override those defaults (`device='cpu', fixed_shapes=True,
     compile=False, dtype=torch.float32` runs the GPU logic on a CPU). `attention` (of the generation copy):
     `'gqa'` (default on the CUDA fixed-shape path; `'grouped'` under `deterministic_cuda()`), `'grouped'`, `'matmul'`,
-    or
-    `'model'` (its own; the default elsewhere, except `plain_attention`'s `'gqa'` for a bf16 copy on a CPU). `kv_cache` (plain path): `'growing'` (`growing_cache`: written in place, the default) or
-    `'dynamic'` (transformers' `DynamicCache`, which copies the whole cache every step)."""
+    or `'model'` (its own; the default elsewhere, except `plain_attention`'s `'gqa'` for a bf16 copy on a CPU).
+    `kv_cache` (plain path): `'growing'` (`growing_cache`: written in place, the default) or `'dynamic'` (transformers'
+    `DynamicCache`, which copies the whole cache every step)."""
     def __init__(self, model, tokenizer, cfg: SamplingConfig | None = None, device=None, fixed_shapes=None,
                  compile=None, dtype=None, attention=None, kv_cache: str = 'growing'):
         self.cfg, self.tok = cfg or SamplingConfig(), tokenizer
