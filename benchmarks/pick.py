@@ -1,13 +1,19 @@
-"""The Sampler's token pick at T = 1 (top-p 1): the whole-vocabulary inverse CDF block by block (`_inverse_cdf`, the
-default since 2026-12-03) against one fp32 scan over the row (`_inverse_cdf_scan`, before), side by side in one run.
+"""The Sampler's token pick, two ways side by side in one run:
+  T 1, top-p 1 (default): the whole-vocabulary inverse CDF block by block (`_inverse_cdf`, the Sampler's since
+    2026-12-03) against one fp32 scan over the row (`_inverse_cdf_scan`, before);
+  --top-p < 1: the nucleus's candidates found by `topk` on the logits with only their probabilities computed
+    (`_top_candidates_logits`, a candidate) against the Sampler's softmax over the row then `topk` over those
+    probabilities (`_top_candidates`).
 
     python benchmarks/pick.py [--batch 64,1024] [--vocab 49152] [--reps 20] [--out FILE.json]
+    python benchmarks/pick.py --temperature 0.8 --top-p 0.95 --scale 8
 
-Random logits (N(0, 3²): a spread-out softmax, the scan's worst case for rounding), uniforms from the Sampler's
-counter-based stream. The picker of each path: `_pick_no_sync` (the GPU's captured step), `pick_tokens` (the CPU's
-plain loop). Prints per batch size: ms per pick for each, the ratio, and how many rows picked a different
-token (a rounding-edge case), naming the machine (CPU model and flags, or the GPU). On a CPU the pick runs in the
-generation copy's dtype path: bf16 logits where the CPU multiplies bf16 natively, else fp32.
+Random logits N(0, scale²) (scale 3: a spread-out softmax, the scan's worst case for rounding; a larger scale gives the
+peaked rows top-p meets in a trained model), uniforms from the Sampler's counter-based stream. The picker of each
+path: `_pick_no_sync` (the GPU's captured step), `pick_tokens` (the CPU's plain loop); logits in the generation copy's
+dtype (bf16 on a GPU and on a CPU that multiplies bf16 natively, else fp32). Prints per batch size: ms per pick for
+each (A first), the ratio B / A, how many rows picked a different token (a rounding edge) and, with top-p, the share of rows whose 256
+candidates lack the nucleus; names the machine (CPU model and capability, or the GPU).
 """
 from __future__ import annotations
 import argparse, json, platform, sys, time
@@ -33,26 +39,41 @@ def timed(fn, reps: int, dev) -> float:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--batch', default='64,1024'); ap.add_argument('--vocab', type=int, default=49152)
+    ap.add_argument('--temperature', type=float, default=1.0); ap.add_argument('--top-p', type=float, default=1.0)
+    ap.add_argument('--scale', type=float, default=3.0, help='logits ~ N(0, scale^2)')
     ap.add_argument('--reps', type=int, default=20); ap.add_argument('--out', default='')
     a = ap.parse_args(argv)
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     dtype = S.generation_dtype(torch.float32, dev)
-    rec = dict(machine=machine(), device=dev.type, dtype=str(dtype), vocab=a.vocab, torch=torch.__version__, rows=[])
-    print(rec['machine'], '|', dtype)
+    T, top_p = a.temperature, a.top_p
+    # the module name the picker calls, (A, B): A = the Sampler's pick since 2026-12-03 or a candidate, B = the other
+    name, new, old = (('_inverse_cdf', S._inverse_cdf, S._inverse_cdf_scan) if top_p >= 1 else
+                      ('_top_candidates', S._top_candidates_logits, S._top_candidates))
+    saved = getattr(S, name)
+    rec = dict(machine=machine(), device=dev.type, dtype=str(dtype), vocab=a.vocab, temperature=T, top_p=top_p,
+               scale=a.scale, compared=f'{new.__name__} vs {old.__name__}', torch=torch.__version__, rows=[])
+    print(rec['machine'], '|', dtype, '|', rec['compared'], f'| T {T}, top-p {top_p}, logits N(0, {a.scale}²)')
     for B in (int(x) for x in a.batch.split(',')):
         g = torch.Generator().manual_seed(B)
-        logits = (torch.randn(B, a.vocab, generator=g) * 3).to(dev, dtype)
+        logits = (torch.randn(B, a.vocab, generator=g) * a.scale).to(dev, dtype)
         u = S.uniforms(0, torch.arange(B), 1).to(dev)
-        # the picker each path uses: the GPU's captured step `_pick_no_sync`, the CPU's plain loop `pick_tokens`
-        pick = ((lambda: S._pick_no_sync(logits, 1.0, 1.0, u)[0]) if dev.type == 'cuda' else
-                (lambda: S.pick_tokens(logits, 1.0, 1.0, u)))
-        block_ms = timed(pick, a.reps, dev); block = pick()
-        saved, S._inverse_cdf = S._inverse_cdf, S._inverse_cdf_scan
-        try: scan_ms = timed(pick, a.reps, dev); scan = pick()
-        finally: S._inverse_cdf = saved
-        r = dict(batch=B, block_ms=block_ms, scan_ms=scan_ms, ratio=scan_ms / block_ms, rows_differing=int((block != scan).sum()))
+        if dev.type == 'cuda':   # the captured step's picker; short rows would be picked again outside it
+            pick = lambda: S._pick_no_sync(logits, T, top_p, u)[0]
+        else:
+            pick = lambda: S.pick_tokens(logits.float(), T, top_p, u)
+        r = dict(batch=B)
+        for label, fn in (('new', new), ('old', old)):
+            setattr(S, name, fn)
+            try: r[f'{label}_ms'] = timed(pick, a.reps, dev); r[label] = pick()
+            finally: setattr(S, name, saved)
+        r['rows_differing'] = int((r.pop('new') != r.pop('old')).sum())
+        r['ratio'] = r['old_ms'] / r['new_ms']
+        if top_p < 1:
+            r['short_rows'] = int((S._top_candidates(logits, T, 256)[0].sum(-1) < top_p).sum())
         rec['rows'].append(r)
-        print(f"batch {B:5d}: block {block_ms:7.3f} ms  scan {scan_ms:7.3f} ms  x{r['ratio']:.2f}  rows differing {r['rows_differing']}/{B}")
+        extra = f"  short rows {r['short_rows']}/{B}" if top_p < 1 else ''
+        print(f"batch {B:5d}: {new.__name__} {r['new_ms']:7.3f} ms  {old.__name__} {r['old_ms']:7.3f} ms  x{r['ratio']:.2f}  "
+              f"rows differing {r['rows_differing']}/{B}{extra}")
     if a.out: Path(a.out).write_text(json.dumps(rec, indent=1))
 
 if __name__ == '__main__': main()

@@ -114,15 +114,30 @@ def pick_tokens(logits: torch.Tensor, temperature: float, top_p: float, u: torch
     lies inside them), else the whole vocabulary: the same nucleus, ~10x faster on a CPU (a 49k-token sort per row
     per step otherwise costs as much as the forward pass)."""
     if temperature <= 0: return logits.argmax(-1)
-    probs = (torch.softmax(logits, -1, dtype=torch.float32) if temperature == 1 else   # x / 1.0 == x: two passes less
-             torch.softmax(logits.float() / temperature, -1))
-    order = None
-    if top_p < 1:
-        vals, ids = probs.topk(min(candidates, probs.shape[-1]), -1)
-        probs, order = _by_prob_then_id(vals, ids) if bool((vals.sum(-1) >= top_p).all()) else _by_prob_then_id(probs)
-        probs = probs.masked_fill(probs.cumsum(-1) - probs >= top_p, 0.0)  # mass before a token already >= top_p
-    idx = _inverse_cdf(probs, u)
-    return idx if order is None else order.gather(-1, idx[:, None]).squeeze(-1)
+    if top_p >= 1: return _inverse_cdf(_softmax(logits, temperature), u)
+    vals, ids = _top_candidates(logits, temperature, candidates)
+    if bool((vals.sum(-1) >= top_p).all()): probs, order = _by_prob_then_id(vals, ids)
+    else: probs, order = _by_prob_then_id(_softmax(logits, temperature))
+    probs = probs.masked_fill(probs.cumsum(-1) - probs >= top_p, 0.0)  # mass before a token already >= top_p
+    return order.gather(-1, _inverse_cdf(probs, u)[:, None]).squeeze(-1)
+
+def _softmax(logits: torch.Tensor, temperature: float) -> torch.Tensor:
+    "softmax(logits / T) in float32; at T = 1 straight from the logits (x / 1.0 == x: the same numbers, two passes less)."
+    return (torch.softmax(logits, -1, dtype=torch.float32) if temperature == 1 else
+            torch.softmax(logits.float() / temperature, -1))
+
+def _top_candidates(logits: torch.Tensor, temperature: float, k: int):
+    """The `k` most likely tokens of each row [B, V] and their probabilities under softmax(logits / T) over the whole
+    row: (probs [B, k], ids [B, k]) — the row's softmax, then `topk` over it."""
+    return _softmax(logits, temperature).topk(min(k, logits.shape[-1]), -1)
+
+def _top_candidates_logits(logits: torch.Tensor, temperature: float, k: int):
+    """`_top_candidates` with the top k found on the logits themselves (on a GPU bf16: half the bytes of float32
+    probabilities and half the radix passes of `topk`) and only their probabilities computed. Not the default: on a
+    2-core Xeon it was no faster (fp32 logits; `benchmarks/pick.py --top-p 0.95`); a GPU measurement decides."""
+    vals, ids = logits.topk(min(k, logits.shape[-1]), -1)
+    x = logits.float() / temperature
+    return torch.exp(vals.float() / temperature - torch.logsumexp(x, -1, keepdim=True)), ids
 
 def _uniforms_at(seed: torch.Tensor, uid: torch.Tensor, step: torch.Tensor) -> torch.Tensor:
     "`uniforms` with the seed (as `_i64(seed)`) and the step as device tensors: the same numbers, no host values (CUDA graphs)."
@@ -136,11 +151,8 @@ def _pick_no_sync(logits: torch.Tensor, temperature: float, top_p: float, u: tor
     the `candidates` most likely tokens in every row; `short[r]` says row r's candidates hold < `top_p` of its mass,
     so its token must be picked again over the whole vocabulary (`_pick_full`). Other rows get pick_tokens' token."""
     if temperature <= 0: return logits.argmax(-1), None
-    # T = 1: softmax reads the bf16 logits and computes in fp32 (the same numbers as `.float()` first, one copy less)
-    probs = (torch.softmax(logits, -1, dtype=torch.float32) if temperature == 1 else
-             torch.softmax(logits.float() / temperature, -1))
-    if top_p >= 1: return _inverse_cdf(probs, u), None
-    vals, ids = probs.topk(min(candidates, probs.shape[-1]), -1)
+    if top_p >= 1: return _inverse_cdf(_softmax(logits, temperature), u), None
+    vals, ids = _top_candidates(logits, temperature, candidates)
     short = vals.sum(-1) < top_p
     p, order = _by_prob_then_id(vals, ids)
     p = p.masked_fill(p.cumsum(-1) - p >= top_p, 0.0)
@@ -148,7 +160,7 @@ def _pick_no_sync(logits: torch.Tensor, temperature: float, top_p: float, u: tor
 
 def _pick_full(logits: torch.Tensor, temperature: float, top_p: float, u: torch.Tensor) -> torch.Tensor:
     "pick_tokens' whole-vocabulary top-p branch (the rows `_pick_no_sync` marked short)."
-    probs, order = _by_prob_then_id(torch.softmax(logits.float() / temperature, -1))
+    probs, order = _by_prob_then_id(_softmax(logits, temperature))
     probs = probs.masked_fill(probs.cumsum(-1) - probs >= top_p, 0.0)
     return order.gather(-1, _inverse_cdf(probs, u)[:, None]).squeeze(-1)
 
