@@ -41,24 +41,19 @@ def graph_ms(g, st, cache, cur0, pos0, reps: int) -> float:
     return total / reps
 
 def prefill_ms(s, prompts, cfg, cache, reps: int) -> dict:
-    "GPU ms of one batch's prefill (its first B rows, K samples a prompt): shared (each distinct prompt once) vs every row."
-    from paper_repro.sampling import encode_prompts
+    """GPU ms of one batch's prefill (its first B rows, K samples a prompt): shared (each distinct prompt once, its host
+    padding included, as in the Sampler) vs every row (already padded, on the device)."""
+    from paper_repro.sampling import _left_pad, encode_prompts
     ids = encode_prompts(s.tok, prompts, cfg)
     B = cfg.fixed_batch_size
     rows = [ids[i] for i in range(len(ids)) for _ in range(cfg.k)][:B]
     W = -(-max(map(len, rows)) // 16) * 16
-    inp, mask = torch.full((B, W), s.pad_id, dtype=torch.long), torch.zeros((B, W), dtype=torch.bool)
-    for r, p in enumerate(rows): inp[r, W - len(p):] = torch.tensor(p); mask[r, W - len(p):] = True
+    inp, mask = (x.to(s.device) for x in _left_pad(rows, W, s.pad_id))
     dev = s.device
-    kw = {'cache_position': torch.arange(W, device=dev)} if s._cache_position else {}
-    def full():
-        m = mask.to(dev)
-        return s.model(input_ids=inp.to(dev), position_ids=(m.long().cumsum(-1) - 1).clamp_(min=0), use_cache=True,
-                       attention_mask=s._additive_mask(m, torch.arange(W, device=dev)), logits_to_keep=1,
-                       **{s._cache_kw: cache}, **kw).logits[:, -1]
+    def full(): return s._prefill_fixed(inp, mask, mask, cache).logits[:, -1]
     out = dict(rows=B, width=W, distinct_prompts=len({tuple(p) for p in rows}))
     cuda = dev.type == 'cuda'
-    for name, fn in (('shared_ms', lambda: s._prefill_shared(inp, mask, cache)), ('every_row_ms', full)):
+    for name, fn in (('shared_ms', lambda: s._prefill_shared(rows, W, cache)), ('every_row_ms', full)):
         with torch.no_grad():
             cache.reset(); fn(); cuda and torch.cuda.synchronize()
             total = 0.0

@@ -443,6 +443,18 @@ def _step_plain(self: Sampler, tok, position, cur):
     return out.logits[:, -1].float()
 
 # %% ../nbs/02_sampling.ipynb #8a485d0f
+def _left_pad(rows: list[list[int]], width: int, pad_id: int):
+    "Token-id rows left-padded to `width`: (ids [n, width], mask [n, width], True on the rows' tokens)."
+    inp, mask = torch.full((len(rows), width), pad_id, dtype=torch.long), torch.zeros((len(rows), width), dtype=torch.bool)
+    for r, p in enumerate(rows): inp[r, width - len(p):] = torch.tensor(p, dtype=torch.long); mask[r, width - len(p):] = True
+    return inp, mask
+
+def _distinct(rows: list[list[int]]):
+    "(the distinct rows in first-seen order, each row's index among them): the K samples of a prompt share one prefill."
+    first: dict = {}
+    expand = [first.setdefault(tuple(p), len(first)) for p in rows]
+    return [list(p) for p in first], expand
+
 @patch
 @torch.no_grad()
 def _batch(self: Sampler, ids: list[list[int]], uids: list[int], cfg: SamplingConfig, B: int, W: int):
@@ -450,12 +462,8 @@ def _batch(self: Sampler, ids: list[list[int]], uids: list[int], cfg: SamplingCo
     if self.fixed_shapes: return self._batch_fixed(ids, uids, cfg, B, W)
     n, N, dev = len(ids), cfg.max_new_tokens, self.device
     # each distinct prompt is prefilled once (the K samples of a prompt share it), then the cache expands
-    first: dict = {}
-    expand = [first.setdefault(tuple(p), len(first)) for p in ids]
-    src = [list(p) for p in first]
-    inp = torch.full((len(src), W), self.pad_id, dtype=torch.long)
-    mask = torch.zeros((len(src), W), dtype=torch.bool)
-    for r, p in enumerate(src): inp[r, W - len(p):] = torch.tensor(p, dtype=torch.long); mask[r, W - len(p):] = True
+    src, expand = _distinct(ids)
+    inp, mask = _left_pad(src, W, self.pad_id)
     inp, mask = inp.to(dev), mask.to(dev)
     pos = (mask.long().cumsum(-1) - 1).clamp_(min=0)
     n_valid = mask.sum(-1)
@@ -518,28 +526,32 @@ def _cache_for(self: Sampler, B, L):
     return entry[0]
 
 @patch
-def _prefill_shared(self: Sampler, inp, mask, cache):
-    """The fixed-shape prefill of `inp` [B, W] (left-padded, `mask` True on prompt tokens; host tensors): each distinct
-    row once, into a fresh cache, then its keys and values copied into the first W slots of every row of the static
-    `cache` that shares it; returns the last position's logits [B, V]. The K samples of a prompt share it: a batch of
-    1,024 rows of 8 samples prefills 128 (a prefill is compute-bound: 1,024 x 128 tokens of SmolLM2 are ~35 TFLOP)."""
-    dev, W = self.device, inp.shape[1]
-    uniq, src = torch.unique(torch.cat([inp, mask.long()], 1), dim=0, return_inverse=True)
-    first = {}
-    for r, u in enumerate(src.tolist()): first.setdefault(u, r)   # a row of each distinct prompt
-    rows = torch.tensor([first[u] for u in range(len(uniq))])
-    sub_inp, sub_mask, src = inp[rows].to(dev), mask[rows].to(dev), src.to(dev)
-    kw = {'cache_position': torch.arange(W, device=dev)} if self._cache_position else {}
-    out = self.model(input_ids=sub_inp, position_ids=(sub_mask.long().cumsum(-1) - 1).clamp_(min=0), use_cache=True,
-                     attention_mask=self._additive_mask(sub_mask, torch.arange(W, device=dev)), logits_to_keep=1, **kw)
-    fresh = _returned_cache(out)
+def _prefill_fixed(self: Sampler, inp, mask, valid, cache=None):
+    """The model over left-padded prompts `inp` [n, W] (`mask` True on their tokens), attending where `valid` [n, L'] says;
+    into `cache`, else a fresh one. Returns the model's output (the last position's logits only)."""
+    W = inp.shape[1]
+    kw = {'cache_position': torch.arange(W, device=inp.device)} if self._cache_position else {}
+    if cache is not None: kw[self._cache_kw] = cache
+    return self.model(input_ids=inp, position_ids=(mask.long().cumsum(-1) - 1).clamp_(min=0), use_cache=True,
+                      attention_mask=self._additive_mask(valid, torch.arange(W, device=inp.device)), logits_to_keep=1, **kw)
+
+@patch
+def _prefill_shared(self: Sampler, rows: list[list[int]], W: int, cache):
+    """The fixed-shape prefill of a batch's token-id `rows`, left-padded to W: each distinct row once, into a fresh cache,
+    then its keys and values copied into the first W slots of every row of the static `cache` that shares it; returns the
+    last position's logits [B, V]. The K samples of a prompt share it: a batch of 1,024 rows of 8 samples prefills 128
+    (a prefill is compute-bound: 1,024 x 128 tokens through SmolLM2's 135M parameters are ≈ 35 TFLOP, by arithmetic)."""
+    src, expand = _distinct(rows)
+    inp, mask = (x.to(self.device) for x in _left_pad(src, W, self.pad_id))
+    out = self._prefill_fixed(inp, mask, mask)
+    fresh, expand = _returned_cache(out), torch.tensor(expand, device=self.device)
     if len(cache.layers) != len(fresh.layers):
         raise RuntimeError(f"the static cache has {len(cache.layers)} layers, the prefill's {len(fresh.layers)}")
     for big, small in zip(cache.layers, fresh.layers):
-        big.keys[:, :, :W].copy_(small.keys.index_select(0, src))
-        big.values[:, :, :W].copy_(small.values.index_select(0, src))
+        big.keys[:, :, :W].copy_(small.keys.index_select(0, expand))
+        big.values[:, :, :W].copy_(small.values.index_select(0, expand))
         if isinstance(getattr(big, 'cumulative_length', None), torch.Tensor): big.cumulative_length.fill_(W)
-    return out.logits[:, -1].index_select(0, src)
+    return out.logits[:, -1].index_select(0, expand)
 
 @patch
 def _state_for(self: Sampler, B, L, N):
@@ -623,12 +635,8 @@ def _batch_fixed(self: Sampler, ids: list[list[int]], uids: list[int], cfg: Samp
     L, T, top_p = W + N, float(cfg.temperature), float(cfg.top_p)
     sliced = self.attention != 'model'  # our attention reads only the first L' keys that the mask covers
     Wb = min(W, -(-max(len(p) for p in ids) // 16) * 16) if sliced else W  # this batch's prompt width
-    inp = torch.full((B, Wb), self.pad_id, dtype=torch.long)
-    mask = torch.zeros((B, Wb), dtype=torch.bool)
-    for r in range(B):
-        p = ids[r] if r < n else ids[0]
-        inp[r, Wb - len(p):] = torch.tensor(p, dtype=torch.long); mask[r, Wb - len(p):] = True
-    host_inp, host_mask = inp, mask
+    rows = [ids[r] if r < n else ids[0] for r in range(B)]
+    inp, mask = _left_pad(rows, Wb, self.pad_id)
     inp, mask = inp.to(dev), mask.to(dev)
     st, cache = self._state_for(B, L, N), self._cache_for(B, L)
     st['valid'].fill_(True); st['valid'][:, :Wb] = mask
@@ -640,12 +648,9 @@ def _batch_fixed(self: Sampler, ids: list[list[int]], uids: list[int], cfg: Samp
         st['logits'] = torch.zeros(B, self.model.get_output_embeddings().weight.shape[0], dtype=self.dtype, device=dev)
     # (a transformers whose static cache has no per-layer key/value tensors gets the full prefill)
     shared = sliced and self.SHARED_PREFILL and all(hasattr(x, 'keys') for x in getattr(cache, 'layers', [None]))
-    if shared: logits = self._prefill_shared(host_inp, host_mask, cache)
+    if shared: logits = self._prefill_shared(rows, Wb, cache)
     else:  # every row through the static cache (the model's own attention reads all of it: a mask over all L slots)
-        kw = {'cache_position': torch.arange(Wb, device=dev)} if self._cache_position else {}
-        logits = self.model(input_ids=inp, position_ids=(mask.long().cumsum(-1) - 1).clamp_(min=0), use_cache=True,
-                            attention_mask=self._additive_mask(st['valid'][:, :Wb if sliced else L], torch.arange(Wb, device=dev)),
-                            logits_to_keep=1, **{self._cache_kw: cache}, **kw).logits[:, -1]
+        logits = self._prefill_fixed(inp, mask, st['valid'][:, :Wb if sliced else L], cache).logits[:, -1]
     st['picked'].copy_(pick_tokens(logits.float(), T, top_p, uniforms(cfg.seed, st['uid'], 0) if T > 0 else None))
     del logits
     check = 8 if dev.type == 'cuda' else 1
