@@ -3,10 +3,14 @@
     2026-12-03) against one fp32 scan over the row (`_inverse_cdf_scan`, before);
   --top-p < 1: the nucleus's candidates found by `topk` on the logits with only their probabilities computed
     (`_top_candidates_logits`, a candidate) against the Sampler's softmax over the row then `topk` over those
-    probabilities (`_top_candidates`).
+    probabilities (`_top_candidates`);
+  --compiled: the decode step's whole picker (`_pick_no_sync`) compiled by `torch.compile` (a compiled Sampler's
+    `_pick_fn` since 2026-12-04: the softmax fuses into the reductions that read it) against it eager (before), at the
+    given T / top-p.
 
     python benchmarks/pick.py [--batch 64,1024] [--vocab 49152] [--reps 20] [--out FILE.json]
     python benchmarks/pick.py --temperature 0.8 --top-p 0.95 --scale 8
+    python benchmarks/pick.py --compiled [--temperature 0.8 --top-p 0.95 --scale 8]
 
 Random logits N(0, scale²) (scale 3: a spread-out softmax, the scan's worst case for rounding; a larger scale gives the
 peaked rows top-p meets in a trained model), uniforms from the Sampler's counter-based stream. The picker of each
@@ -42,6 +46,7 @@ def main(argv=None):
     ap.add_argument('--temperature', type=float, default=1.0); ap.add_argument('--top-p', type=float, default=1.0)
     ap.add_argument('--scale', type=float, default=3.0, help='logits ~ N(0, scale^2)')
     ap.add_argument('--reps', type=int, default=20); ap.add_argument('--out', default='')
+    ap.add_argument('--compiled', action='store_true', help='compiled _pick_no_sync vs eager (the GPU step picker)')
     a = ap.parse_args(argv)
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     dtype = S.generation_dtype(torch.float32, dev)
@@ -49,7 +54,10 @@ def main(argv=None):
     # the module name the picker calls, (A, B): A = the Sampler's pick since 2026-12-03 or a candidate, B = the other
     name, new, old = (('_inverse_cdf', S._inverse_cdf, S._inverse_cdf_scan) if top_p >= 1 else
                       ('_top_candidates', S._top_candidates_logits, S._top_candidates))
-    saved = getattr(S, name)
+    if a.compiled:   # (A, B) = the picker compiled, eager; nothing to swap inside it
+        name, new, old = None, torch.compile(S._pick_no_sync, dynamic=None), S._pick_no_sync
+        new.__name__, old.__name__ = 'compiled _pick_no_sync', 'eager _pick_no_sync'
+    saved = getattr(S, name) if name else None
     rec = dict(machine=machine(), device=dev.type, dtype=str(dtype), vocab=a.vocab, temperature=T, top_p=top_p,
                scale=a.scale, compared=f'{new.__name__} vs {old.__name__}', torch=torch.__version__, rows=[])
     print(rec['machine'], '|', dtype, '|', rec['compared'], f'| T {T}, top-p {top_p}, logits N(0, {a.scale}²)')
@@ -63,9 +71,11 @@ def main(argv=None):
             pick = lambda: S.pick_tokens(logits.float(), T, top_p, u)
         r = dict(batch=B)
         for label, fn in (('new', new), ('old', old)):
-            setattr(S, name, fn)
-            try: r[f'{label}_ms'] = timed(pick, a.reps, dev); r[label] = pick()
-            finally: setattr(S, name, saved)
+            if a.compiled: p1 = lambda: fn(logits, T, top_p, u)[0]
+            else: setattr(S, name, fn); p1 = pick
+            try: r[f'{label}_ms'] = timed(p1, a.reps, dev); r[label] = p1()
+            finally:
+                if name: setattr(S, name, saved)
         r['rows_differing'] = int((r.pop('new') != r.pop('old')).sum())
         r['ratio'] = r['old_ms'] / r['new_ms']
         if top_p < 1:

@@ -221,16 +221,17 @@ def suite(a):
     row('sampler_b1024', 60, sampler(calls=3))
     # the default's alternatives, each its own Sampler (compiled afresh) beside the default in this call: the decode
     # attention as two batched matmuls; the previous token pick (one fp32 scan over the vocabulary); every row prefilled
-    def fresh(attention=None, scan_pick=False, shared_prefill=True):
+    def fresh(attention=None, scan_pick=False, shared_prefill=True, compile_pick=True):
         def fn():
             import paper_repro.sampling as S
             saved = S._inverse_cdf
             if scan_pick: S._inverse_cdf = S._inverse_cdf_scan   # looked up when the step graph is captured
             try:
                 s = S.Sampler(model, tok, replace(base, fixed_batch_size=1024), attention=attention)
-                s.SHARED_PREFILL = shared_prefill
+                s.SHARED_PREFILL, s.COMPILE_PICK = shared_prefill, compile_pick
                 label = ('Sampler, pick by a full scan (before 2026-12-03)' if scan_pick else
-                         None if shared_prefill else 'Sampler, every row prefilled (before 2026-12-03)')
+                         'Sampler, every row prefilled (before 2026-12-03)' if not shared_prefill else
+                         'Sampler, eager pick (before 2026-12-04)' if not compile_pick else None)
                 return suite_sampler(model, tok, prompts, replace(base, fixed_batch_size=1024), calls=3, sampler=s,
                                      label=label)[0]
             finally: S._inverse_cdf = saved
@@ -238,6 +239,7 @@ def suite(a):
     row('sampler_matmul_b1024', 90, fresh('matmul'))
     row('sampler_scan_pick_b1024', 90, fresh(scan_pick=True))
     row('sampler_full_prefill_b1024', 90, fresh(shared_prefill=False))
+    row('sampler_eager_pick_b1024', 90, fresh(compile_pick=False))
     peaked = copy.deepcopy(model)  # final norm x 20: a few tokens hold most of the mass (top-p's candidate path)
     with torch.no_grad(): peaked.model.norm.weight.mul_(20)
     pcfg = replace(base, temperature=0.8, top_p=0.95)
@@ -302,7 +304,7 @@ def suite(a):
     rec['ratios'] = {f'{x} / {y}': ratio(x, y) for x, y in [
         ('sampler_b1024', 'generate_static_b1024'), ('sampler_matmul_b1024', 'generate_static_b1024'),
         ('sampler_b1024', 'sampler_scan_pick_b1024'), ('sampler_matmul_b1024', 'sampler_b1024'),
-        ('sampler_b1024', 'sampler_full_prefill_b1024'), ('sampler_b1024_bucket32', 'sampler_b1024'),
+        ('sampler_b1024', 'sampler_full_prefill_b1024'), ('sampler_b1024', 'sampler_eager_pick_b1024'), ('sampler_b1024_bucket32', 'sampler_b1024'),
         ('sampler_b1024', 'generate_dynamic_b256'),
         ('sampler_b256', 'generate_dynamic_b256'), ('sampler_b1024', 'sampler_b1024_no_buckets'),
         ('sampler_peaked_T0.8_p0.95_b1024', 'generate_static_peaked_T0.8_p0.95_b1024'),
