@@ -5,7 +5,7 @@
     (`_top_candidates_logits`, a candidate) against the Sampler's softmax over the row then `topk` over those
     probabilities (`_top_candidates`);
   --compiled: the decode step's whole picker (`_pick_no_sync`) compiled by `torch.compile` (a compiled Sampler's
-    `_pick_fn` since 2026-12-04: the softmax fuses into the reductions that read it) against it eager (before), at the
+    `_pick_fn` since the evening of 2026-12-03: the softmax fuses into the reductions that read it) against it eager (before), at the
     given T / top-p.
 
     python benchmarks/pick.py [--batch 64,1024] [--vocab 49152] [--reps 20] [--out FILE.json]

@@ -5,11 +5,14 @@ Issue 11's side-by-side suite (one process, one GPU; raw JSON after every row un
   random-weight SmolLM2-135M-shaped model (config and tokenizer from DIR; every row runs to the limit), 256 prompts x
   K 8 = 2,048 rows, prompt width 128, T = 1, 256 new tokens: the Sampler (one compiled instance: a new batch size or
   bucket only captures new CUDA graphs) at batch 1024, without attention buckets, with buckets of 32 slots (default
-  64), at batch 256 / 512 / 2048; three fresh Samplers beside it at batch 1024 (decode attention as two batched
-  matmuls, `'matmul'`; the previous full-scan token pick; every row prefilled, `SHARED_PREFILL = False`); HF
+  64), at batch 256 / 512 / 2048; four fresh Samplers beside it at batch 1024 (decode attention as two batched
+  matmuls, `'matmul'`; the previous full-scan token pick; every row prefilled, `SHARED_PREFILL = False`; the token
+  pick eager, `COMPILE_PICK = False`); HF
   `generate` with a static cache (compiled, prompts padded to the same width) and with the dynamic cache; both on
   "peaked" random weights (final norm x 20) at T = 0.8 / top-p 0.95 (the in-graph top-p path); then, where the
   embedded model loads, the same Sampler and static-cache `generate` on its real weights (EOS ends rows early).
+  --deterministic: under `deterministic_cuda()`, the default Sampler at T 1 and on the peaked weights at top-p 0.95,
+  and a fresh one with the `'grouped'` attention: three calls each (do the warm calls repeat?).
 
 GPU (the fixed-shape, compiled, bf16 path; the DESIGN.md pilot measured ~36k tok/s for 6,144 samples x 64 tokens):
     python benchmarks/sampling.py --n-prompts 768 --k 8 --max-new-tokens 64 --batch-size 256
@@ -231,23 +234,25 @@ def suite(a):
                 s.SHARED_PREFILL, s.COMPILE_PICK = shared_prefill, compile_pick
                 label = ('Sampler, pick by a full scan (before 2026-12-03)' if scan_pick else
                          'Sampler, every row prefilled (before 2026-12-03)' if not shared_prefill else
-                         'Sampler, eager pick (before 2026-12-04)' if not compile_pick else None)
+                         'Sampler, eager pick (before 2026-12-03 evening)' if not compile_pick else None)
                 return suite_sampler(model, tok, prompts, replace(base, fixed_batch_size=1024), calls=3, sampler=s,
                                      label=label)[0]
             finally: S._inverse_cdf = saved
         return fn
+    peaked = copy.deepcopy(model)  # final norm x 20: a few tokens hold most of the mass (top-p's candidate path)
+    with torch.no_grad(): peaked.model.norm.weight.mul_(20)
+    pcfg = replace(base, temperature=0.8, top_p=0.95)
+    if a.deterministic:  # under deterministic_cuda(): three calls each (are the warm calls identical?); the default
+        # ('matmul' under it since 2026-12-03 evening) beside the previous one ('grouped')
+        row('sampler_peaked_T0.8_p0.95_b1024', 30, sampler(cfg=pcfg, calls=3, weights=peaked,
+                                                           label='Sampler, random weights with final norm x20'))
+        row('sampler_grouped_b1024', 90, fresh('grouped'))
+        print(json.dumps([{k: v for k, v in r.items() if k != 'dynamo_graphs_so_far'} for r in rec['rows']], indent=0))
+        return
     row('sampler_matmul_b1024', 90, fresh('matmul'))
     row('sampler_scan_pick_b1024', 90, fresh(scan_pick=True))
     row('sampler_full_prefill_b1024', 90, fresh(shared_prefill=False))
     row('sampler_eager_pick_b1024', 90, fresh(compile_pick=False))
-    peaked = copy.deepcopy(model)  # final norm x 20: a few tokens hold most of the mass (top-p's candidate path)
-    with torch.no_grad(): peaked.model.norm.weight.mul_(20)
-    pcfg = replace(base, temperature=0.8, top_p=0.95)
-    if a.deterministic:  # under deterministic_cuda(): three calls each (are the warm calls identical?)
-        row('sampler_peaked_T0.8_p0.95_b1024', 30, sampler(cfg=pcfg, calls=3, weights=peaked,
-                                                           label='Sampler, random weights with final norm x20'))
-        print(json.dumps([{k: v for k, v in r.items() if k != 'dynamo_graphs_so_far'} for r in rec['rows']], indent=0))
-        return
     row('generate_static_b1024', 90, lambda: suite_generate(hf(), tok, prompts, base, static=True))
     row('sampler_b1024_no_buckets', 20, sampler(bucket=1 << 30, label='Sampler, attention over the whole static cache'))
     row('sampler_b1024_bucket32', 20, sampler(bucket=32, label='Sampler, attention buckets of 32 slots'))
@@ -320,7 +325,7 @@ def main(argv=None):
     ap.add_argument('--tokenizer', help='directory with the SmolLM2 config.json and tokenizer files (--suite)')
     ap.add_argument('--out', default='bench_out', help='where --suite writes bench_issue11.json')
     ap.add_argument('--budget-s', type=float, default=530, help='--suite skips rows that would run past this')
-    ap.add_argument('--deterministic', action='store_true', help='--suite: deterministic_cuda() and the default row only')
+    ap.add_argument('--deterministic', action='store_true', help='--suite: under deterministic_cuda(): the default row, its top-p row and the grouped attention')
     ap.add_argument('--only', default='', help='--suite: comma-separated row names to run (default: all)')
     ap.add_argument('--skip-real', action='store_true', help='--suite: no rows with the embedded real weights')
     ap.add_argument('--tag', default='', help='--suite: suffix of the JSON file name')

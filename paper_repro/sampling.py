@@ -348,9 +348,10 @@ def deterministic_cuda(on: bool = True):
     first CUDA matmul). Measured on an H200 (`benchmarks/determinism.py`, 256 prompts): without it, two calls of one
     sampler on the same prompts differ in ~22 % of sampled rows (k=2, 32 tokens) and ~8 % of greedy ones, compiled or
     not; with it, in none. The price: 22.0k instead of 29.4k tok/s (`benchmarks/sampling.py`, 2,048 rows x 64 tokens).
-    Since issue 11 a Sampler built under it attends with `'grouped'` (`'gqa'`'s warm calls did not repeat); with the
-    captured decode graphs its warm calls repeat at T=1 and at top-p 0.95: 106.0k tok/s at batch 1024 x 256 tokens
-    (records h200-2026-12-02). CPU runs are reproducible either way."""
+    Since issue 11 a Sampler built under it attends with `'matmul'` (`'gqa'`'s warm calls did not repeat); with the
+    captured decode graphs and the compiled pick its first and warm calls repeat: 147.7k tok/s at batch 1024 x 256
+    tokens, T=1, against 117.8k with `'grouped'` (which also repeats) in the same call (records h200-2026-12-03/evening;
+    `'grouped'` at top-p 0.95 repeated too, h200-2026-12-02). CPU runs are reproducible either way."""
     if on: os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
     torch.use_deterministic_algorithms(on, warn_only=True)
 
@@ -364,7 +365,7 @@ class Sampler:
     a bf16 generation copy where the CPU multiplies bf16 natively, else the model itself. `device`, `fixed_shapes`,
     `compile` and `dtype` (of the generation copy) override those defaults (`device='cpu', fixed_shapes=True,
     compile=False, dtype=torch.float32` runs the GPU logic on a CPU). `attention` (of the generation copy):
-    `'gqa'` (default on the CUDA fixed-shape path; `'grouped'` under `deterministic_cuda()`), `'grouped'`, `'matmul'`,
+    `'gqa'` (default on the CUDA fixed-shape path; `'matmul'` under `deterministic_cuda()`), `'grouped'`, `'matmul'`,
     or `'model'` (its own; the default elsewhere, except `plain_attention`'s `'gqa'` for a bf16 copy on a CPU).
     `kv_cache` (plain path): `'growing'` (`growing_cache`: written in place, the default) or `'dynamic'` (transformers'
     `DynamicCache`, which copies the whole cache every step)."""
@@ -388,8 +389,9 @@ class Sampler:
         self.dtype = dtype or generation_dtype(src_dtype, self.device)
         self.copied = self.fixed_shapes or self.dtype != src_dtype or self.device != src_device
         self.model = _generation_copy(model, self.device, self.dtype) if self.copied else model
-        # under deterministic_cuda() the grouped attention: `enable_gqa`'s decode kernel repeated no call (H200, issue 11)
-        gpu_attn = 'grouped' if torch.are_deterministic_algorithms_enabled() else 'gqa'
+        # under deterministic_cuda() two matmuls: `enable_gqa`'s decode kernel repeated no call; 'matmul' and 'grouped'
+        # did, 'matmul' the faster (147.7k vs 117.8k tok/s in one call on an H200, records h200-2026-12-03/evening)
+        gpu_attn = 'matmul' if torch.are_deterministic_algorithms_enabled() else 'gqa'
         self.attention = attention or (gpu_attn if on_gpu and self.fixed_shapes else
                                        plain_attention(self.dtype) if self.copied and not self.fixed_shapes
                                        and self.device.type == 'cpu' else 'model')   # a GPU's plain path: as before
@@ -587,8 +589,9 @@ def _forward_fn(self: Sampler):
 def _pick_fn(self: Sampler):
     """The decode step's picker, `_pick_no_sync`: compiled when the forward is (and `COMPILE_PICK`). Eager, a T = 1 pick
     writes the float32 softmax of the [B, 49k] logits and reads it back for the blocks' sums and the chosen block;
-    compiled, the softmax fuses into those reductions and is never written (0.51 ms eager at batch 1024 on an H200,
-    `benchmarks/pick.py`). The same function, so the same tokens up to float rounding."""
+    compiled, the softmax fuses into those reductions and is never written (one H200, batch 1024, `benchmarks/pick.py
+    --compiled`: 0.19 against 0.53 ms; 1.12 against 1.29 at top-p 0.95). The same function, so the same tokens up to
+    float rounding (1 row in 1,024 differed there: a rounding edge)."""
     if self._pick is None:
         self._pick = torch.compile(_pick_no_sync, dynamic=None) if self.compile and self.COMPILE_PICK else _pick_no_sync
     return self._pick
