@@ -383,7 +383,7 @@ class Sampler:
         self.eos = _eos_ids(model, tokenizer)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.eos[0]
         self._caches, self._states, self._graphs, self._pool, self._fwd, self._warned = {}, {}, {}, None, None, set()
-        self._pick = None
+        self._pick = None  # the compiled top-p-1 picker (`_pick_fn`)
         src_dtype, src_device = next(model.parameters()).dtype, next(model.parameters()).device
         if not self.fixed_shapes and device is None: self.device = src_device
         self.dtype = dtype or generation_dtype(src_dtype, self.device)
@@ -405,7 +405,7 @@ class Sampler:
 
     BUCKET = 64  # a decode step attends over the first multiple of BUCKET cache slots that holds every filled one
     SHARED_PREFILL = True  # the fixed-shape path prefills each distinct prompt of a batch once (`_prefill_shared`)
-    COMPILE_PICK = True    # a compiled Sampler compiles its decode step's token pick too (`_pick_fn`)
+    COMPILE_PICK = True    # a compiled Sampler compiles its decode step's whole-vocabulary pick too (`_pick_fn`)
 
 # %% ../nbs/02_sampling.ipynb #7edfaeaa
 @patch
@@ -586,14 +586,16 @@ def _forward_fn(self: Sampler):
     return self._fwd
 
 @patch
-def _pick_fn(self: Sampler):
-    """The decode step's picker, `_pick_no_sync`: compiled when the forward is (and `COMPILE_PICK`). Eager, a T = 1 pick
-    writes the float32 softmax of the [B, 49k] logits and reads it back for the blocks' sums and the chosen block;
-    compiled, the softmax fuses into those reductions and is never written (one H200, batch 1024, `benchmarks/pick.py
-    --compiled`: 0.19 against 0.53 ms; 1.12 against 1.29 at top-p 0.95). The same function, so the same tokens up to
-    float rounding (1 row in 1,024 differed there: a rounding edge)."""
-    if self._pick is None:
-        self._pick = torch.compile(_pick_no_sync, dynamic=None) if self.compile and self.COMPILE_PICK else _pick_no_sync
+def _pick_fn(self: Sampler, T: float, top_p: float):
+    """The decode step's picker, `_pick_no_sync`: compiled at T > 0 with top-p 1 when the forward is (and
+    `COMPILE_PICK`). Eager, that pick writes the float32 softmax of the [B, 49k] logits and reads it back for the
+    blocks' sums and the chosen block; compiled, the softmax fuses into those reductions and is never written (one
+    H200, batch 1024, `benchmarks/pick.py --compiled`: 0.19 against 0.53 ms; the Sampler ×1.11). The same function, so
+    the same tokens up to float rounding (1 row in 1,024 differed there: a rounding edge). Top-p stays eager: compiled
+    it gained 0.17 ms a step (1.12 against 1.29 ms) for a compile that took ≈ 55 s (the suite's top-p row: 58.8 s
+    to its first tokens, 3.2 s eager), more than a table's worker spends sampling at top-p; greedy has nothing to fuse."""
+    if not (self.compile and self.COMPILE_PICK and T > 0 and top_p >= 1): return _pick_no_sync
+    if self._pick is None: self._pick = torch.compile(_pick_no_sync, dynamic=None)
     return self._pick
 
 @patch
@@ -616,7 +618,7 @@ def _decode_step(self: Sampler, st, cache, Lb, T, top_p):
     if self.compile: torch._dynamo.maybe_mark_dynamic(valid, 1)  # one compile serves every bucket
     logits = self._forward_fn()(nxt, st['pos'], st['cur'], valid, cache)
     st['pos'].add_(1); st['cur'].add_(1); st['t'].add_(1)
-    picked, short = self._pick_fn()(logits, T, top_p, _uniforms_at(st['seed'], st['uid'], st['t']) if T > 0 else None)
+    picked, short = self._pick_fn(T, top_p)(logits, T, top_p, _uniforms_at(st['seed'], st['uid'], st['t']) if T > 0 else None)
     st['picked'].copy_(picked)
     if short is not None: st['short'].copy_(short & ~st['done']); st['logits'].copy_(logits)
 
