@@ -1,15 +1,12 @@
 """The Sampler's token pick, two ways side by side in one run:
   T 1, top-p 1 (default): the whole-vocabulary inverse CDF block by block (`_inverse_cdf`, the Sampler's since
     2026-12-03) against one fp32 scan over the row (`_inverse_cdf_scan`, before);
-  --top-p < 1: the nucleus's candidates found by `topk` on the logits with only their probabilities computed
-    (`_top_candidates_logits`, a candidate) against the Sampler's softmax over the row then `topk` over those
-    probabilities (`_top_candidates`);
   --compiled: the decode step's whole picker (`_pick_no_sync`) compiled by `torch.compile` (a compiled Sampler's
     `_pick_fn` since the evening of 2026-12-03: the softmax fuses into the reductions that read it) against it eager (before), at the
-    given T / top-p.
+    given T / top-p (top-p < 1 only with --compiled: the other top-p comparison this script made, the candidates by
+    `topk` on the logits, measured ×1.03–1.05 on an H200 and was dropped; records h200-2026-12-03/evening/call2_pick).
 
     python benchmarks/pick.py [--batch 64,1024] [--vocab 49152] [--reps 20] [--out FILE.json]
-    python benchmarks/pick.py --temperature 0.8 --top-p 0.95 --scale 8
     python benchmarks/pick.py --compiled [--temperature 0.8 --top-p 0.95 --scale 8]
 
 Random logits N(0, scale²) (scale 3: a spread-out softmax, the scan's worst case for rounding; a larger scale gives the
@@ -51,9 +48,9 @@ def main(argv=None):
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     dtype = S.generation_dtype(torch.float32, dev)
     T, top_p = a.temperature, a.top_p
-    # the module name the picker calls, (A, B): A = the Sampler's pick since 2026-12-03 or a candidate, B = the other
-    name, new, old = (('_inverse_cdf', S._inverse_cdf, S._inverse_cdf_scan) if top_p >= 1 else
-                      ('_top_candidates', S._top_candidates_logits, S._top_candidates))
+    if top_p < 1 and not a.compiled: ap.error('--top-p < 1 compares only with --compiled')
+    # the module name the picker calls, (A, B): A = the Sampler's pick since 2026-12-03, B = the full scan
+    name, new, old = '_inverse_cdf', S._inverse_cdf, S._inverse_cdf_scan
     if a.compiled:   # (A, B) = the picker compiled, eager; nothing to swap inside it
         name, new, old = None, torch.compile(S._pick_no_sync, dynamic=None), S._pick_no_sync
         new.__name__, old.__name__ = 'compiled _pick_no_sync', 'eager _pick_no_sync'

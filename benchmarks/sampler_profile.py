@@ -43,7 +43,7 @@ def graph_ms(g, st, cache, cur0, pos0, reps: int) -> float:
 def prefill_ms(s, prompts, cfg, cache, reps: int) -> dict:
     """GPU ms of one batch's prefill (its first B rows, K samples a prompt): shared (each distinct prompt once, its host
     padding included, as in the Sampler) vs every row (already padded, on the device)."""
-    from paper_repro.sampling import _left_pad, encode_prompts
+    from paper_repro.sampling import _distinct, _left_pad, encode_prompts
     ids = encode_prompts(s.tok, prompts, cfg)
     B = cfg.fixed_batch_size
     rows = [ids[i] for i in range(len(ids)) for _ in range(cfg.k)][:B]
@@ -51,7 +51,7 @@ def prefill_ms(s, prompts, cfg, cache, reps: int) -> dict:
     inp, mask = (x.to(s.device) for x in _left_pad(rows, W, s.pad_id))
     dev = s.device
     def full(): return s._prefill_fixed(inp, mask, mask, cache).logits[:, -1]
-    out = dict(rows=B, width=W, distinct_prompts=len({tuple(p) for p in rows}))
+    out = dict(rows=B, width=W, distinct_prompts=len(_distinct(rows)[0]))
     cuda = dev.type == 'cuda'
     for name, fn in (('shared_ms', lambda: s._prefill_shared(rows, W, cache)), ('every_row_ms', full)):
         with torch.no_grad():
@@ -79,12 +79,16 @@ def main(argv=None):
     from paper_repro.sampling import Sampler, SamplingConfig
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     model, tok = random_smollm2(a.tokenizer)
+    if a.top_p < 1:  # as the suite's top-p rows: plain random weights spread the nucleus over most of the vocabulary, so
+        # every row would be re-picked on the host (seen: records h200-2026-12-03/evening/call2_pick); final norm x 20
+        with torch.no_grad(): model.model.norm.weight.mul_(20)
     cfg = SamplingConfig(k=8, temperature=a.temperature, top_p=a.top_p, max_new_tokens=a.max_new_tokens,
                          batch_size=a.batch, fixed_batch_size=a.batch, seed=0, max_prompt_tokens=128)
     prompts = math_prompts(256, 0)
     s = Sampler(model, tok, cfg)
     rec = dict(card=card_info(), torch=torch.__version__, batch=a.batch, max_new_tokens=a.max_new_tokens,
-               temperature=a.temperature, top_p=a.top_p, attention=s.attention, bucket=s.BUCKET)
+               temperature=a.temperature, top_p=a.top_p, attention=s.attention, bucket=s.BUCKET,
+               weights='random' + (', final norm x20' if a.top_p < 1 else ''))
     s.generate(prompts, cfg, progress=False)                       # compile and capture
     sync(s.device); t0 = time.perf_counter(); res = s.generate(prompts, cfg, progress=False); sync(s.device)
     wall = time.perf_counter() - t0

@@ -24,7 +24,9 @@ __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'REGISTRY', 'ARM_
 # heads as stored, 1024-row batches (CPU stages unchanged, but a version is one number for every device); 4: GPU decode
 # steps as captured CUDA graphs over the filled cache slots, prompts padded to the batch's longest (issue 11); 5: sampling
 # picks the token block by block (`sampling._inverse_cdf`: a rounding-edge pick may differ, every device; it matters only
-# at top-p 1), and the GPU's fixed-shape path prefills each distinct prompt once (bf16 rounding of another batch shape)
+# at top-p 1), and the GPU's fixed-shape path prefills each distinct prompt once (bf16 rounding of another batch shape);
+# before any version-5 result was committed, also: the GPU's top-p-1 pick compiled, 'matmul' attention under
+# deterministic_cuda() (GPU rounding only)
 NUMERICS_VERSION = 5
 EXECUTION_FIELDS = ('workers', 'time_budget_s')   # how a seed is executed, not what it computes
 
