@@ -408,12 +408,14 @@ def join_raw(self: Experiment, raw: dict, side) -> dict:
 # %% ../nbs/10a_experiment.ipynb #88c4ec34
 def numerics_note(raws: list[dict], record: dict, exp=None, cfg=None) -> list[str]:
     """The numerics the seeds ran with (device, generation dtype, training precision) and, for a CPU run written where it
-    ran (not merged), the CPU and the kernels torch used: the same recipe gives other numbers in bf16 and in fp32.
-    A table whose rows train in several precisions says so through `exp.training_precision`."""
-    n, hw = next((r['numerics'] for r in raws if r.get('numerics')), None), record.get('hardware') or {}
+    ran (or merged from folders that all ran on one machine: `seeds_hardware`), the CPU and the kernels torch used: the
+    same recipe gives other numbers in bf16 and in fp32. A table whose rows train in several precisions says so through
+    `exp.training_precision`."""
+    n = next((r['numerics'] for r in raws if r.get('numerics')), None)
+    hw = (record.get('seeds_hardware') if 'merged_from' in record else record.get('hardware')) or {}
     if n is None: return []
     cpu = (f"; CPU {hw.get('cpu_model')} with torch's {hw.get('torch_cpu_capability')} kernels"
-           if n.get('device') == 'cpu' and 'merged_from' not in record and hw else '')
+           if n.get('device') == 'cpu' and hw else '')
     train = (exp.training_precision(cfg, n) if exp is not None else None) or \
         {True: 'bf16 mixed precision', False: 'fp32', None: 'n/a'}[n.get('train_bf16')]
     return [f"numerics: {n.get('device')}, generation in {n.get('generation_dtype')}, training in {train}{cpu}."]
@@ -521,17 +523,20 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
 # %% ../nbs/10a_experiment.ipynb #466fbb89
 def claims_ledger(root) -> str:
     "Markdown of every decided claim of the tables stored under `root` (tableN/<scale>/raw.json)."
-    from paper_repro.tables import decide_claims, fmt_claim
-    lines = ['# Claims ledger', '', 'Regenerated from every `tableN/<scale>/raw.json` here by `paper_repro.reproduce`; '
-             'intervals are 95 %, p-values Holm-adjusted within each table folder.', '',
-             '| Table | scale | claim | paper | n seeds | estimate [95 % CI] | interval | verdict |', '|---|---|---|---|---|---|---|---|']
+    from paper_repro.tables import decide_claims, fmt_claim, fmt_tests
+    lines = ['# Claims ledger', '', 'Regenerated from every `tableN/<scale>/raw.json` here by `paper_repro.reproduce`. '
+             'Estimate: the unadjusted 95 % interval of the expected difference over training seeds and test items (t, '
+             'Welch–Satterthwaite ν); p: Holm-adjusted within each table folder, for every value a claim tests (0, the '
+             "margin, the paper's value); verdicts read those tests.", '',
+             '| Table | scale | claim | paper | n seeds | estimate [unadjusted 95 %] | p (Holm) | interval | verdict |',
+             '|---|---|---|---|---|---|---|---|---|']
     for f in sorted(Path(root).glob('table*/*/raw.json')):
         n, scale = int(f.parent.parent.name[5:]), f.parent.name
         exp, raw = get_experiment(n), read_json(f)
         family = exp.claims_for(recipe_from_record(exp, raw['config'], str(f)))
         if not family: continue
         for c in decide_claims(raw['seeds'], family):
-            lines.append(f"| {n} | {scale} | {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | "
+            lines.append(f"| {n} | {scale} | {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | {fmt_tests(c)} | "
                          f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |")
     return '\n'.join(lines) + '\n'
 

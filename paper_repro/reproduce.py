@@ -20,7 +20,7 @@ REFERENCE_ROOT = Path(__file__).resolve().parents[1] / 'results' if '__file__' i
 
 # %% auto #0
 __all__ = ['DEFAULT_OUT', 'REFERENCE_ROOT', 'list_tables', 'default_scale', 'is_complete', 'target_folder', 'resolve', 'plan',
-           'merged_seed_walls', 'reproduce', 'parse_args', 'main']
+           'merged_seed_walls', 'merged_hardware', 'reproduce', 'parse_args', 'main']
 
 # %% ../nbs/20_reproduce.ipynb #9bdf522e
 def list_tables() -> str:
@@ -77,6 +77,16 @@ def merged_seed_walls(dirs, n: int, scale: str) -> dict[str, float]:
         if f: walls.update(read_json(f).get('seed_wall_seconds') or {})
     return walls
 
+def merged_hardware(dirs, n: int, scale: str) -> dict | None:
+    """The machine the merged folders ran on, where every one of them says it ran there itself (not merged) on one and
+    the same machine — so that re-merging a CPU table keeps the CPU its numbers came from; else None."""
+    hws = []
+    for d in dirs:
+        f = next((f for f in (Path(d) / 'run.json', Path(d) / f'table{n}' / scale / 'run.json') if f.exists()), None)
+        rec = read_json(f) if f else {}
+        hws.append(rec.get('seeds_hardware') if 'merged_from' in rec else rec.get('hardware'))
+    return hws[0] if hws and hws[0] and all(h == hws[0] for h in hws) else None
+
 
 # %% ../nbs/20_reproduce.ipynb #03e09796
 def reproduce(n: int, scale: str, seeds: list[int], out_root, fresh: bool = False, recipe=None, merge=None, argv=(),
@@ -86,7 +96,7 @@ def reproduce(n: int, scale: str, seeds: list[int], out_root, fresh: bool = Fals
     if merge:
         raws, cfg = merge_seed_folders(exp, merge, scale)
         extra = {'seeds': [r['seed'] for r in raws], 'merged_from': [str(m) for m in merge],
-                 'seed_wall_seconds': merged_seed_walls(merge, n, scale)}
+                 'seed_wall_seconds': merged_seed_walls(merge, n, scale), 'seeds_hardware': merged_hardware(merge, n, scale)}
     else:
         exp, cfg, path = resolve(n, scale, recipe, overrides)
         raws, secs = [], {}

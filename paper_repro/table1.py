@@ -509,9 +509,9 @@ def table1_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
         for m, k in zip(gm, kept):
             if k['lo'] == k['lo']:
                 dm = max(0.0, -k['lo'])
-                out.append(f"Smallest δ established, {m}: {dm:.3g} ({'upper end of APT − Base bits per byte' if m in LOWER_IS_BETTER else 'APT − Base ≥ −δ'}"
+                out.append(f"Smallest δ the unadjusted 95 % interval rules out, {m}: {dm:.3g} ({'upper end of APT − Base bits per byte' if m in LOWER_IS_BETTER else 'APT − Base ≥ −δ'}"
                            f"; declared δ = {cfg.margins[m]:g}; interval: {k['method']}).")
-        ok = [k['verdict'].startswith('supported') for k in kept]
+        ok = [k['outcome'] == 'supported' for k in kept]
         out.append("General ability kept (every general metric non-inferior at its declared δ): " + ('yes.' if all(ok) else
                    'not established — ' + '; '.join(f"{m}: {k['verdict']}" for m, k, o in zip(gm, kept, ok) if not o) + '.'))
     if 'sft' in cfg.arms:
