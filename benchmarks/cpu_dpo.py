@@ -51,7 +51,7 @@ def worker(kind: str, pairs_file: str) -> dict:
     from paper_repro.experiment import get_experiment, load_recipe, recipe_path
     from paper_repro.models import load_model
     from paper_repro.models import LoraSettings
-    from paper_repro.preference import CPU_TRAINING, PreferencePair, _use_bf16, dpo_round
+    from paper_repro.preference import CPU_TRAINING, PreferencePair, use_bf16, dpo_round
     from paper_repro.core import cpu_info
     opt = CONFIGS[kind]
     if opt.get('plain'): CPU_TRAINING.update(compact_lm_head=False, fused_adamw=False)
@@ -69,7 +69,7 @@ def worker(kind: str, pairs_file: str) -> dict:
     logs = [h for h in st.get('log_history', []) if 'num_tokens' in h]
     return {'kind': kind, 'wall_s': wall, 's_per_pair': wall / len(pairs), 'steps': st['steps'],
             'tokens': logs[-1]['num_tokens'] if logs else None, 'loss_last': st.get('loss_last'),
-            'bf16': _use_bf16(cfg.bf16), 'cpu_training': dict(CPU_TRAINING), 'cpu': cpu_info(),
+            'bf16': use_bf16(cfg.bf16), 'cpu_training': dict(CPU_TRAINING), 'cpu': cpu_info(),
             'threads': torch.get_num_threads()}
 
 def main():

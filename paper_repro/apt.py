@@ -17,14 +17,19 @@ from typing import Any, Callable
 import numpy as np
 from .core import ReproError, atomic_write, cache_dir, cfg_field, stable_hash
 from .data import math_prompt
-from .grading import RubricJudge, count_steps, math_grade
-from .preference import DPOSettings, PreferencePair
+from .grading import count_steps, math_grade, RubricJudge, sample_and_grade, sampler_generate
+from .minidata import MATH_SKILLS
+from .models import load_model
+from .preference import dpo_round, DPOSettings, PreferencePair
+from .retrieval import embed, knn
+from .sampling import Sampler, SamplingConfig
 
 # %% auto #0
 __all__ = ['DEFAULT_DOMAIN_CELLS', 'MATH_RUBRIC', 'VARIANTS', 'DomainSettings', 'in_domain', 'domain_rows', 'domain_mix',
            'judged_wrong', 'VerifierJudge', 'JudgeCache', 'LLMJudge', 'JudgeSettings', 'judge_name', 'make_judge',
            'mine_bad_cases', 'similar_cases', 'domain_embeddings', 'pick_rejected', 'make_pair', 'apt_pairs',
-           'dpo_all_pairs', 'APTSettings', 'dpo_trainer', 'mine_round', 'apt_round', 'cell_accuracy', 'stratified']
+           'dpo_all_pairs', 'APTSettings', 'apt_sampling', 'dpo_trainer', 'mine_round', 'apt_round', 'cell_accuracy',
+           'stratified']
 
 # %% ../nbs/13_apt.ipynb #3a0c0a82
 DEFAULT_DOMAIN_CELLS = ['arithmetic/1', 'arithmetic/2', 'money/1', 'averages/1', 'area_perimeter/2']
@@ -64,7 +69,6 @@ def domain_rows(rows: list[dict], domain: DomainSettings) -> list[dict]:
 
 def domain_mix(domain: DomainSettings) -> dict:
     "The domain's (skill, level) cells as a uniform mixture, e.g. for `minidata.held_out_math` (a held-out domain test)."
-    from paper_repro.minidata import MATH_SKILLS
     cells = _cells(domain)
     if cells is not None: return {c: 1 for c in sorted(cells)}
     return {(s, l): 1 for s in (domain.skills or MATH_SKILLS) for l in (domain.levels or [1, 2, 3, 4])}
@@ -158,12 +162,12 @@ class LLMJudge:
 class JudgeSettings:
     "The judge of APT's weakness mining."
     kind: str = cfg_field('verifier', "'verifier' = exact answer via math-verify (tiny/mini/gpu default) | 'rubric' = "
-                                      "LLM judge, Prometheus-style absolute 1–5 rubric against the reference")
+                                      "LLM judge, Prometheus-style absolute 1–5 rubric against the reference", choices=('verifier', 'rubric'))
     threshold: int = cfg_field(4, "rubric judge: an answer scoring below this is a bad case (the paper's < 4)")
     model: str = cfg_field('', "rubric judge model: embedded name, local dir or hub id (paper: prometheus-eval/prometheus-7b-v2.0)")
     rubric: str = cfg_field(MATH_RUBRIC, "score rubric shown to the rubric judge (levels 4–5 = correct final answer) [ours]")
-    max_new_tokens: int = cfg_field(256, "rubric judge: most tokens of feedback + verdict (greedy)")
-    batch_size: int = cfg_field(16, "rubric judge: generation batch size")
+    max_new_tokens: int = cfg_field(256, "rubric judge: most tokens of feedback + verdict (greedy)", ge=1)
+    batch_size: int = cfg_field(16, "rubric judge: generation batch size", ge=1)
     cache: bool = cfg_field(True, "cache the rubric judge's texts on disk per (judge, prompt)")
 
 def judge_name(cfg: JudgeSettings) -> str:
@@ -176,9 +180,6 @@ def make_judge(cfg: JudgeSettings, generate: Callable[[list[str]], list[str]] | 
     if cfg.kind != 'rubric': raise ReproError(f"field 'judge.kind': expected 'verifier' or 'rubric', got {cfg.kind!r}")
     if generate is None:
         if not cfg.model: raise ReproError("field 'judge.model': the rubric judge needs a model (embedded name, directory or hub id)")
-        from paper_repro.grading import sampler_generate
-        from paper_repro.models import load_model
-        from paper_repro.sampling import Sampler, SamplingConfig
         import torch
         m, tok = load_model(cfg.model, device='cuda' if torch.cuda.is_available() else None)   # Prometheus-2-7B: on the GPU
         generate = sampler_generate(Sampler(m, tok), SamplingConfig(k=1, temperature=0.0, max_new_tokens=cfg.max_new_tokens,
@@ -202,7 +203,6 @@ def mine_bad_cases(mined: dict[str, list[dict]]) -> dict:
 def similar_cases(bad: list[int], emb, k_sim: int, ratio: float, exclude=()) -> list[int]:
     """Indices (into `emb`) of the similar cases of the bad cases `bad` (indices into `emb`): top-`k_sim` neighbours
     that are neither bad nor in `exclude`, rank by rank, at most ⌊ratio × len(bad)⌋."""
-    from paper_repro.retrieval import knn
     emb = np.asarray(emb, dtype=np.float32)
     cap = int(math.floor(ratio * len(bad) + 1e-9))
     if not bad or k_sim <= 0 or cap <= 0: return []
@@ -217,7 +217,6 @@ def similar_cases(bad: list[int], emb, k_sim: int, ratio: float, exclude=()) -> 
 
 def domain_embeddings(rows: list[dict], embedder=None) -> np.ndarray:
     "Embeddings of the rows' questions (offline all-MiniLM-L6-v2 by default; cached on disk by `retrieval.embed`)."
-    from paper_repro.retrieval import embed
     return embed([r['question'] for r in rows], embedder or None)
 
 # %% ../nbs/13_apt.ipynb #83ee6fe9
@@ -272,27 +271,26 @@ class APTSettings:
                                             "'dpo_all' = DPO on all domain data (rejected = the model's own answer)")
     domain: DomainSettings = cfg_field(DomainSettings(), "the domain's skills and levels")
     judge: JudgeSettings = cfg_field(JudgeSettings(), "who decides that an answer is wrong")
-    k_sim: int = cfg_field(2, "neighbours retrieved per bad case [ours: the paper's summaries suggest 1–3]")
-    similar_ratio: float = cfg_field(1.0, "at most this many similar cases per bad case, in total [ours]")
-    k: int = cfg_field(4, "K, samples per similar case in search of a wrong answer [ours]")
-    temperature: float = cfg_field(0.8, "sampling temperature of the K similar-case samples [ours]")
-    top_p: float = cfg_field(0.95, "top-p of the K similar-case samples [ours]")
-    mine_temperature: float = cfg_field(0.0, "temperature of the one mining answer per item (0 = greedy) [ours]")
-    max_new_tokens: int = cfg_field(128, "generation limit of mining and similar-case samples")
-    batch_size: int = cfg_field(64, "sequences per generation batch (CPU)")
-    max_prompt_tokens: int = cfg_field(192, "fixed prompt width of the GPU sampler")
+    k_sim: int = cfg_field(2, "neighbours retrieved per bad case [ours: the paper's summaries suggest 1–3]", ge=1)
+    similar_ratio: float = cfg_field(1.0, "at most this many similar cases per bad case, in total [ours]", ge=0)
+    k: int = cfg_field(4, "K, samples per similar case in search of a wrong answer [ours]", ge=1)
+    temperature: float = cfg_field(0.8, "sampling temperature of the K similar-case samples [ours]", ge=0)
+    top_p: float = cfg_field(0.95, "top-p of the K similar-case samples [ours]", gt=0, le=1)
+    mine_temperature: float = cfg_field(0.0, "temperature of the one mining answer per item (0 = greedy) [ours]", ge=0)
+    max_new_tokens: int = cfg_field(128, "generation limit of mining and similar-case samples", ge=1)
+    batch_size: int = cfg_field(64, "sequences per generation batch (CPU)", ge=1)
+    max_prompt_tokens: int = cfg_field(192, "fixed prompt width of the GPU sampler", ge=1)
     embedder: str = cfg_field('', "sentence embedder of the similar-case retrieval ('' = offline all-MiniLM-L6-v2)")
     dpo: DPOSettings = cfg_field(DPOSettings(), "the round's DPO (trl sigmoid, β, lr, epochs; reference = round-start policy)")
 
-def _sampling(cfg: APTSettings, k: int, temperature: float, seed: int):
-    from paper_repro.sampling import SamplingConfig
+def apt_sampling(cfg: APTSettings, k: int, temperature: float, seed: int):
+    "The sampling of one APT step: K samples at `temperature` (top-p only when sampling), the round's length, batch and seed."
     return SamplingConfig(k=k, temperature=temperature, top_p=cfg.top_p if temperature > 0 else 1.0,
                           max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size, seed=seed,
                           max_prompt_tokens=cfg.max_prompt_tokens)
 
 def dpo_trainer(model, tokenizer, cfg: DPOSettings, out_dir=None, seed: int | None = None) -> Callable:
     "`train(pairs) -> (model, stats)`: one `preference.dpo_round` on `model` (reference = the model as it is now)."
-    from paper_repro.preference import dpo_round
     return lambda pairs: dpo_round(model, tokenizer, pairs, cfg, out_dir=out_dir, seed=seed)
 
 def mine_round(sampler, rows: list[dict], cfg: APTSettings, judge=None, emb=None, round: int = 1, seed: int = 0,
@@ -303,14 +301,13 @@ def mine_round(sampler, rows: list[dict], cfg: APTSettings, judge=None, emb=None
     bad-case counts, the similar cases and skips, unparseable verdicts, pair counts and the seconds of each step.
     `mined` (graded answers of these rows by this model, as `sample_and_grade` returns them) skips step 1: rows that
     start from one model share its mining (Table 1's round 1)."""
-    from paper_repro.grading import sample_and_grade
     if cfg.variant not in VARIANTS: raise ReproError(f"field 'variant': expected one of {VARIANTS}, got {cfg.variant!r}")
     if len({r['id'] for r in rows}) != len(rows): raise ReproError("mine_round: row ids must be unique")
     judge = judge or make_judge(cfg.judge)
     by_id, t = {r['id']: r for r in rows}, {}
     t0 = time.perf_counter()
     if mined is None:
-        mined = sample_and_grade(sampler, rows, _sampling(cfg, 1, cfg.mine_temperature, seed=10_000 * seed + 2 * round),
+        mined = sample_and_grade(sampler, rows, apt_sampling(cfg, 1, cfg.mine_temperature, seed=10_000 * seed + 2 * round),
                                  prompt=prompt, grade=judge)
     elif set(mined) != set(by_id): raise ReproError("mine_round: `mined` must grade exactly the domain rows")
     mine = mine_bad_cases(mined); t['mine'] = time.perf_counter() - t0
@@ -322,7 +319,7 @@ def mine_round(sampler, rows: list[dict], cfg: APTSettings, judge=None, emb=None
         sim_ids = [rows[j]['id'] for j in similar_cases([pos[i] for i in mine['bad']], emb, cfg.k_sim, cfg.similar_ratio)]
         if sim_ids:
             similar_samples = sample_and_grade(sampler, [by_id[i] for i in sim_ids],
-                                               _sampling(cfg, cfg.k, cfg.temperature, seed=10_000 * seed + 2 * round + 1),
+                                               apt_sampling(cfg, cfg.k, cfg.temperature, seed=10_000 * seed + 2 * round + 1),
                                                prompt=prompt, grade=judge)
         t['similar'] = time.perf_counter() - t0
     built = (dpo_all_pairs(by_id, mined, round, prompt) if cfg.variant == 'dpo_all'

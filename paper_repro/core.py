@@ -27,13 +27,25 @@ class ReproError(Exception):
     "An error the user can fix: one line saying what is wrong and where (file, line, field)."
 
 # %% ../nbs/00_core.ipynb #9cf2e53f
-def cfg_field(default: Any = dataclasses.MISSING, help: str = '', **kw):
-    "A dataclass field carrying `help` in its metadata; mutable defaults become factories."
+def cfg_field(default: Any = dataclasses.MISSING, help: str = '', ge=None, gt=None, le=None, choices=None, **kw):
+    """A dataclass field carrying `help` in its metadata, and the values it accepts: `ge` / `gt` / `le` bounds, `choices`
+    (checked by `config_from_dict` on every value a recipe, a `--set` or a seed folder gives); mutable defaults become
+    factories."""
+    meta = {'help': help, **{k: v for k, v in (('ge', ge), ('gt', gt), ('le', le), ('choices', choices)) if v is not None}}
     if isinstance(default, (list, dict, set)):
-        return field(default_factory=lambda d=default: type(d)(d), metadata={'help': help}, **kw)
+        return field(default_factory=lambda d=default: type(d)(d), metadata=meta, **kw)
     if is_dataclass(default) and not isinstance(default, type):
-        return field(default_factory=lambda d=default: dataclasses.replace(d), metadata={'help': help}, **kw)
-    return field(default=default, metadata={'help': help}, **kw)
+        return field(default_factory=lambda d=default: dataclasses.replace(d), metadata=meta, **kw)
+    return field(default=default, metadata=meta, **kw)
+
+def _value_error(meta: dict, v) -> str | None:
+    "Why value `v` is outside the range or choices field metadata `meta` allows (None: it is inside, or a None value)."
+    if v is None or isinstance(v, bool): return None
+    if 'choices' in meta and v not in meta['choices']: return f"expected one of {', '.join(map(str, meta['choices']))}, got {v!r}"
+    if not isinstance(v, (int, float)): return None
+    for k, ok, word in (('ge', lambda b: v >= b, '≥'), ('gt', lambda b: v > b, '>'), ('le', lambda b: v <= b, '≤')):
+        if k in meta and not ok(meta[k]): return f"must be {word} {meta[k]:g}, got {v!r}"
+    return None
 
 def config_help(cls) -> dict[str, str]:
     "Field name → help string of config class `cls`."
@@ -86,7 +98,7 @@ def config_from_dict(cls, d: dict | None, where: str = '', base=None, _path: str
             under = getattr(base, k) if base is not None else _field_default(known[k])
             kw[k] = config_from_dict(sub, v, where, under if isinstance(under, sub) else None, f"{_path}{k}.")
             continue
-        if (why := _type_error(_resolve_type(cls, known[k]), v)):
+        if (why := _type_error(_resolve_type(cls, known[k]), v) or _value_error(known[k].metadata, v)):
             raise ReproError(f"{where or cls.__name__}: field '{_path}{k}': {why}")
         kw[k] = v
     try: return dataclasses.replace(base, **kw) if base is not None else cls(**kw)

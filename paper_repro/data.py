@@ -7,14 +7,14 @@ from __future__ import annotations
 import json, os, re, importlib.util
 from pathlib import Path
 from fractions import Fraction
-from .core import ReproError, SCALES, write_jsonl, iter_jsonl, write_json, read_json, IN_TEST
-from .grading import last_boxed
+from .core import file_hash, IN_TEST, iter_jsonl, read_json, ReproError, SCALES, write_json, write_jsonl
 
 # %% auto #0
 __all__ = ['SCHEMAS', 'MATH_TEST_SETS', 'TRANSFER_SET', 'INSTRUCT_SETS', 'GENERATED_SCALES', 'MATH_INSTRUCTION', 'DATA_VERSION',
            'HUB_MATH', 'HUB_INSTRUCT', 'MIN_REF_TOKENS', 'validate_row', 'read_rows', 'write_rows', 'math_prompt',
-           'resource_path', 'nltk_offline', 'schema_of', 'hub_answer', 'load_hub_math', 'hub_file', 'write_hub_math',
-           'numeric_answers', 'load_hub_instruct', 'ref_tokens', 'long_refs', 'instruct_source', 'write_hub_instruct']
+           'resource_path', 'nltk_offline', 'schema_of', 'last_boxed', 'hub_answer', 'load_hub_math', 'hub_file',
+           'write_hub_math', 'numeric_answers', 'load_hub_instruct', 'ref_tokens', 'long_refs', 'instruct_source',
+           'write_hub_instruct']
 
 # %% ../nbs/03_data.ipynb #d820974b
 SCHEMAS = {
@@ -117,6 +117,21 @@ def schema_of(suite: str, name: str) -> str:
     if (suite, name) in _SUITE_SCHEMA: return _SUITE_SCHEMA[(suite, name)]
     raise ReproError(f"unknown data set {suite}/{name}: suites are math, general (ifeval|mc|prose), instruct")
 
+# %% ../nbs/03_data.ipynb #39f51909
+def last_boxed(text: str) -> str | None:
+    "Content of the last `\\boxed{...}` (or `\\fbox{...}`), braces balanced, stripped (`hub_answer`'s parser, and grading's)."
+    i = max(text.rfind('\\boxed'), text.rfind('\\fbox'))
+    if i < 0: return None
+    j = text.find('{', i)
+    if j < 0: return None
+    depth = 0
+    for k in range(j, len(text)):
+        if text[k] == '{': depth += 1
+        elif text[k] == '}':
+            depth -= 1
+            if depth == 0: return text[j + 1:k].strip()
+    return None
+
 # %% ../nbs/03_data.ipynb #f1ed444c
 HUB_MATH = {  # name -> (hub id, config, split, question field, answer field)
     'gsm8k': ('openai/gsm8k', 'main', 'test', 'question', 'answer'),
@@ -196,7 +211,6 @@ def write_hub_math(root, files: dict[str, list[str]], hub_dir=None) -> dict:
     """Write `root/math/<file>.jsonl` for each `{file: [HUB_MATH names]}` (the names' rows concatenated, `math` schema,
     hub answers kept as the verifier's gold strings) and `root/card.json`; returns the card. The paper scale's data
     directory: evaluation and training then read it like a generated one."""
-    from paper_repro.core import file_hash
     root = Path(root); card = {'scale': 'paper', 'numeric_answers': False, 'sets': {}, 'sources': {}}
     for f, names in files.items():
         rows = [r for n in names for r in load_hub_math(n, path_override=hub_file(n, hub_dir))]
@@ -279,7 +293,6 @@ def write_hub_instruct(root, hub_dir=None, dev_items: int = 1000, sets=None) -> 
     """Write Table 3's paper data under `root/instruct/` (`instruct` schema) and `root/card.json`; returns the card.
     `train` / `dev`: databricks-dolly-15k less its Dolly test items, the first `dev_items` lines dev; then the test sets
     (`INSTRUCT_SETS`, MiniLLM's files, `MIN_REF_TOKENS` applied). `hub_dir`: `<name>.jsonl` files instead of the hub."""
-    from paper_repro.core import file_hash
     root, sets = Path(root), list(sets or INSTRUCT_SETS)
     card = {'scale': 'paper', 'sets': {}, 'sources': {}, 'dropped': {}}
     files = _test_sets(sets, hub_dir, card)

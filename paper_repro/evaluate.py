@@ -8,14 +8,17 @@ Docs: https://github.com/paper-repro/paper_repro/evaluate_cli.html.md"""
 from __future__ import annotations
 import argparse, dataclasses, sys, time
 
-from .core import ReproError, config_help
+from .core import config_help, config_to_dict, file_hash, ReproError, run_record, write_json
+from .evaluation import eval_config, EvalConfig, evaluate, format_table, task_configs
+from .minidata import data_dir
+from .models import load_model, model_hash
+from .sampling import generation_dtype
 
 # %% auto #0
 __all__ = ['parser', 'main', 'write_run_record']
 
 # %% ../nbs/06a_evaluate_cli.ipynb #9899587d
 def parser() -> argparse.ArgumentParser:
-    from paper_repro.evaluation import EvalConfig
     p = argparse.ArgumentParser(prog='python -m paper_repro.evaluate', description='Evaluate a model with lm-eval on the project data.')
     p.add_argument('--model', default='smollm2-135m-instruct', help='embedded model name or local model directory')
     p.add_argument('--suite', default='all', choices=['math', 'general', 'instruct', 'all'])
@@ -33,13 +36,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     try:
-        from paper_repro.evaluation import EvalConfig, eval_config, evaluate, format_table
         over = {f.name: getattr(args, f.name) for f in dataclasses.fields(EvalConfig)
                 if getattr(args, f.name, None) is not None}
         cfg = eval_config(args.scale, **over)
-        from paper_repro.models import load_model
-        from paper_repro.minidata import data_dir
-        from paper_repro.evaluation import task_configs
         sets = [s.strip() for s in args.sets.split(',') if s.strip()] if args.sets else None
         task_configs(args.data_root or data_dir(args.scale), args.suite, sets, cfg)   # every data file checked before a model loads
         t0 = time.time()
@@ -58,10 +57,6 @@ def main(argv=None) -> int:
 def write_run_record(args, cfg, model, wall_s: float, argv=None):
     "run.json beside the results: command, resolved config, model and data hashes, versions, hardware, wall time."
     from pathlib import Path
-    from paper_repro.core import config_to_dict, file_hash, run_record, write_json
-    from paper_repro.minidata import data_dir
-    from paper_repro.models import model_hash
-    from paper_repro.sampling import generation_dtype
     import torch
     argv = list(sys.argv[1:] if argv is None else argv)
     write_json(Path(args.out) / 'run.json', run_record(

@@ -11,11 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .core import IN_TEST, ReproError, cfg_field
-from . import grading
+from .core import atomic_write, cfg_field, IN_TEST, ReproError
+from .minidata import data_dir
+from .models import load_model, tiny_llama
+from . import data, grading
 
 # %% auto #0
-__all__ = ['SUITES', 'GENERAL_SETS', 'ANSWER_LINE', 'suite_sets', 'math_prompt', 'instruct_prompt', 'math_doc_to_text',
+__all__ = ['SUITES', 'GENERAL_SETS', 'math_prompt', 'ANSWER_LINE', 'suite_sets', 'instruct_prompt', 'math_doc_to_text',
            'math_process_results', 'ifeval_process_results', 'agg_inst_level_acc', 'instruct_doc_to_text',
            'instruct_process_results', 'EvalConfig', 'eval_config', 'task_config', 'task_configs', 'tasks_json',
            'write_tasks', 'PaperReproLM', 'results_table', 'save_results', 'evaluate', 'format_table',
@@ -25,25 +27,14 @@ __all__ = ['SUITES', 'GENERAL_SETS', 'ANSWER_LINE', 'suite_sets', 'math_prompt',
 SUITES = ('math', 'general', 'instruct')
 GENERAL_SETS = ['ifeval', 'mc', 'prose']
 
-def _data():
-    try:
-        from paper_repro import data
-        return data
-    except ImportError: return None
-
 def suite_sets(suite: str) -> list[str]:
     "The default evaluation sets of a suite (math test sets easy→hard, general sets, instruction sets)."
-    d = _data()
-    if suite == 'math': return list(getattr(d, 'MATH_TEST_SETS', None) or ['gsm8k', 'math500', 'minerva_math',
-        'gaokao2023en', 'olympiadbench', 'college_math', 'aime24', 'amc23'])
+    if suite == 'math': return list(data.MATH_TEST_SETS)
     if suite == 'general': return list(GENERAL_SETS)
-    if suite == 'instruct': return list(getattr(d, 'INSTRUCT_SETS', None) or ['dolly', 'selfinst', 'vicuna', 'sni', 'unni'])
+    if suite == 'instruct': return list(data.INSTRUCT_SETS)
     raise ReproError(f"suite {suite!r}: choose one of math, general, instruct, all")
 
-def math_prompt(question: str) -> str:
-    "The math user message: `paper_repro.data.math_prompt`, the one the probes and training pairs use too."
-    from paper_repro.data import math_prompt as data_math_prompt
-    return data_math_prompt(question)
+math_prompt = data.math_prompt   # the math user message: the one the probes and training pairs use too
 
 def instruct_prompt(instruction: str, input: str = '') -> str:
     "An instruction-following user message: the instruction, then its input (if any) after a blank line."
@@ -75,18 +66,18 @@ def instruct_process_results(doc, results) -> dict:
 # %% ../nbs/06_evaluation.ipynb #a6721d68
 @dataclass
 class EvalConfig:
-    math_max_new_tokens: int = cfg_field(320, "most tokens generated per math answer")
-    ifeval_max_new_tokens: int = cfg_field(256, "most tokens generated per IFEval answer")
-    instruct_max_new_tokens: int = cfg_field(256, "most tokens generated per instruction-following answer")
-    instruct_temperature: float = cfg_field(0.0, "sampling temperature for instruction-following eval (paper: 1.0; 0 = greedy)")
-    instruct_top_p: float = cfg_field(1.0, "nucleus sampling for instruction-following eval")
-    instruct_samples: int = cfg_field(1, "answers per instruction, ROUGE-L averaged over them (paper: 5 seeds at T=1)")
+    math_max_new_tokens: int = cfg_field(320, "most tokens generated per math answer", ge=1)
+    ifeval_max_new_tokens: int = cfg_field(256, "most tokens generated per IFEval answer", ge=1)
+    instruct_max_new_tokens: int = cfg_field(256, "most tokens generated per instruction-following answer", ge=1)
+    instruct_temperature: float = cfg_field(0.0, "sampling temperature for instruction-following eval (paper: 1.0; 0 = greedy)", ge=0)
+    instruct_top_p: float = cfg_field(1.0, "nucleus sampling for instruction-following eval", gt=0, le=1)
+    instruct_samples: int = cfg_field(1, "answers per instruction, ROUGE-L averaged over them (paper: 5 seeds at T=1)", ge=1)
     seed: int = cfg_field(0, "sampling seed (and lm-eval's python/numpy/torch seeds)")
-    batch_size: int = cfg_field(64, "generation rows per forward pass on CPU (the sampler's batch_size)")
-    ll_batch_size: int = cfg_field(16, "HFLM batch size for log-likelihood requests")
+    batch_size: int = cfg_field(64, "generation rows per forward pass on CPU (the sampler's batch_size)", ge=1)
+    ll_batch_size: int = cfg_field(16, "HFLM batch size for log-likelihood requests", ge=1)
     mc_prompt: str = cfg_field("Question: {{question}}\nAnswer:", "Jinja template of the multiple-choice context")
-    limit: int | None = cfg_field(None, "evaluate only the first N documents of every task (None = all)")
-    bootstrap_iters: int = cfg_field(1000, "lm-eval bootstrap iterations for stderrs (0 = no stderr)")
+    limit: int | None = cfg_field(None, "evaluate only the first N documents of every task (None = all)", ge=1)
+    bootstrap_iters: int = cfg_field(1000, "lm-eval bootstrap iterations for stderrs (0 = no stderr)", ge=0)
     log_samples: bool = cfg_field(True, "keep lm-eval's per-sample records in the results")
 
 def eval_config(scale: str = 'mini', **overrides) -> EvalConfig:
@@ -158,7 +149,7 @@ def task_configs(root, suite: str = 'all', sets=None, cfg: EvalConfig | None = N
     for s, n in _plan(suite, sets):
         p = root / s / f"{n}.jsonl"
         if not p.exists(): raise ReproError(f"{p}: data file missing (suite {s}, set {n})")
-        if (d := _data()) is not None: d.read_rows(p, d.schema_of(s, n), d.numeric_answers(root))   # bad rows stop here (file:line: field), not inside lm-eval
+        data.read_rows(p, data.schema_of(s, n), data.numeric_answers(root))   # bad rows stop here (file:line: field), not inside lm-eval
         configs[(s, n)] = task_config(s, n, p, cfg)
     return configs
 
@@ -208,7 +199,6 @@ class PaperReproLM(LM):
         super().__init__()
         if model is None:
             if pretrained is None: raise ReproError("paper_repro LM: pass model+tokenizer or pretrained=<name or path>")
-            from paper_repro.models import load_model
             model, tokenizer = load_model(pretrained)
         self.model, self.tokenizer, self.seed = model, tokenizer, int(seed)
         self.batch_size, self.ll_batch_size = int(batch_size), int(ll_batch_size)
@@ -298,7 +288,6 @@ def results_table(results: dict, tasks: dict):
 def save_results(out, results: dict, table) -> Path:
     "Write lm-eval's results (results.json) and the table (table.csv) into `out`."
     from lm_eval.utils import handle_non_serializable
-    from paper_repro.core import atomic_write
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / 'results.json', json.dumps(results, indent=1, default=handle_non_serializable, ensure_ascii=False) + '\n')
     atomic_write(out / 'table.csv', table.to_csv(index=False))
@@ -316,7 +305,6 @@ def evaluate(model, tokenizer, suite: str = 'all', scale: str = 'mini', sampler=
     cfg = cfg or eval_config(scale)
     if suite not in SUITES + ('all',): raise ReproError(f"suite {suite!r}: choose one of math, general, instruct, all")
     if data_root is None and not lm_tasks:
-        from paper_repro.minidata import data_dir
         data_root = data_dir(scale)
     if lm_tasks: tasks, specs, tm = {t: (suite, t) for t in lm_tasks}, list(lm_tasks), TaskManager()
     else:
@@ -325,7 +313,6 @@ def evaluate(model, tokenizer, suite: str = 'all', scale: str = 'mini', sampler=
         specs = [copy.deepcopy(c) for c in configs.values()]   # lm-eval may fill in a config's nested dicts; functions stay themselves
         tm = TaskManager(include_defaults=False)                # the dicts are the tasks: no task YAMLs to index
         if out is not None:
-            from paper_repro.core import atomic_write
             Path(out).mkdir(parents=True, exist_ok=True)
             atomic_write(Path(out) / 'tasks.json', tasks_json(configs))
     lm = lm or PaperReproLM(model, tokenizer, sampler=sampler, seed=cfg.seed, batch_size=cfg.batch_size,
@@ -351,7 +338,6 @@ def format_table(table) -> str:
 # %% ../nbs/06_evaluation.ipynb #5f231f1f
 def tiny_random_model(tokenizer, seed: int = 0):
     "A 2-layer, 64-wide random Llama over `tokenizer`'s vocabulary (for fast plumbing tests): `models.tiny_llama`."
-    from paper_repro.models import tiny_llama
     return tiny_llama(tokenizer, seed)
 
 # %% ../nbs/06_evaluation.ipynb #6529c1a4

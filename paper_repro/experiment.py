@@ -6,18 +6,24 @@ Docs: https://github.com/paper-repro/paper_repro/experiment.html.md"""
 
 # %% ../nbs/10a_experiment.ipynb #b29691ae
 from __future__ import annotations
-import argparse, dataclasses, importlib, shutil, subprocess, sys, time
+import argparse, dataclasses, importlib, pkgutil, re, shutil, subprocess, sys, time
 from dataclasses import dataclass
 from pathlib import Path
 
 from fastcore.basics import patch
-from .core import ReproError, Run, cfg_field, config_from_dict, config_to_dict, read_json, write_json
+from .core import (cfg_field, config_from_dict, config_to_dict, load_yaml, read_json, ReproError, Run,
+                              write_json)
+from .models import load_model
+from .preference import cpu_training_kernels, use_bf16
+from .sampling import deterministic_cuda, generation_dtype, plain_attention, Sampler, source_state
+from .tables import (TableSpec, decide_claims, fmt_claim, fmt_tests, register_spec, render_markdown, summarize,
+                                write_table)
 
 # %% auto #0
 __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'REGISTRY', 'ARM_KEYED', 'numerics', 'method_fields', 'run_key',
-           'Experiment', 'SeedRun', 'run_seed', 'get_experiment', 'recipe_path', 'apply_overrides', 'upgrade_recipe',
-           'recipe_from_record', 'load_recipe', 'numerics_note', 'build_table', 'join_seed_raws', 'merge_seed_folders',
-           'claims_ledger']
+           'Experiment', 'SeedRun', 'run_seed', 'register', 'get_experiment', 'all_experiments', 'recipe_path',
+           'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe', 'numerics_note', 'build_table',
+           'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -34,25 +40,24 @@ def numerics(cfg, exp=None) -> dict:
     """The numerics this machine will use for `cfg`: code version (and `exp`'s own, when it has one), device, generation
     dtype, training precision; on a CPU also torch's kernel set and thread count."""
     import torch
-    from paper_repro.preference import _use_bf16, cpu_training_kernels
-    from paper_repro.sampling import generation_dtype, plain_attention
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
-    train = getattr(cfg, 'dpo', None) or getattr(cfg, 'train', None)
+    train = exp.training_settings(cfg) if exp is not None else None
     cpu = ({'cpu_kernels': torch.backends.cpu.get_cpu_capability(), 'cpu_threads': torch.get_num_threads(),
             'cpu_training': cpu_training_kernels(),   # preference.CPU_TRAINING: speed-ups that move the last bits
             'cpu_attention': plain_attention(generation_dtype(torch.float32, torch.device('cpu')))}
            if device == 'cpu' else {})   # a reduction's order follows the kernel set and the thread count
     return {'version': NUMERICS_VERSION, 'device': device,
             'generation_dtype': str(generation_dtype(torch.float32, torch.device(device))).replace('torch.', ''),
-            'train_bf16': bool(_use_bf16(train.bf16)) if train is not None else None,
+            'train_bf16': bool(use_bf16(train.bf16)) if train is not None else None,
             'deterministic': bool(getattr(cfg, 'deterministic', False)), **cpu,
             **({'table_version': exp.numerics_version} if getattr(exp, 'numerics_version', 0) else {})}
 
 def method_fields(exp, d: dict) -> dict:
-    """Recipe dict `d` (`config_to_dict` form) without its execution fields and without the fields `exp.added_fields`
-    lists while they hold that default: what keys a run and must agree for seeds to merge."""
-    added = getattr(exp, 'added_fields', {})
-    return {k: v for k, v in d.items() if k not in EXECUTION_FIELDS and not (k in added and v == added[k])}
+    """Recipe dict `d` (`config_to_dict` form) without its execution fields, its report fields (`exp.report_fields`:
+    margins and the like, which decide claims but no computed number) and the fields `exp.added_fields` lists while they
+    hold that default: what keys a run and must agree for seeds to merge."""
+    added, report = getattr(exp, 'added_fields', {}), getattr(exp, 'report_fields', ())
+    return {k: v for k, v in d.items() if k not in EXECUTION_FIELDS and k not in report and not (k in added and v == added[k])}
 
 def run_key(exp, cfg, seed: int) -> dict:
     "The dict a seed's run directory is keyed by."
@@ -67,6 +72,7 @@ class Experiment:
     config_cls: type = None        # the recipe dataclass
     arms_field: str = 'arms'       # recipe field listing the arms (rows besides Base)
     base_row: str = 'base'         # the table row the recipe's model (before any round) fills
+    spec: TableSpec | None = None  # the table's rows, columns and figures (tables.TableSpec), registered with it
     claims: list = []              # tables.Claim family decided for the claims block
     numerics_version: int = 0      # this table's own numerics version: bump it when a change alters only this table's
                                    # numbers (0: none; the global NUMERICS_VERSION is for changes every table sees)
@@ -75,6 +81,8 @@ class Experiment:
                                    # left out of run keys and merge checks at that default, so earlier runs stay valid
     moved_fields: dict = {}        # recipe fields moved into nested configs: {old name: (new dotted path, ...)}; recipes
                                    # and seed folders written before the move are read through `upgrade_recipe`
+    removed_fields: tuple = ()     # recipe fields removed: old recipes and seed folders that hold them are read without them
+    report_fields: tuple = ()      # recipe fields that decide claims but change no computed number (margins): not in the run key
     sidecar: str = 'sidecar'       # file stem of the compressed sidecar beside raw.json (`split_raw`)
     sidecar_key: str = ''          # 'section.key' of the round logs moved into the sidecar ('' = nothing moves)
     sidecar_meta: dict = {}        # written into the sidecar beside the records (e.g. their field names)
@@ -120,9 +128,12 @@ class Experiment:
         "Comparisons reported with their own intervals outside the claim family (ablations, controls): no Holm adjustment."
         return []
     def evaluates(self, cfg, arm: str, r: int) -> bool:
-        """Is `arm` evaluated after round r? (default: every round when `cfg.eval_every_round` or when the recipe lists
-        the arm in its `eval_rounds_for`, if it has that field; else the last round only)"""
-        return bool(cfg.eval_every_round) or arm in (getattr(cfg, 'eval_rounds_for', None) or ()) or r == self.rounds(cfg, arm)
+        "Is `arm` evaluated after round r? (default: after its last round only; a table with per-round curves says more)"
+        return r == self.rounds(cfg, arm)
+    def training_settings(self, cfg):
+        """The training settings whose `bf16` the seed's numerics record (`preference.TrainSettings`: the rows' main
+        training), or None when the rows train several ways (`training_precision` then says how)."""
+        return None
 
 # %% ../nbs/10a_experiment.ipynb #1b56675d
 class SeedRun:
@@ -130,7 +141,6 @@ class SeedRun:
     def __init__(self, exp: Experiment, cfg, seed: int, fresh: bool = False, root=None):
         self.exp, self.cfg, self.seed = exp, cfg, seed
         if getattr(cfg, 'deterministic', False):
-            from paper_repro.sampling import deterministic_cuda
             deterministic_cuda()
         self.run = Run(exp.name, run_key(exp, cfg, seed), fresh=fresh, root=root)
         self._tok, self._samplers = None, {}
@@ -150,7 +160,6 @@ class SeedRun:
 def load(self: SeedRun, path=None):
     "(model, tokenizer) of `path`, or of the recipe's model; on CUDA when present."
     import torch
-    from paper_repro.models import load_model
     m, t = load_model(str(path) if path else self.cfg.model, device='cuda' if torch.cuda.is_available() else None)
     self._tok = t
     return m, t
@@ -160,8 +169,7 @@ def sampler(self: SeedRun, model):
     """The seed's sampler for `model`'s architecture, holding `model`'s weights. One per architecture (a teacher and
     the student cut from it get two), so compiled graphs are reused across rounds, arms and evaluations: on CUDA
     every new Sampler compiles its decode step again, and dynamo stops compiling after a few recompiles."""
-    from paper_repro.sampling import Sampler, _source_state
-    key = tuple((k, tuple(v.shape)) for k, v in _source_state(model).items())
+    key = tuple((k, tuple(v.shape)) for k, v in source_state(model).items())
     if key not in self._samplers: self._samplers[key] = Sampler(model, self._tok)
     else: self._samplers[key].load_weights(model)
     return self._samplers[key]
@@ -217,16 +225,13 @@ def run_arm(self: SeedRun, arm: str, over=lambda: False) -> list[dict]:
 OOM_EXIT = 75   # a worker's exit status when the shared GPU ran out of memory (EX_TEMPFAIL): retried, not fatal
 
 def _worker_ref(exp: Experiment) -> list[str]:
-    "How a worker process finds `exp`: its table number when registered, else `module:Class` (built without arguments)."
-    try:
-        if get_experiment(exp.table) is exp: return ['--table', str(exp.table)]
-    except ReproError: pass
+    "How a worker process finds `exp`: `module:Class` (built without arguments; importing the module registers a table)."
     return ['--experiment', f"{type(exp).__module__}:{type(exp).__qualname__}"]
 
 def _worker_main(argv=None):
     ap = argparse.ArgumentParser(description='one arm of one seed of a table (used by parallel runs)')
     who = ap.add_mutually_exclusive_group(required=True)
-    who.add_argument('--table'); who.add_argument('--experiment', help='module:Class of an unregistered experiment')
+    who.add_argument('--table'); who.add_argument('--experiment', help='module:Class of the experiment')
     ap.add_argument('--config', required=True)
     ap.add_argument('--seed', type=int, required=True); ap.add_argument('--arm', required=True)
     a = ap.parse_args(argv)
@@ -306,13 +311,33 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None)
             'items': {k: v for k, v in items.items() if v is not None}, **exp.raw_extra(run)}
 
 # %% ../nbs/10a_experiment.ipynb #43cf4db8
-REGISTRY = {1: 'paper_repro.table1:EXPERIMENT', 2: 'paper_repro.table2:EXPERIMENT', 3: 'paper_repro.table3:EXPERIMENT'}
+REGISTRY: dict[int, Experiment] = {}   # table number → experiment; each table registers itself where it is defined
+
+def register(exp: Experiment) -> Experiment:
+    "Make `exp` table `exp.table` (and its spec `tables.get_spec`'s); a table module ends with `EXPERIMENT = register(...)`."
+    if exp.spec is not None: register_spec(exp.spec)
+    REGISTRY[exp.table] = exp
+    return exp
+
+def _table_modules() -> list[str]:
+    "The package's table modules: `paper_repro.table<N>`, one per companion table."
+    pkg = importlib.import_module('paper_repro')
+    return [f'paper_repro.{m.name}' for m in pkgutil.iter_modules(pkg.__path__) if re.fullmatch(r'table\d+', m.name)]
 
 def get_experiment(n) -> Experiment:
-    "The experiment of table `n`."
-    try: mod, obj = REGISTRY[int(n)].split(':')
-    except (KeyError, ValueError): raise ReproError(f"unknown table {n!r} (known: {', '.join(map(str, REGISTRY))})") from None
-    return getattr(importlib.import_module(mod), obj)
+    """The experiment of table `n`: registered by its module, or found as the package's `paper_repro.table<n>` (imported
+    here: a table module imports this one, so the runner cannot import the tables at its top)."""
+    try: n = int(n)
+    except (TypeError, ValueError): raise ReproError(f"unknown table {n!r}") from None
+    if n not in REGISTRY and f'paper_repro.table{n}' in _table_modules():
+        register(importlib.import_module(f'paper_repro.table{n}').EXPERIMENT)   # (a table module names its experiment so)
+    if n not in REGISTRY: raise ReproError(f"unknown table {n} (known: {', '.join(map(str, sorted(all_experiments())))})")
+    return REGISTRY[n]
+
+def all_experiments() -> dict[int, Experiment]:
+    "Every table: the package's own (imported, so they register) and any registered from elsewhere."
+    for m in _table_modules(): register(importlib.import_module(m).EXPERIMENT)
+    return dict(sorted(REGISTRY.items()))
 
 # %% ../nbs/10a_experiment.ipynb #3ac312d6
 def recipe_path(table: int, scale: str) -> Path | None:
@@ -350,8 +375,9 @@ def upgrade_recipe(exp: Experiment, d: dict, where: str = 'recipe') -> dict:
     given in the same dict, wins over the new one)."""
     import copy
     moved = getattr(exp, 'moved_fields', {})
-    if not any(k in d for k in moved): return d
+    if not any(k in d for k in [*moved, *exp.removed_fields]): return d
     d = copy.deepcopy(d)
+    for k in exp.removed_fields: d.pop(k, None)
     for old, new in moved.items():
         if old in d:
             v = d.pop(old)
@@ -365,7 +391,6 @@ def recipe_from_record(exp: Experiment, d: dict, where: str):
 def load_recipe(exp: Experiment, path=None, scale: str | None = None, overrides=()):
     """The experiment's config from the YAML recipe at `path` (None: the config's defaults at `scale`), with
     `--set key=value` overrides; a bad field names the file (or the `--set`) and the field."""
-    from paper_repro.core import load_yaml
     if path is None:
         if scale is None: raise ReproError(f"table {exp.table}: give a recipe or a scale")
         d, where = {'scale': scale}, f"table {exp.table} defaults"
@@ -437,7 +462,6 @@ def _write_sidecar(exp: Experiment, raws: list[dict], out: Path) -> list[dict]:
 def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: dict, spec, summary) -> tuple:
     """(markdown, figure files, claims, side claims) of the table: its rows' status (not in the recipe, not run in
     time), notes, the claim family decided from the seeds and the experiment's figures (written into `out`)."""
-    from paper_repro.tables import decide_claims, render_markdown
     arms = exp.arms(cfg)
     status = {a: 'not run (not in recipe)' for a in spec.rows if a not in arms and a != exp.base_row}
     status.update({a: 'not run (time)' for r in raws for a in r.get('not_run_time', [])})
@@ -456,8 +480,7 @@ def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: d
 # %% ../nbs/10a_experiment.ipynb #dc9569b7
 def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -> str:
     "Write the table's files from per-seed raw results; return the markdown."
-    from paper_repro.tables import get_spec, summarize, write_table
-    spec = get_spec(exp.table)
+    spec = exp.spec
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     summary = summarize({r['seed']: r['rows'] for r in raws}, spec)
     md, figs, claims, side = _table_markdown(exp, raws, cfg, out, record, spec, summary)
@@ -523,7 +546,6 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
 # %% ../nbs/10a_experiment.ipynb #466fbb89
 def claims_ledger(root) -> str:
     "Markdown of every decided claim of the tables stored under `root` (tableN/<scale>/raw.json)."
-    from paper_repro.tables import decide_claims, fmt_claim, fmt_tests
     lines = ['# Claims ledger', '', 'Regenerated from every `tableN/<scale>/raw.json` here by `paper_repro.reproduce`. '
              'Estimate: the unadjusted 95 % interval of the expected difference over training seeds and test items (t, '
              'Welch–Satterthwaite ν); p: Holm-adjusted within each table folder, for every value a claim tests (0, the '

@@ -11,28 +11,15 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from .core import ReproError
+from .data import last_boxed, math_prompt, nltk_offline
 
 # %% auto #0
-__all__ = ['IFEVAL_NEEDS_PUNKT', 'JUDGE_TEMPLATE', 'DEFAULT_RUBRIC', 'last_boxed', 'extract_answer', 'is_correct', 'count_steps',
-           'math_grade', 'sample_and_grade', 'punkt_available', 'ifeval_check', 'rouge_l', 'JudgeResult', 'RubricJudge',
+__all__ = ['IFEVAL_NEEDS_PUNKT', 'JUDGE_TEMPLATE', 'DEFAULT_RUBRIC', 'extract_answer', 'is_correct', 'count_steps', 'math_grade',
+           'sample_and_grade', 'punkt_available', 'ifeval_check', 'rouge_l', 'JudgeResult', 'RubricJudge',
            'sampler_generate']
 
 # %% ../nbs/05_grading.ipynb #b4188d78
 _NUM = re.compile(r'-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?|-?\.\d+')
-
-def last_boxed(text: str) -> str | None:
-    "Content of the last `\\boxed{...}` (or `\\fbox{...}`), braces balanced, stripped (also `data.hub_answer`'s parser)."
-    i = max(text.rfind('\\boxed'), text.rfind('\\fbox'))
-    if i < 0: return None
-    j = text.find('{', i)
-    if j < 0: return None
-    depth = 0
-    for k in range(j, len(text)):
-        if text[k] == '{': depth += 1
-        elif text[k] == '}':
-            depth -= 1
-            if depth == 0: return text[j + 1:k].strip()
-    return None
 
 def _clean(ans: str) -> str | None:
     ans = ans.strip().strip('$').strip()
@@ -93,7 +80,6 @@ def sample_and_grade(sampler, rows: list[dict], cfg, prompt: Callable[[dict], st
     """`cfg.k` samples of `sampler`'s current weights per row (`cfg`: a `SamplingConfig`), graded by `grade`:
     `{row id: [{'text', 'n_tokens', 'finished', **verdicts}, ...]}`. `prompt(row)` defaults to the math prompt."""
     if prompt is None:
-        from paper_repro.data import math_prompt
         prompt = lambda r: math_prompt(r['question'])
     outs = sampler.generate([prompt(r) for r in rows], cfg)
     verdicts = grade(rows, [[o.text for o in os_] for os_ in outs])
@@ -104,16 +90,11 @@ def sample_and_grade(sampler, rows: list[dict], cfg, prompt: Callable[[dict], st
 IFEVAL_NEEDS_PUNKT = frozenset({'length_constraints:number_sentences', 'change_case:capital_word_frequency'})
 _IFEVAL = None
 
-def _nltk_offline():
-    "Put the project's packaged NLTK data on NLTK's path (paper_repro.data.nltk_offline), when that module exists."
-    try: from paper_repro.data import nltk_offline
-    except ImportError: return None
-    return nltk_offline()
 
 def punkt_available() -> bool:
     "Is NLTK's punkt_tab tokenizer data findable (packaged data, NLTK_DATA or nltk.data.path)?"
     import nltk
-    _nltk_offline()
+    nltk_offline()
     try: nltk.data.find('tokenizers/punkt_tab/english/'); return True
     except LookupError: return False
 
@@ -122,7 +103,7 @@ def _ifeval_utils():
     global _IFEVAL
     if _IFEVAL is None:
         import nltk
-        _nltk_offline()
+        nltk_offline()
         real = nltk.download
         nltk.download = lambda *a, **k: False
         try:

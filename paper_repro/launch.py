@@ -10,6 +10,8 @@ import argparse, json, sys
 from pathlib import Path
 
 from .core import write_json
+from .models import load_tokenizer, model_hash, tiny_llama
+from .preference import dpo_round, DPOSettings, PreferencePair, sft_round, SFTSettings
 
 # %% auto #0
 __all__ = ['TOY_PAIRS', 'launch_check', 'main']
@@ -22,8 +24,6 @@ def launch_check(out_dir, tokenizer=None, rounds=('dpo',)) -> dict:
     """`rounds` ('sft' and/or 'dpo', in order — Table 1's SFT rows and APT's DPO rounds) of a tiny model in this
     process; after each, rank 0 gathers every rank's weight hash (`tokenizer`: a directory; default the embedded model's)."""
     from accelerate import PartialState
-    from paper_repro.models import load_tokenizer, model_hash, tiny_llama
-    from paper_repro.preference import DPOSettings, PreferencePair, SFTSettings, dpo_round, sft_round
     state = PartialState()
     tok = load_tokenizer(tokenizer) if tokenizer else load_tokenizer()
     model = tiny_llama(tok, max_positions=512, tie=True)

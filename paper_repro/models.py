@@ -100,9 +100,9 @@ def load_model(name_or_path: str = DEFAULT_MODEL, dtype=None, device=None, trust
 @dataclass
 class LoraSettings:
     "LoRA adapter settings (peft)."
-    r: int = cfg_field(16, "adapter rank")
-    alpha: int = cfg_field(32, "scaling numerator (lora_alpha)")
-    dropout: float = cfg_field(0.05, "dropout on the adapter input")
+    r: int = cfg_field(16, "adapter rank", ge=1)
+    alpha: int = cfg_field(32, "scaling numerator (lora_alpha)", gt=0)
+    dropout: float = cfg_field(0.05, "dropout on the adapter input", ge=0, le=1)
     target_modules: list = cfg_field(['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
                                      "module names that get adapters")
 

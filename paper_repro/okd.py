@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn.functional as F
 from .core import cfg_field
+from .evaluation import instruct_prompt
 from .kd_losses import get_divergence
 from .models import LoraSettings, add_lora
 from .sampling import SamplingConfig, Sampler, encode_prompts
@@ -29,7 +30,7 @@ class StudentConfig:
                                "or hub id, e.g. gpt2 for a GPT-2 XL teacher); '' = cut from the teacher as below")
     layers: list = cfg_field([], "teacher decoder layers the student keeps, in order (0-based); empty: `n_layers` "
                                  "spread evenly, first and last included")
-    n_layers: int = cfg_field(8, "number of layers kept when `layers` is empty")
+    n_layers: int = cfg_field(8, "number of layers kept when `layers` is empty", ge=1)
 
 _LAYER_PATHS = ('model.layers', 'transformer.h', 'model.decoder.layers', 'gpt_neox.layers')
 
@@ -85,7 +86,6 @@ def n_params(model) -> int: return sum(p.numel() for p in model.parameters())
 def prompt_response(row: dict) -> tuple[str, str]:
     "(prompt, response) of a training row."
     if 'prompt' in row: return row['prompt'], row['response']
-    from paper_repro.evaluation import instruct_prompt
     return instruct_prompt(row['instruction'], row.get('input') or ''), row['references'][0]
 
 def encode_example(tok, prompt: str, response: str, max_len: int = 512, cfg: SamplingConfig | None = None) -> dict:
@@ -129,22 +129,22 @@ class KDConfig:
                                        "OKD's modules D(teacher ‖ stop-grad student)")
     beta: float | None = cfg_field(None, "JSD β (None: kd_losses' default 0.5); only with divergence 'jsd'")
     alpha: float | None = cfg_field(None, "skew α (None: kd_losses' default 0.1); only with 'skew_kl' / 'skew_rkl'")
-    temperature: float = cfg_field(1.0, "softmax temperature of both distributions inside D (no T² factor)")
+    temperature: float = cfg_field(1.0, "softmax temperature of both distributions inside D (no T² factor)", gt=0)
     student_ce_weight: float = cfg_field(0.0, "weight of the student's CE on the data tokens, added to its divergence "
-                                              "(ignored in 'sft', which is CE only)")
+                                              "(ignored in 'sft', which is CE only)", ge=0)
     teacher_kd_weight: float = cfg_field(1.0, "OKD's λ: the modules minimise CE + λ·D(teacher ‖ stop-grad student); "
-                                              "0 trains them on CE only")
+                                              "0 trains them on CE only", ge=0)
     modules: LoraSettings = cfg_field(LoraSettings(r=8, alpha=16, dropout=0.0),
                                       "the online modules: LoRA adapters on the frozen teacher ('okd' only)")
-    lr: float = cfg_field(1e-4, "student learning rate (AdamW)")
-    module_lr: float = cfg_field(1e-4, "learning rate of the online modules (their own parameter group)")
-    weight_decay: float = cfg_field(0.0, "AdamW weight decay (both groups)")
+    lr: float = cfg_field(1e-4, "student learning rate (AdamW)", gt=0)
+    module_lr: float = cfg_field(1e-4, "learning rate of the online modules (their own parameter group)", ge=0)
+    weight_decay: float = cfg_field(0.0, "AdamW weight decay (both groups)", ge=0)
     max_grad_norm: float = cfg_field(1.0, "gradient-norm clip, applied to each group separately (0: off)")
     on_policy_frac: float = cfg_field(0.5, "GKD's λ: probability that a batch's responses are sampled from the student "
-                                           "('on_policy' only)")
+                                           "('on_policy' only)", ge=0, le=1)
     on_policy_sampling: SamplingConfig = cfg_field(SamplingConfig(temperature=0.9, max_new_tokens=128),
                                                    "how the student samples its own responses (GKD: T 0.9, 128 tokens)")
-    max_len: int = cfg_field(512, "most tokens of prompt + response per row")
+    max_len: int = cfg_field(512, "most tokens of prompt + response per row", ge=2)
     seed: int = cfg_field(0, "seed of the on-policy coin and the data order")
 
     def __post_init__(self):

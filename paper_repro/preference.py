@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from .core import ReproError, cfg_field, config_to_dict, write_json
+from .core import cfg_field, config_to_dict, ReproError, stable_hash, write_json
 from .models import LoraSettings, lora_config
-from .sampling import to_messages   # the one chat-message builder (the sampler renders the same conversation)
+from .sampling import cpu_has_bf16, to_messages   # to_messages: the one chat-message builder (the sampler renders the same conversation)
 
 # %% auto #0
-__all__ = ['CPU_TRAINING', 'PreferencePair', 'TrainSettings', 'DPOSettings', 'SFTSettings', 'cpu_training_kernels', 'dpo_dataset',
-           'dpo_round', 'sequence_logps', 'pair_margins', 'sft_dataset', 'sft_round']
+__all__ = ['CPU_TRAINING', 'PreferencePair', 'TrainSettings', 'DPOSettings', 'SFTSettings', 'use_bf16', 'cpu_training_kernels',
+           'dpo_dataset', 'dpo_round', 'sequence_logps', 'pair_margins', 'sft_dataset', 'sft_round']
 
 # %% ../nbs/08_preference.ipynb #721565a8
 @dataclass
@@ -36,21 +36,21 @@ class PreferencePair:
 @dataclass
 class TrainSettings:
     "Fields shared by DPO and SFT rounds."
-    learning_rate: float = cfg_field(2e-6, "peak learning rate (AdamW)")
-    epochs: float = cfg_field(2, "passes over the round's data")
-    per_device_batch_size: int = cfg_field(8, "pairs (DPO) or examples (SFT) per device per step")
-    grad_accum: int = cfg_field(1, "gradient accumulation steps")
-    max_length: int = cfg_field(512, "max tokens of prompt + answer (keep-start truncation; prompts this long are dropped)")
+    learning_rate: float = cfg_field(2e-6, "peak learning rate (AdamW)", gt=0)
+    epochs: float = cfg_field(2, "passes over the round's data", gt=0)
+    per_device_batch_size: int = cfg_field(8, "pairs (DPO) or examples (SFT) per device per step", ge=1)
+    grad_accum: int = cfg_field(1, "gradient accumulation steps", ge=1)
+    max_length: int = cfg_field(512, "max tokens of prompt + answer (keep-start truncation; prompts this long are dropped)", ge=1)
     lr_scheduler: str = cfg_field('linear', "transformers lr_scheduler_type")
-    warmup_steps: float = cfg_field(0, "warm-up steps (a float in (0, 1) is a fraction of the steps)")
-    weight_decay: float = cfg_field(0.0, "AdamW weight decay")
-    max_grad_norm: float = cfg_field(1.0, "gradient clipping norm")
+    warmup_steps: float = cfg_field(0, "warm-up steps (a float in (0, 1) is a fraction of the steps)", ge=0)
+    weight_decay: float = cfg_field(0.0, "AdamW weight decay", ge=0)
+    max_grad_norm: float = cfg_field(1.0, "gradient clipping norm", gt=0)
     lora: LoraSettings | None = cfg_field(None, "LoRA adapters for the round (merged back at its end); None = full fine-tuning")
     bf16: Any = cfg_field('auto', "bf16 mixed precision: 'auto' = on when CUDA supports it or the CPU multiplies bf16 "
                                   "natively (~1.3x faster DPO on 2 such cores), else fp32")
     gradient_checkpointing: bool = cfg_field(False, "trade compute for memory (off: the small models fit)")
     seed: int = cfg_field(0, "seed for data order, dropout and LoRA init (dpo_round's `seed` argument overrides)")
-    logging_steps: int = cfg_field(1, "log loss / rewards every this many optimizer steps")
+    logging_steps: int = cfg_field(1, "log loss / rewards every this many optimizer steps", ge=1)
     use_chat_template: bool = cfg_field(True, "render prompts as chat (must match the sampler's use_chat_template)")
     system_prompt: str | None = cfg_field(None, "system message (must match the sampler's system_prompt)")
     progress: bool = cfg_field(False, "show trl/transformers progress bars and logs")
@@ -58,7 +58,7 @@ class TrainSettings:
 @dataclass
 class DPOSettings(TrainSettings):
     "One DPO round (trl `DPOTrainer`)."
-    beta: float = cfg_field(0.1, "β: strength of the implicit KL constraint to the reference")
+    beta: float = cfg_field(0.1, "β: strength of the implicit KL constraint to the reference", gt=0)
     loss_type: str = cfg_field('sigmoid', "trl DPO loss: 'sigmoid' (DPO), 'ipo', 'hinge', 'robust', …")
     ref_mode: str = cfg_field('copy', "full FT reference: 'copy' (frozen copy of the round-start policy) or "
                               "'precompute' (round-start log-probs computed before training); LoRA ignores it")
@@ -66,7 +66,7 @@ class DPOSettings(TrainSettings):
 @dataclass
 class SFTSettings(TrainSettings):
     "One SFT round (trl `SFTTrainer`, prompt-completion data, loss on the completion only)."
-    learning_rate: float = cfg_field(1e-5, "peak learning rate (AdamW)")
+    learning_rate: float = cfg_field(1e-5, "peak learning rate (AdamW)", gt=0)
 
 # %% ../nbs/08_preference.ipynb #76f32752
 def _unpatch(model):
@@ -76,9 +76,8 @@ def _unpatch(model):
             m.__dict__.pop(k, None)
     return model
 
-def _use_bf16(flag) -> bool:
+def use_bf16(flag) -> bool:
     if flag == 'auto':
-        from paper_repro.sampling import cpu_has_bf16
         return bool(torch.cuda.is_bf16_supported() if torch.cuda.is_available() else cpu_has_bf16())
     if isinstance(flag, str): raise ReproError(f"field 'bf16': expected true, false or 'auto', got {flag!r}")
     return bool(flag)
@@ -129,7 +128,7 @@ def _compact_lm_head(on: bool):
     finally: tu._use_triton = orig
 
 def _common_args(cfg: TrainSettings, out_dir, seed: int) -> dict:
-    bf16 = _use_bf16(cfg.bf16)
+    bf16 = use_bf16(cfg.bf16)
     return dict(output_dir=str(out_dir), num_train_epochs=cfg.epochs, per_device_train_batch_size=cfg.per_device_batch_size,
                 gradient_accumulation_steps=cfg.grad_accum, learning_rate=cfg.learning_rate,
                 lr_scheduler_type=cfg.lr_scheduler, warmup_steps=cfg.warmup_steps, weight_decay=cfg.weight_decay,
@@ -219,7 +218,6 @@ def _dataset(rows: list[dict]):
     "A `datasets.Dataset` with a content fingerprint: skips datasets' dill hashing of the table, which fails on some python/pyarrow pairs (seen: py3.12 + pyarrow 26, 'Can't pickle MonthDayNano')."
     import pyarrow as pa
     from datasets import Dataset
-    from paper_repro.core import stable_hash
     return Dataset(pa.Table.from_pylist(rows), fingerprint=stable_hash(rows, 16))
 
 def dpo_dataset(pairs, cfg: TrainSettings):

@@ -6,26 +6,26 @@ Docs: https://github.com/paper-repro/paper_repro/reproduce.html.md"""
 
 # %% ../nbs/20_reproduce.ipynb #8593a431
 from __future__ import annotations
-import argparse, sys
+import argparse, os, sys
 from pathlib import Path
 
 import pandas as pd
 from .core import SCALES, ReproError, Timer, atomic_write, config_to_dict, read_json, run_record
-from .experiment import (build_table, claims_ledger, get_experiment, load_recipe, merge_seed_folders,
+from .experiment import (all_experiments, build_table, claims_ledger, get_experiment, load_recipe, merge_seed_folders,
                                     recipe_path, run_seed)
-from .tables import TABLES, compare_to_reference
+from .tables import compare_to_reference
 
 DEFAULT_OUT = 'reproduced'   # git-ignored: a user's run never lands on the committed reference by default
 REFERENCE_ROOT = Path(__file__).resolve().parents[1] / 'results' if '__file__' in globals() else Path.cwd().parent / 'results'
 
 # %% auto #0
 __all__ = ['DEFAULT_OUT', 'REFERENCE_ROOT', 'list_tables', 'default_scale', 'is_complete', 'target_folder', 'resolve', 'plan',
-           'merged_seed_walls', 'merged_hardware', 'reproduce', 'parse_args', 'main']
+           'merged_seed_walls', 'merged_hardware', 'reproduce', 'check_out', 'parse_args', 'main']
 
 # %% ../nbs/20_reproduce.ipynb #9bdf522e
 def list_tables() -> str:
     lines = []
-    for n, s in TABLES.items():
+    for n, s in ((n, e.spec) for n, e in all_experiments().items()):
         lines += [f"Table {n} — {s.title} [{s.paper}]",
                   '  rows:    ' + ', '.join(s.rows.values()),
                   '  columns: ' + ', '.join(s.columns.values()),
@@ -110,8 +110,7 @@ def reproduce(n: int, scale: str, seeds: list[int], out_root, fresh: bool = Fals
                      'numerics': raws[0].get('numerics'), 'stage_seconds': {str(r['seed']): r['stage_seconds'] for r in raws}}))
     ref = REFERENCE_ROOT / f'table{n}' / scale
     if ref.resolve() != out.resolve() and (ref / 'table.csv').exists():
-        from paper_repro.tables import get_spec
-        cmp_md, flagged = compare_to_reference(pd.read_csv(out / 'table.csv'), pd.read_csv(ref / 'table.csv'), get_spec(n))
+        cmp_md, flagged = compare_to_reference(pd.read_csv(out / 'table.csv'), pd.read_csv(ref / 'table.csv'), exp.spec)
         cmp_md = (f"### Against the committed reference ({ref.relative_to(REFERENCE_ROOT.parent)}): {flagged} cell(s) differ "
                   "by more than the seed spread explains\n\n" + cmp_md)
         atomic_write(out / 'compare.md', cmp_md)
@@ -121,10 +120,19 @@ def reproduce(n: int, scale: str, seeds: list[int], out_root, fresh: bool = Fals
     return md, out
 
 # %% ../nbs/20_reproduce.ipynb #f2ca5945
+def check_out(out_root: Path, table: int, scale: str):
+    "Refuse, before any work, an `--out` where `<out>/table<N>/<scale>/` cannot be written (a file on the way, no permission)."
+    target = out_root / f'table{table}' / scale
+    for p in [target, *target.parents]:
+        if p.exists():
+            if not p.is_dir(): raise ReproError(f"--out {out_root}: {p} is a file, not a folder: nothing can be written under it")
+            if not os.access(p, os.W_OK | os.X_OK): raise ReproError(f"--out {out_root}: {p} is not writable")
+            return
+
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(prog='python -m paper_repro.reproduce', description='Rebuild a companion table.')
     ap.add_argument('--list', action='store_true', help='name the tables and their figures')
-    ap.add_argument('--table', help=f"table number ({', '.join(f'{n} {s.title.split()[0]}' for n, s in TABLES.items())})")
+    ap.add_argument('--table', help=f"table number ({', '.join(f'{n} {s.title.split()[0]}' for n, s in ((n, e.spec) for n, e in all_experiments().items()))})")
     ap.add_argument('--scale', help=f"{' | '.join(SCALES)} (default: gpu when CUDA is present, else mini)")
     ap.add_argument('--seeds', default='0', help='comma-separated seeds, e.g. 0,1,2')
     ap.add_argument('--out', default=DEFAULT_OUT, help=f'where tableN/<scale>/ is written (default {DEFAULT_OUT}/, git-ignored; '
@@ -151,6 +159,7 @@ def main(argv=None) -> int:
         try: seeds = [int(s) for s in a.seeds.split(',') if s.strip()]
         except ValueError: raise ReproError(f"--seeds {a.seeds!r}: expected comma-separated integers") from None
         if a.plan: print(plan(exp.table, scale, a.recipe, a.overrides)); return 0
+        check_out(Path(a.out), exp.table, scale)
         md, out = reproduce(exp.table, scale, seeds, Path(a.out), a.fresh, a.recipe, a.merge, argv, a.overrides)
         print(md); print(f"written: {out}/")
         return 0

@@ -11,7 +11,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from .core import ReproError, cfg_field
+from .core import cache_dir, cfg_field, iter_jsonl, ReproError, write_jsonl
+from .models import load_model
+from .retrieval import embed, kmeans
+from .sampling import Sampler, SamplingConfig
 
 # %% auto #0
 __all__ = ['DIFFICULTY_TARGETS', 'POLICIES', 'SELF_AWARE', 'BLIND', 'RECORD_FIELDS', 'KNOWLEDGE_PROMPT', 'probe_stats',
@@ -275,7 +278,6 @@ def parse_knowledge(text: str, max_points: int = 4) -> list[str]:
     return out[:max_points]
 
 def _annotator_cache(name: str):
-    from paper_repro.core import cache_dir
     return cache_dir('knowledge', ''.join(c if c.isalnum() or c in '-_.' else '_' for c in name)) / 'answers.jsonl'
 
 def annotate_knowledge(rows: list[dict], annotator='smollm2-135m-instruct', max_new_tokens: int = 48,
@@ -285,7 +287,6 @@ def annotate_knowledge(rows: list[dict], annotator='smollm2-135m-instruct', max_
     cached on disk per (annotator, prompt text), so reruns and other policies never ask twice; a changed prompt asks
     again."""
     import hashlib
-    from paper_repro.core import iter_jsonl, write_jsonl
     name = annotator if isinstance(annotator, str) else getattr(annotator.config, '_name_or_path', type(annotator).__name__)
     path = _annotator_cache(str(name))
     cached = {r['key']: r['answer'] for _, r in iter_jsonl(path)} if path.exists() else {}
@@ -293,9 +294,7 @@ def annotate_knowledge(rows: list[dict], annotator='smollm2-135m-instruct', max_
     keys = [hashlib.sha256(p.encode()).hexdigest()[:20] for p in prompts]
     todo = sorted({k: p for k, p in zip(keys, prompts) if k not in cached}.items())
     if todo:
-        from paper_repro.sampling import Sampler, SamplingConfig
         if isinstance(annotator, str):
-            from paper_repro.models import load_model
             annotator, tokenizer = load_model(annotator)
         outs = Sampler(annotator, tokenizer).generate(
             [p for _, p in todo], SamplingConfig(max_new_tokens=max_new_tokens, batch_size=batch_size))
@@ -305,7 +304,6 @@ def annotate_knowledge(rows: list[dict], annotator='smollm2-135m-instruct', max_
 
 def knowledge_clusters(rows: list[dict], n_clusters: int, seed: int = 0) -> dict[str, int]:
     "Embed each problem's knowledge text and K-Means it into `n_clusters` (id → cluster)."
-    from paper_repro.retrieval import embed, kmeans
     texts = [knowledge_text(r) for r in rows]
     uniq = sorted(set(texts))
     n = min(n_clusters, len(uniq))

@@ -17,26 +17,26 @@ from .core import ReproError, cfg_field
 
 # %% auto #0
 __all__ = ['ATTENTION', 'SamplingConfig', 'Completion', 'to_messages', 'format_prompt', 'encode_prompts', 'uniforms',
-           'pick_tokens', 'grouped_attention', 'matmul_decode_attention', 'plain_attention', 'set_attention',
-           'GrowingLayer', 'growing_cache', 'cpu_has_bf16', 'generation_dtype', 'deterministic_cuda', 'Sampler',
-           'decode_rows', 'sample']
+           'pick_tokens', 'source_state', 'grouped_attention', 'matmul_decode_attention', 'plain_attention',
+           'set_attention', 'GrowingLayer', 'growing_cache', 'cpu_has_bf16', 'generation_dtype', 'deterministic_cuda',
+           'Sampler', 'decode_rows', 'sample']
 
 # %% ../nbs/02_sampling.ipynb #e1243432
 @dataclass
 class SamplingConfig:
     "How to sample completions (all paths)."
-    k: int = cfg_field(1, "samples per prompt")
-    temperature: float = cfg_field(0.0, "softmax temperature; 0 means greedy (argmax)")
-    top_p: float = cfg_field(1.0, "nucleus sampling: keep the smallest set of tokens holding this much probability")
-    max_new_tokens: int = cfg_field(128, "most tokens generated per sample")
-    batch_size: int = cfg_field(32, "rows (prompt x sample) per forward pass on the plain path (CPU)")
+    k: int = cfg_field(1, "samples per prompt", ge=1)
+    temperature: float = cfg_field(0.0, "softmax temperature; 0 means greedy (argmax)", ge=0)
+    top_p: float = cfg_field(1.0, "nucleus sampling: keep the smallest set of tokens holding this much probability", gt=0, le=1)
+    max_new_tokens: int = cfg_field(128, "most tokens generated per sample", ge=1)
+    batch_size: int = cfg_field(32, "rows (prompt x sample) per forward pass on the plain path (CPU)", ge=1)
     seed: int = cfg_field(0, "sampling seed: sample j of prompt i depends only on (seed, i, j)")
     stop: list = cfg_field([], "strings that end a completion; the text is cut before the first one")
     use_chat_template: bool = cfg_field(True, "wrap prompts in the tokenizer's chat template")
     system_prompt: str | None = cfg_field(None, "system message prepended when the chat template is used")
-    max_prompt_tokens: int = cfg_field(256, "fixed prompt width (left-padded) on the fixed-shape path (GPU)")
+    max_prompt_tokens: int = cfg_field(256, "fixed prompt width (left-padded) on the fixed-shape path (GPU)", ge=1)
     fixed_batch_size: int = cfg_field(1024, "rows per batch on the fixed-shape path (GPU); a last batch of at most a "
-                                            "quarter of that runs at a quarter, the rest is padded")
+                                            "quarter of that runs at a quarter, the rest is padded", ge=1)
 
 @dataclass
 class Completion:
@@ -198,7 +198,7 @@ def _generation_copy(model, device, dtype):
         if p.is_floating_point(): p.data = p.data.to(dtype)  # tied weights share one Parameter: cast once
     return gen.eval()
 
-def _source_state(model) -> dict:
+def source_state(model) -> dict:
     "Parameter/buffer tensors of `model` under plain (non-PEFT) names."
     sd = {}
     for k, v in model.state_dict().items():
@@ -412,7 +412,7 @@ def load_weights(self: Sampler, model):
     peft = hasattr(model, 'peft_config') and hasattr(model, 'merge_adapter')
     if peft: model.merge_adapter()
     try:
-        src, dst = _source_state(model), self.model.state_dict()
+        src, dst = source_state(model), self.model.state_dict()
         missing = [k for k in dst if k not in src]
         if missing: raise ValueError(f"load_weights: the model lacks {len(missing)} tensors, e.g. {missing[:3]}")
         for k, t in dst.items(): t.copy_(src[k])

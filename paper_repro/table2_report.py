@@ -1,4 +1,4 @@
-"""Table 2's claim family, the text, plan and cost columns of its table and its figures, from the recipe and the seeds' raw results alone (no model, no run). The experiment (11) hands these to the runner.
+"""The text, plan and cost columns of its table and its figures, from the recipe and the seeds' raw results alone (no model, no run). The experiment (11b) hands these to the runner.
 
 Docs: https://github.com/paper-repro/paper_repro/table2_report.html.md"""
 
@@ -7,57 +7,22 @@ Docs: https://github.com/paper-repro/paper_repro/table2_report.html.md"""
 # %% ../nbs/11a_table2_report.ipynb #89b7803e
 from __future__ import annotations
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from .core import config_to_dict
+from .data import DATA_VERSION, HUB_MATH
+from .minidata import SIZES, TINY
 from .saidpo import BLIND
-from .tables import TABLES, Claim, decide_claims
-if TYPE_CHECKING: from paper_repro.table2 import Table2Config   # the recipe (11)
-
-POLICY_LABELS = TABLES[2].rows   # row labels are defined once, in the table's spec
+from .table2_recipe import POLICY_LABELS, Table2Config, table2_claims
+from .tables import decide_claims, plot_lines, plot_stacked
 
 # %% auto #0
-__all__ = ['POLICY_LABELS', 'STATIC_BASELINES', 'SIDE_COMPARISONS', 'LEGACY_CLAIMS', 'VS_BASE', 'table2_claims',
-           'table2_side_claims', 'table2_deviations', 'table2_plan', 'arm_costs', 'table2_notes', 'table2_figures']
-
-# %% ../nbs/11a_table2_report.ipynb #413d39d4
-def _math_sets():
-    from paper_repro.data import MATH_TEST_SETS
-    return list(MATH_TEST_SETS)
-
-STATIC_BASELINES = ('blind_random', 'blind_difficulty', 'blind_diversity')   # the claim family: SAI-DPO (full) − each
-SIDE_COMPARISONS = [('saidpo', 'random'), ('saidpo', 'saidpo_hardest'), ('saidpo', 'saidpo_difficulty'),
-                    ('saidpo', 'saidpo_knowledge'), ('blind_difficulty', 'blind_difficulty_shuffled')]   # ablations, control
-LEGACY_CLAIMS = ('random', 'static_difficulty', 'static_diversity')   # the v1 design's family (recipes without blind arms)
-VS_BASE = [Claim('delta_avg', 'Δ average vs Base, SAI-DPO (full)', '+21.3 (v1, "up to")', 'saidpo', 'base', 'average', _math_sets()),
-           Claim('delta_aime24', 'Δ AIME24* vs Base, SAI-DPO (full)', '+10 (v1)', 'saidpo', 'base', 'aime24', ['aime24']),
-           Claim('delta_amc23', 'Δ AMC23* vs Base, SAI-DPO (full)', '+15 (v1)', 'saidpo', 'base', 'amc23', ['amc23'])]
-
-def _vs(b: str) -> Claim:
-    return Claim(f'vs_{b}', f'Δ SAI-DPO (full) − {POLICY_LABELS[b]}, average', 'up to ~+6 (v2, vs static)', 'saidpo', b,
-                 'average', _math_sets(), paper_value=6.0, paper_kind='up to')
-
-def table2_claims(cfg: Table2Config) -> list[Claim]:
-    "SAI-DPO (full) − each blind static baseline in the recipe (Holm over those); v1 recipes keep their old family."
-    arms = set(cfg.policies)
-    if 'saidpo' not in arms: return []
-    if not arms & BLIND: return VS_BASE + [_vs(s) for s in LEGACY_CLAIMS]   # a v1-design recipe (committed v1 results)
-    return [_vs(s) for s in STATIC_BASELINES if s in arms]
-
-def table2_side_claims(cfg: Table2Config) -> list[Claim]:
-    "Δ vs Base, the ablations and the control, each with its own interval (outside the family)."
-    arms = set(cfg.policies)
-    if not arms & BLIND: return []
-    return (list(VS_BASE) if 'saidpo' in arms else []) + [
-        Claim(f'{a}_vs_{b}', f'{POLICY_LABELS[a]} − {POLICY_LABELS[b]}, average', 'n/r', a, b, 'average', _math_sets())
-        for a, b in SIDE_COMPARISONS if a in arms and b in arms]
+__all__ = ['table2_deviations', 'table2_plan', 'arm_costs', 'table2_notes', 'table2_figures']
 
 # %% ../nbs/11a_table2_report.ipynb #eb4983c4
 def table2_deviations(cfg: Table2Config) -> list[str]:
     d = cfg.dpo
     if cfg.scale == 'paper':
-        from paper_repro.data import HUB_MATH
         data = [f"Benchmarks: the hub test sets {', '.join(f'{s} ({HUB_MATH[s][0]})' for s in cfg.sets if s in HUB_MATH)}; "
                 "no transfer set.",
                 f"Training pool: {' + '.join(f'{p} ({HUB_MATH[p][0]})' for p in cfg.train_pools)}; the paper does not name "
@@ -94,7 +59,6 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
 
 # %% ../nbs/11a_table2_report.ipynb #47dd43c2
 def _data_source(name: str, cfg: Table2Config) -> str:
-    from paper_repro.data import DATA_VERSION, HUB_MATH
     if cfg.scale != 'paper': return f"generated offline (paper_repro.minidata, data v{DATA_VERSION}-{cfg.scale})"
     if cfg.hub_dir: return str(Path(cfg.hub_dir) / f'{name}.jsonl')
     hub_id, config, split = HUB_MATH[name][:3]
@@ -103,7 +67,6 @@ def _data_source(name: str, cfg: Table2Config) -> str:
 def _train_available(cfg: Table2Config):
     "Training problems a run of `cfg` draws its pools from (None at the paper scale: the hub decides)."
     if cfg.scale == 'paper': return None
-    from paper_repro.minidata import SIZES, TINY
     return (TINY['math_train'] if cfg.scale == 'tiny' else SIZES[cfg.scale]['math_train']) + cfg.extra_train
 
 def table2_plan(cfg: Table2Config) -> dict:
@@ -193,7 +156,6 @@ def table2_notes(raws: list[dict], cfg: Table2Config) -> list[str]:
 
 # %% ../nbs/11a_table2_report.ipynb #92336ca0
 def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
-    from paper_repro.tables import plot_lines, plot_stacked
     curves = {}
     for p in ['base'] + list(cfg.policies):
         if p == 'base': continue

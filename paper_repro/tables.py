@@ -15,7 +15,7 @@ import pandas as pd
 from .core import ReproError, atomic_write, write_json
 
 # %% auto #0
-__all__ = ['MATH_COLUMNS', 'TABLES', 'SEED_TERM_LEVEL', 'TableSpec', 'get_spec', 'summarize', 'fmt_cell', 'render_markdown',
+__all__ = ['TABLES', 'SEED_TERM_LEVEL', 'TableSpec', 'register_spec', 'get_spec', 'summarize', 'fmt_cell', 'render_markdown',
            'write_table', 'fmt_signed', 'fmt_p', 't_test', 'holm', 'min_detectable', 'item_variance',
            'seed_item_interval', 'paired_bootstrap', 'Claim', 'compare_rows', 'claim_values', 'verdict_outcome',
            'decide_claims', 'fmt_claim', 'fmt_tests', 'compare_to_reference', 'plot_lines', 'plot_stacked']
@@ -34,52 +34,16 @@ class TableSpec:
     show_nr: bool = True                 # False: a cell shows `reported ·` only where the paper states a number
     digits: dict[str, int] = field(default_factory=dict)    # column → decimals shown (1 where absent), e.g. bits per byte
 
-MATH_COLUMNS = {'gsm8k': 'GSM8K*', 'math500': 'MATH500*', 'minerva_math': 'Minerva*', 'gaokao2023en': 'GaoKao23*',
-                'olympiadbench': 'Olympiad*', 'college_math': 'College*', 'aime24': 'AIME24*', 'amc23': 'AMC23*',
-                'average': 'Avg', 'transfer': 'Transfer'}
+TABLES: dict[int, TableSpec] = {}   # number → spec; each table's recipe module registers its own (`register_spec`)
 
-TABLES = {
-    1: TableSpec(1, 'APT — bad cases + similar cases, iterative preference training', 'arXiv 2506.03483',
-                 rows={'base': 'Base', 'sft': 'SFT (all domain data)', 'lora_sft': 'LoRA-SFT', 'qlora_sft': 'QLoRA-SFT',
-                       'dpo': 'DPO (all domain data)', 'apt_bad': 'APT bad-only', 'apt': 'APT bad+similar'},
-                 columns={'domain': 'Domain acc*', 'd_domain': 'Δ', 'math_avg': 'Other math avg*', 'd_math_avg': 'Δ',
-                          'transfer': 'Transfer*', 'd_transfer': 'Δ', 'ifeval_prompt': 'IFEval prompt*', 'd_ifeval_prompt': 'Δ',
-                          'ifeval_inst': 'IFEval inst*', 'd_ifeval_inst': 'Δ', 'mc': 'Facts MC*', 'd_mc': 'Δ',
-                          'prose_bpb': 'Prose BPB*', 'd_prose_bpb': 'Δ', 'n_train': 'Train examples', 'wall_time': 'Wall time (s)'},
-                 digits={'prose_bpb': 3, 'd_prose_bpb': 3},
-                 figures={'domain_vs_general': 'domain gain vs general change per row, with interval bars',
-                          'bad_cases_per_round': 'bad-case count per round (APT, APT bad-only, DPO)',
-                          'bad_vs_similar': 'APT bad-only vs bad + similar: pairs per round and the columns'}),
-    2: TableSpec(2, 'SAI-DPO — self-aware data selection for iterative DPO', 'arXiv 2505.16176',
-                 rows={'base': 'Base', 'blind_random': 'Iterative DPO, random (blind)',
-                       'blind_difficulty': 'Static difficulty (blind)', 'blind_diversity': 'Static diversity (blind)',
-                       'saidpo': 'SAI-DPO (full)', 'random': 'Ablation: random within the learnable band',
-                       'saidpo_difficulty': 'SAI-DPO difficulty-only', 'saidpo_knowledge': 'SAI-DPO knowledge-only',
-                       'saidpo_hardest': 'SAI-DPO, hardest first (ablation)',
-                       'blind_difficulty_shuffled': 'Control: static difficulty, levels shuffled within skill',
-                       'static_difficulty': 'Static difficulty in the band (v1 design, sees the probe)',
-                       'static_diversity': 'Static diversity in the band (v1 design, sees the probe)'},
-                 columns={**MATH_COLUMNS, 'format_ok': 'Format ok (%)', 'finished': 'Finished (%)',
-                          'pairs': 'Pairs trained', 'problems': 'Problems sampled', 'gen_ktokens': 'Generated tokens (k)'},
-                 show_nr=False,
-                 figures={'accuracy_per_round': 'accuracy per round per policy',
-                          'selection_mix_level': 'difficulty (generator level) mix of the selected pairs per round',
-                          'selection_mix_cluster': 'knowledge-cluster mix of the selected pairs per round'}),
-    3: TableSpec(3, 'OKD — online knowledge distillation', 'arXiv 2409.12512',
-                 rows={'teacher': 'Teacher', 'okd_teacher': 'Teacher after OKD (modules merged)', 'sft': 'Student-SFT',
-                       'seqkd': 'SeqKD', 'fkl': 'KD (FKL)', 'rkl': 'RKL', 'jsd': 'JSD', 'skl': 'Skew KL', 'srkl': 'Skew RKL',
-                       'gkd': 'On-policy GKD-style', 'okd': 'OKD', 'okd_l0': 'OKD, λ = 0 (modules on CE only)',
-                       'minillm': 'MiniLLM — not implemented', 'distillm_sgo': 'DistiLLM adaptive SGO — not implemented'},
-                 columns={'dolly': 'Dolly*', 'selfinst': 'SelfInst*', 'vicuna': 'Vicuna*', 'sni': 'S-NI*', 'unni': 'UnNI*',
-                          'average': 'Avg', 'wall_time': 'Wall time (s)'},
-                 figures={'rouge_vs_time': 'ROUGE-L vs wall time',
-                          'kd_over_training': 'teacher–student divergence over training, fixed vs online teacher',
-                          'toy_bimodal': 'FKL vs RKL vs OKD on a toy bimodal teacher'}),
-}
+def register_spec(spec: TableSpec) -> TableSpec:
+    "Make `spec` the spec of table `spec.number` (a table's recipe module calls this where it defines the spec)."
+    TABLES[spec.number] = spec
+    return spec
 
 def get_spec(n) -> TableSpec:
     try: return TABLES[int(n)]
-    except (KeyError, ValueError): raise ReproError(f"unknown table {n!r} (known: {', '.join(map(str, TABLES))})") from None
+    except (KeyError, ValueError): raise ReproError(f"unknown table {n!r} (known: {', '.join(map(str, TABLES)) or 'none registered'})") from None
 
 # %% ../nbs/10_tables.ipynb #c9c3fde0
 def summarize(per_seed: dict, spec: TableSpec) -> pd.DataFrame:

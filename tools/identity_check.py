@@ -1,4 +1,4 @@
-"""Do two Table runs agree on everything that is computed? (the runner-extraction check of step (a))
+"""Do two table runs (any table) agree on everything that is computed? (the runner-extraction check of step (a))
 
     python tools/identity_check.py OLD_OUT/table2/tiny NEW_OUT/table2/tiny
 
@@ -9,10 +9,10 @@ directories named in raw.json). Prints one line per difference; exit 1 if any.
 import json, sys
 from pathlib import Path
 
-TIME_KEYS = ('wall_s', 'seconds', 'runtime', 'per_second', 'log_history', 'stage_seconds', 'run_dir', 'numerics', 'items')
+TIME_KEYS = ('time_', 'wall_time', 'wall_s', 'seconds', 'runtime', 'per_second', 'log_history', 'stage_seconds', 'run_dir', 'numerics', 'items')
 
 def _clean(x):
-    if isinstance(x, dict): return {k: _clean(v) for k, v in x.items() if not any(t in k for t in TIME_KEYS)}
+    if isinstance(x, dict): return {k: _clean(v) for k, v in x.items() if not (any(t in k for t in TIME_KEYS) or k.endswith('_s'))}
     if isinstance(x, list): return [_clean(v) for v in x]
     return x
 
@@ -27,7 +27,7 @@ def _diff(a, b, path=''):
 
 def pairs(seed_raw):
     out = {}
-    for stage in sorted((Path(seed_raw['run_dir']) / 'stages').glob('*__train')):
+    for stage in sorted(p for g in ('*__train', '*__mine') for p in (Path(seed_raw['run_dir']) / 'stages').glob(g)):
         f = stage / 'pairs.jsonl'
         if f.exists(): out[stage.name] = [json.loads(l) for l in f.read_text().splitlines() if l.strip()]
     return out
@@ -36,8 +36,9 @@ def main(old, new):
     ro, rn = (json.loads((Path(d) / 'raw.json').read_text()) for d in (old, new))
     diffs, n_pairs = [], 0
     for so, sn in zip(ro['seeds'], rn['seeds']):
-        diffs += list(_diff(_clean({k: so[k] for k in ('seed', 'rows', 'rounds', 'not_run_time', 'pool_sizes', 'data_hash')}),
-                            _clean({k: sn[k] for k in ('seed', 'rows', 'rounds', 'not_run_time', 'pool_sizes', 'data_hash')}),
+        keys = [k for k in ('seed', 'rows', 'rounds', 'not_run_time', 'pool_sizes', 'data_hash', 'base_mine') if k in so or k in sn]
+        diffs += list(_diff(_clean({k: so.get(k) for k in keys}),
+                            _clean({k: sn.get(k) for k in keys}),
                             f"seed {so['seed']}"))
         po, pn = pairs(so), pairs(sn)
         n_pairs += sum(len(v) for v in po.values())
