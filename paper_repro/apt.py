@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
-from .core import ReproError, atomic_write, cache_dir, cfg_field, stable_hash
+from .core import ReproError, atomic_write, cache_dir, cfg_field, derive_seed, stable_hash
 from .data import math_prompt
 from .grading import count_steps, math_grade, RubricJudge, sample_and_grade, sampler_generate
 from .minidata import MATH_SKILLS

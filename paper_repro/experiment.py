@@ -375,14 +375,27 @@ def upgrade_recipe(exp: Experiment, d: dict, where: str = 'recipe') -> dict:
     given in the same dict, wins over the new one)."""
     import copy
     moved = getattr(exp, 'moved_fields', {})
-    if not any(k in d for k in [*moved, *exp.removed_fields]): return d
+    if not any(_has_path(d, k) for k in [*moved, *exp.removed_fields]): return d
     d = copy.deepcopy(d)
-    for k in exp.removed_fields: d.pop(k, None)
-    for old, new in moved.items():
-        if old in d:
-            v = d.pop(old)
+    for k in exp.removed_fields: _pop_path(d, k)
+    for old, new in moved.items():   # an old name may be dotted too (`kd.lr` → `kd.learning_rate`)
+        if _has_path(d, old):
+            v = _pop_path(d, old)
             for path in new: _set_path(d, path, copy.deepcopy(v), where)
     return d
+
+def _has_path(d: dict, key: str) -> bool:
+    *up, last = key.split('.')
+    for p in up:
+        d = d.get(p) if isinstance(d, dict) else None
+    return isinstance(d, dict) and last in d
+
+def _pop_path(d: dict, key: str):
+    "Remove dotted `key` from nested dict `d` (present or not); its value."
+    *up, last = key.split('.')
+    for p in up:
+        d = d.get(p) if isinstance(d, dict) else None
+    return d.pop(last, None) if isinstance(d, dict) else None
 
 def recipe_from_record(exp: Experiment, d: dict, where: str):
     "The experiment's config from recipe dict `d` as a seed folder or run record stored it (moved fields upgraded)."

@@ -88,12 +88,12 @@ def prompt_response(row: dict) -> tuple[str, str]:
     if 'prompt' in row: return row['prompt'], row['response']
     return instruct_prompt(row['instruction'], row.get('input') or ''), row['references'][0]
 
-def encode_example(tok, prompt: str, response: str, max_len: int = 512, cfg: SamplingConfig | None = None) -> dict:
+def encode_example(tok, prompt: str, response: str, max_length: int = 512, cfg: SamplingConfig | None = None) -> dict:
     "Token ids of prompt + response + EOS and labels (−100 on the prompt); the prompt is cut from the left to fit."
     p = encode_prompts(tok, [prompt], cfg)[0]
-    r = tok(response, add_special_tokens=False)['input_ids'][:max_len - 1] + [tok.eos_token_id]
-    p = p[-max(max_len - len(r), 1):]
-    r = r[:max_len - len(p)]
+    r = tok(response, add_special_tokens=False)['input_ids'][:max_length - 1] + [tok.eos_token_id]
+    p = p[-max(max_length - len(r), 1):]
+    r = r[:max_length - len(p)]
     return {'input_ids': p + r, 'labels': [-100] * len(p) + r}
 
 def collate(examples: list[dict], pad_id: int) -> dict:
@@ -136,15 +136,15 @@ class KDConfig:
                                               "0 trains them on CE only", ge=0)
     modules: LoraSettings = cfg_field(LoraSettings(r=8, alpha=16, dropout=0.0),
                                       "the online modules: LoRA adapters on the frozen teacher ('okd' only)")
-    lr: float = cfg_field(1e-4, "student learning rate (AdamW)", gt=0)
-    module_lr: float = cfg_field(1e-4, "learning rate of the online modules (their own parameter group)", ge=0)
+    learning_rate: float = cfg_field(1e-4, "student learning rate (AdamW)", gt=0)
+    module_learning_rate: float = cfg_field(1e-4, "learning rate of the online modules (their own parameter group)", ge=0)
     weight_decay: float = cfg_field(0.0, "AdamW weight decay (both groups)", ge=0)
     max_grad_norm: float = cfg_field(1.0, "gradient-norm clip, applied to each group separately (0: off)")
     on_policy_frac: float = cfg_field(0.5, "GKD's λ: probability that a batch's responses are sampled from the student "
                                            "('on_policy' only)", ge=0, le=1)
     on_policy_sampling: SamplingConfig = cfg_field(SamplingConfig(temperature=0.9, max_new_tokens=128),
                                                    "how the student samples its own responses (GKD: T 0.9, 128 tokens)")
-    max_len: int = cfg_field(512, "most tokens of prompt + response per row", ge=2)
+    max_length: int = cfg_field(512, "most tokens of prompt + response per row", ge=2)
     seed: int = cfg_field(0, "seed of the on-policy coin and the data order")
 
     def __post_init__(self):
@@ -176,11 +176,11 @@ def setup_kd(student, teacher, tok, cfg: KDConfig) -> KDState:
     "Freeze or wrap the teacher as `cfg.mode` needs; one AdamW with a 'student' group and (OKD) a 'modules' group."
     student.train()
     for p in student.parameters(): p.requires_grad_(True)
-    groups = [{'params': list(student.parameters()), 'lr': cfg.lr, 'name': 'student'}]
+    groups = [{'params': list(student.parameters()), 'lr': cfg.learning_rate, 'name': 'student'}]
     if cfg.mode == 'okd':
         teacher = add_lora(teacher, cfg.modules)   # peft freezes the backbone
         teacher.train()
-        groups.append({'params': module_params(teacher), 'lr': cfg.module_lr, 'name': 'modules'})
+        groups.append({'params': module_params(teacher), 'lr': cfg.module_learning_rate, 'name': 'modules'})
     elif teacher is not None:
         teacher.eval().requires_grad_(False)
     if cfg.mode != 'sft' and teacher is None: raise ValueError(f"mode {cfg.mode!r} needs a teacher")
@@ -219,7 +219,7 @@ def kd_step(state: KDState, rows: list[dict]) -> dict:
         gen = student_responses(state, [p for p, _ in pairs])
         pairs = [(p, r) for (p, _), r in zip(pairs, gen)]
         m.update(on_policy=True, time_generation=time.perf_counter() - t0)
-    b = collate([encode_example(state.tok, p, r, cfg.max_len) for p, r in pairs], state.tok.pad_token_id)
+    b = collate([encode_example(state.tok, p, r, cfg.max_length) for p, r in pairs], state.tok.pad_token_id)
     dev = next(st.parameters()).device
     b = {k: v.to(dev) for k, v in b.items()}
     labels = b['labels'][:, 1:]

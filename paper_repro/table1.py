@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 from .apt import (apt_sampling, APTSettings, domain_embeddings, domain_mix, domain_rows, DomainSettings,
                              make_judge, mine_bad_cases, mine_round)
-from .core import ReproError, cfg_field, config_to_dict, iter_jsonl, read_json, seed_everything, write_json, write_jsonl
+from .core import (ReproError, cfg_field, config_to_dict, derive_seed, iter_jsonl, read_json, seed_everything, write_json,
+                              write_jsonl)
 from .data import HUB_MATH, math_prompt, MATH_TEST_SETS, read_rows, TRANSFER_SET, write_hub_math
 from .evaluation import eval_config, evaluate, score_math
 from .experiment import Experiment, method_fields, register

@@ -10,7 +10,7 @@ import copy, dataclasses, math, time
 from pathlib import Path
 
 import numpy as np
-from .core import config_to_dict, read_json, ReproError, seed_everything, write_json
+from .core import ReproError, config_to_dict, derive_seed, read_json, seed_everything, write_json
 from .data import read_rows, write_hub_instruct
 from .evaluation import eval_config, evaluate, item_scores
 from .experiment import Experiment, register
@@ -59,7 +59,8 @@ class OKDTable(Experiment):
     "Table 3: distillation rows from one SFT-initialised student, ROUGE-L on the instruct sets and training wall time."
     table, name, config_cls, arms_field, base_row, spec = 3, 'table3', Table3Config, 'arms', 'teacher', SPEC
     claims = TABLE3_CLAIMS
-    removed_fields = ('eval_every_round',)   # unused (every row is one training stage); older recipes and seed folders had it
+    removed_fields = ('eval_every_round',)
+    moved_fields = {'kd.lr': ('kd.learning_rate',), 'kd.module_lr': ('kd.module_learning_rate',), 'kd.max_len': ('kd.max_length',)}   # one vocabulary   # unused (every row is one training stage); older recipes and seed folders had it
     def rounds(self, cfg, arm): return 1
     def extra_rows(self, cfg, arm): return {'okd_teacher': 'teacher'} if arm == 'okd' else {}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .core import SCALES, cfg_field
+from .core import SCALES, cfg_field, derive_seed
 from .data import INSTRUCT_SETS
 from .okd import KDConfig, StudentConfig
 from .preference import SFTSettings
@@ -57,8 +57,8 @@ class Table3Config:
                                  "names) read instead of the hub (offline runs, tests); '' = the hub")
     steps: int = cfg_field(25, "optimisation steps of every distillation row (Student-SFT and SeqKD too)", ge=1)
     batch_size: int = cfg_field(8, "rows per step", ge=1)
-    kd: KDConfig = cfg_field(KDConfig(lr=5e-5, module_lr=1e-4, max_len=256),
-                             "what every row's loop shares (lr, module rank and lr, temperature, max_len, the student's "
+    kd: KDConfig = cfg_field(KDConfig(learning_rate=5e-5, module_learning_rate=1e-4, max_length=256),
+                             "what every row's loop shares (learning rates of the student and the modules, module rank, temperature, max_length, the student's "
                              "on-policy sampling); mode / divergence / λ are set per row")
     jsd_beta: float = cfg_field(0.5, "β of the fixed-teacher JSD row", ge=0, le=1)
     skew_alpha: float = cfg_field(0.1, "α of the skew KL / skew RKL rows (DistiLLM: 0.1)", ge=0, le=1)

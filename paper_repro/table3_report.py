@@ -92,10 +92,10 @@ def table3_deviations(cfg: Table3Config) -> list[str]:
             f"Evaluation: T = {cfg.eval_temperature}, top-p {cfg.eval_top_p}, {cfg.eval_samples} answer(s) per instruction "
             f"averaged (the papers: 5 seeds), {cfg.max_new_tokens} new tokens.",
             f"Every distillation row: {cfg.steps} steps × {cfg.batch_size} rows from the same SFT-initialised student, same "
-            f"data order, AdamW lr {k.lr}, T = {k.temperature}, student CE weight {k.student_ce_weight}, "
-            f"max_len {k.max_len}, fp32 (no mixed precision) [ours].",
+            f"data order, AdamW lr {k.learning_rate}, T = {k.temperature}, student CE weight {k.student_ce_weight}, "
+            f"max_length {k.max_length}, fp32 (no mixed precision) [ours].",
             f"OKD [ours, a reconstruction]: LoRA modules r = {k.modules.r}, α = {k.modules.alpha} on every projection of the frozen "
-            f"teacher, own param group lr {k.module_lr}; modules minimise CE + λ·D(teacher ‖ sg student), λ = {cfg.okd_lambda}, "
+            f"teacher, own param group lr {k.module_learning_rate}; modules minimise CE + λ·D(teacher ‖ sg student), λ = {cfg.okd_lambda}, "
             f"D = {cfg.okd_divergence}; the student minimises D(sg teacher ‖ student); both updated every step, off-policy "
             "(dataset tokens only). OKD λ = 0: the modules train on CE only.",
             f"On-policy KD (GKD-style): a {cfg.gkd_frac} share of batches with the student's own responses (T = "

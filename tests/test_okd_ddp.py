@@ -39,7 +39,7 @@ def _worker(rank, world, port, q):
         student = prune_layers(teacher, [1])
         before = {n: p.detach().clone() for n, p in teacher.named_parameters()}
         s_before = _digest(student.parameters())
-        state = setup_kd(student, teacher, tok, KDConfig(mode='okd', lr=1e-3, module_lr=1e-3, max_len=64))
+        state = setup_kd(student, teacher, tok, KDConfig(mode='okd', learning_rate=1e-3, module_learning_rate=1e-3, max_length=64))
         backbone0 = {n: p.detach().clone() for n, p in backbone_state(state.teacher).items()}
         state.student, state.teacher = DDP(state.student), DDP(state.teacher)
         rows = instruct_rows('dolly', 8, tag='train')
