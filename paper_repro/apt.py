@@ -307,7 +307,7 @@ def mine_round(sampler, rows: list[dict], cfg: APTSettings, judge=None, emb=None
     by_id, t = {r['id']: r for r in rows}, {}
     t0 = time.perf_counter()
     if mined is None:
-        mined = sample_and_grade(sampler, rows, apt_sampling(cfg, 1, cfg.mine_temperature, seed=10_000 * seed + 2 * round),
+        mined = sample_and_grade(sampler, rows, apt_sampling(cfg, 1, cfg.mine_temperature, seed=derive_seed(seed, 'mine', round)),
                                  prompt=prompt, grade=judge)
     elif set(mined) != set(by_id): raise ReproError("mine_round: `mined` must grade exactly the domain rows")
     mine = mine_bad_cases(mined); t['mine'] = time.perf_counter() - t0
@@ -319,7 +319,7 @@ def mine_round(sampler, rows: list[dict], cfg: APTSettings, judge=None, emb=None
         sim_ids = [rows[j]['id'] for j in similar_cases([pos[i] for i in mine['bad']], emb, cfg.k_sim, cfg.similar_ratio)]
         if sim_ids:
             similar_samples = sample_and_grade(sampler, [by_id[i] for i in sim_ids],
-                                               apt_sampling(cfg, cfg.k, cfg.temperature, seed=10_000 * seed + 2 * round + 1),
+                                               apt_sampling(cfg, cfg.k, cfg.temperature, seed=derive_seed(seed, 'similar', round)),
                                                prompt=prompt, grade=judge)
         t['similar'] = time.perf_counter() - t0
     built = (dpo_all_pairs(by_id, mined, round, prompt) if cfg.variant == 'dpo_all'

@@ -114,6 +114,7 @@ class APTTable(Experiment):
     "Table 1: APT's rounds and its baselines on one math domain; domain, other-math, transfer and general columns."
     table, name, config_cls, arms_field, base_row, spec = 1, 'table1', Table1Config, 'arms', 'base', SPEC
     added_fields = {k: v for k, v in config_to_dict(Table1Config()).items() if k in PAPER_FIELDS}
+    numerics_version = 1   # 1: every random stream from derive_seed (was 10 000·seed + 2r (+1): streams of two seeds could collide)
     removed_fields = ('grid',)      # the dev grid's record moved to results/table1/grid/ (recipes hold inputs only)
     report_fields = ('margins',)    # decide claims, change no computed number: not in the run key
 
@@ -169,7 +170,7 @@ class APTTable(Experiment):
             cfg, pool = run.cfg, self._data(run)[0]
             m, _ = run.load()
             t0 = time.perf_counter()
-            mined = sample_and_grade(run.sampler(m), pool, apt_sampling(cfg.apt, 1, cfg.apt.mine_temperature, seed=10_000 * run.seed + 2),
+            mined = sample_and_grade(run.sampler(m), pool, apt_sampling(cfg.apt, 1, cfg.apt.mine_temperature, seed=derive_seed(run.seed, 'mine', 1)),
                                      grade=self._judge(run))
             write_json(d / 'mined.json', mined)
             st = mine_bad_cases(mined)

@@ -59,6 +59,7 @@ class OKDTable(Experiment):
     "Table 3: distillation rows from one SFT-initialised student, ROUGE-L on the instruct sets and training wall time."
     table, name, config_cls, arms_field, base_row, spec = 3, 'table3', Table3Config, 'arms', 'teacher', SPEC
     claims = TABLE3_CLAIMS
+    numerics_version = 1   # 1: every random stream from derive_seed (was 7·seed + 1, 1000 + seed, 1000·seed + 10, and one seed for two streams)
     removed_fields = ('eval_every_round',)
     moved_fields = {'kd.lr': ('kd.learning_rate',), 'kd.module_lr': ('kd.module_learning_rate',), 'kd.max_len': ('kd.max_length',)}   # one vocabulary   # unused (every row is one training stage); older recipes and seed folders had it
     def rounds(self, cfg, arm): return 1
@@ -134,7 +135,7 @@ class OKDTable(Experiment):
             te, t = run.load(self.start(run, 'teacher'))
             t0 = time.perf_counter()
             out = run.sampler(te).generate([prompt_response(x)[0] for x in train],
-                                          self._gen_cfg(run.cfg, 7 * run.seed + 1, run.cfg.seqkd_temperature), progress=False)
+                                          self._gen_cfg(run.cfg, derive_seed(run.seed, 'seqkd'), run.cfg.seqkd_temperature), progress=False)
             gen_s = time.perf_counter() - t0
             return {'gen_s': gen_s, 'rows': [{'prompt': prompt_response(x)[0], 'response': o[0].text} for x, o in zip(train, out)]}
         res = run.stage('seqkd__data', make)
@@ -157,7 +158,7 @@ class OKDTable(Experiment):
         def check(state, m):
             if not dev or (state.step % cfg.dev_every and state.step != cfg.steps): return
             t0 = time.perf_counter()
-            score = dev_rouge(run.sampler(state.student), state.student, tok, dev, self._gen_cfg(cfg, 1000 + run.seed, cfg.eval_temperature))
+            score = dev_rouge(run.sampler(state.student), state.student, tok, dev, self._gen_cfg(cfg, derive_seed(run.seed, 'dev'), cfg.eval_temperature))
             train_s = t0 - t_loop - box['dev_s']
             box['curve'].append({'step': state.step, 'train_s': train_s, 'dev_rougeL': score})
             if box['best'] is None or score > box['best'][1]:
@@ -190,7 +191,7 @@ class OKDTable(Experiment):
         cfg = run.cfg
         ecfg = eval_config(cfg.scale, instruct_max_new_tokens=cfg.max_new_tokens, instruct_temperature=cfg.eval_temperature,
                            instruct_top_p=cfg.eval_top_p, instruct_samples=cfg.eval_samples, limit=cfg.eval_limit,
-                           batch_size=cfg.gen_batch_size, bootstrap_iters=0, seed=1000 * run.seed + 10)
+                           batch_size=cfg.gen_batch_size, bootstrap_iters=0, seed=derive_seed(run.seed, 'eval'))
         df, res = evaluate(model, tok, 'instruct', cfg.scale, sampler=run.sampler(model), sets=TEST_SETS, cfg=ecfg, out=d,
                            data_root=self.data_root(run))
         row = {x.task: float(x.value) for x in df.itertuples() if x.metric == 'rougeL'}

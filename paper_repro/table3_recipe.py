@@ -94,8 +94,9 @@ def arm_kd(cfg: Table3Config, arm: str, seed: int = 0) -> KDConfig:
             'okd_l0': dict(mode='okd', divergence=cfg.okd_divergence, teacher_kd_weight=0.0)}[arm]
     d = spec.get('divergence', cfg.kd.divergence)
     p = dict(beta=cfg.gkd_beta, alpha=None) if arm == 'gkd' else par(d)
-    samp = dataclasses.replace(cfg.kd.on_policy_sampling, max_new_tokens=cfg.max_new_tokens, batch_size=cfg.gen_batch_size, seed=seed)
-    return dataclasses.replace(cfg.kd, **spec, **p, on_policy_sampling=samp, seed=seed)
+    samp = dataclasses.replace(cfg.kd.on_policy_sampling, max_new_tokens=cfg.max_new_tokens, batch_size=cfg.gen_batch_size,
+                               seed=derive_seed(seed, 'on_policy'))
+    return dataclasses.replace(cfg.kd, **spec, **p, on_policy_sampling=samp, seed=derive_seed(seed, 'kd'))   # every row: one data order
 
 # %% ../nbs/17_table3_recipe.ipynb #473cb177
 TEST_SETS = list(INSTRUCT_SETS)   # the five instruct test sets whose mean ROUGE-L is the Avg column
