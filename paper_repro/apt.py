@@ -8,7 +8,7 @@ Docs: https://github.com/paper-repro/paper_repro/apt.html.md"""
 
 # %% ../nbs/13_apt.ipynb #1b94dcf3
 from __future__ import annotations
-import hashlib, json, math, re, time
+import dataclasses, hashlib, json, math, re, time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +28,7 @@ from .sampling import Sampler, SamplingConfig
 __all__ = ['DEFAULT_DOMAIN_CELLS', 'MATH_RUBRIC', 'VARIANTS', 'DomainSettings', 'in_domain', 'domain_rows', 'domain_mix',
            'judged_wrong', 'VerifierJudge', 'JudgeCache', 'LLMJudge', 'JudgeSettings', 'judge_name', 'make_judge',
            'mine_bad_cases', 'similar_cases', 'domain_embeddings', 'pick_rejected', 'make_pair', 'apt_pairs',
-           'dpo_all_pairs', 'APTSettings', 'apt_sampling', 'dpo_trainer', 'mine_round', 'apt_round', 'cell_accuracy',
-           'stratified']
+           'dpo_all_pairs', 'APTSettings', 'dpo_trainer', 'mine_round', 'apt_round', 'cell_accuracy', 'stratified']
 
 # %% ../nbs/13_apt.ipynb #3a0c0a82
 DEFAULT_DOMAIN_CELLS = ['arithmetic/1', 'arithmetic/2', 'money/1', 'averages/1', 'area_perimeter/2']
@@ -273,21 +272,15 @@ class APTSettings:
     judge: JudgeSettings = cfg_field(JudgeSettings(), "who decides that an answer is wrong")
     k_sim: int = cfg_field(2, "neighbours retrieved per bad case [ours: the paper's summaries suggest 1–3]", ge=1)
     similar_ratio: float = cfg_field(1.0, "at most this many similar cases per bad case, in total [ours]", ge=0)
-    k: int = cfg_field(4, "K, samples per similar case in search of a wrong answer [ours]", ge=1)
-    temperature: float = cfg_field(0.8, "sampling temperature of the K similar-case samples [ours]", ge=0)
-    top_p: float = cfg_field(0.95, "top-p of the K similar-case samples [ours]", gt=0, le=1)
-    mine_temperature: float = cfg_field(0.0, "temperature of the one mining answer per item (0 = greedy) [ours]", ge=0)
-    max_new_tokens: int = cfg_field(128, "generation limit of mining and similar-case samples", ge=1)
-    batch_size: int = cfg_field(64, "sequences per generation batch (CPU)", ge=1)
-    max_prompt_tokens: int = cfg_field(192, "fixed prompt width of the GPU sampler", ge=1)
+    mine: SamplingConfig = cfg_field(SamplingConfig(k=1, temperature=0.0, max_new_tokens=128, batch_size=64, max_prompt_tokens=192),
+                                     "mining: one answer per item (k = 1; temperature 0 = greedy, top-p used only when it "
+                                     "samples), length, CPU batch, GPU prompt width [ours]; its seed is derived per round")
+    similar: SamplingConfig = cfg_field(SamplingConfig(k=4, temperature=0.8, top_p=0.95, max_new_tokens=128, batch_size=64,
+                                                       max_prompt_tokens=192),
+                                        "similar cases: K samples each in search of a judged-wrong answer, temperature, top-p, "
+                                        "length, batch, prompt width [ours]; its seed is derived per round")
     embedder: str = cfg_field('', "sentence embedder of the similar-case retrieval ('' = offline all-MiniLM-L6-v2)")
     dpo: DPOSettings = cfg_field(DPOSettings(), "the round's DPO (trl sigmoid, β, lr, epochs; reference = round-start policy)")
-
-def apt_sampling(cfg: APTSettings, k: int, temperature: float, seed: int):
-    "The sampling of one APT step: K samples at `temperature` (top-p only when sampling), the round's length, batch and seed."
-    return SamplingConfig(k=k, temperature=temperature, top_p=cfg.top_p if temperature > 0 else 1.0,
-                          max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size, seed=seed,
-                          max_prompt_tokens=cfg.max_prompt_tokens)
 
 def dpo_trainer(model, tokenizer, cfg: DPOSettings, out_dir=None, seed: int | None = None) -> Callable:
     "`train(pairs) -> (model, stats)`: one `preference.dpo_round` on `model` (reference = the model as it is now)."
@@ -302,12 +295,13 @@ def mine_round(sampler, rows: list[dict], cfg: APTSettings, judge=None, emb=None
     `mined` (graded answers of these rows by this model, as `sample_and_grade` returns them) skips step 1: rows that
     start from one model share its mining (Table 1's round 1)."""
     if cfg.variant not in VARIANTS: raise ReproError(f"field 'variant': expected one of {VARIANTS}, got {cfg.variant!r}")
+    if cfg.mine.k != 1: raise ReproError(f"field 'mine.k': mining takes one answer per item, got {cfg.mine.k}")
     if len({r['id'] for r in rows}) != len(rows): raise ReproError("mine_round: row ids must be unique")
     judge = judge or make_judge(cfg.judge)
     by_id, t = {r['id']: r for r in rows}, {}
     t0 = time.perf_counter()
     if mined is None:
-        mined = sample_and_grade(sampler, rows, apt_sampling(cfg, 1, cfg.mine_temperature, seed=derive_seed(seed, 'mine', round)),
+        mined = sample_and_grade(sampler, rows, dataclasses.replace(cfg.mine, seed=derive_seed(seed, 'mine', round)),
                                  prompt=prompt, grade=judge)
     elif set(mined) != set(by_id): raise ReproError("mine_round: `mined` must grade exactly the domain rows")
     mine = mine_bad_cases(mined); t['mine'] = time.perf_counter() - t0
@@ -319,7 +313,7 @@ def mine_round(sampler, rows: list[dict], cfg: APTSettings, judge=None, emb=None
         sim_ids = [rows[j]['id'] for j in similar_cases([pos[i] for i in mine['bad']], emb, cfg.k_sim, cfg.similar_ratio)]
         if sim_ids:
             similar_samples = sample_and_grade(sampler, [by_id[i] for i in sim_ids],
-                                               apt_sampling(cfg, cfg.k, cfg.temperature, seed=derive_seed(seed, 'similar', round)),
+                                               dataclasses.replace(cfg.similar, seed=derive_seed(seed, 'similar', round)),
                                                prompt=prompt, grade=judge)
         t['similar'] = time.perf_counter() - t0
     built = (dpo_all_pairs(by_id, mined, round, prompt) if cfg.variant == 'dpo_all'

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from .apt import (apt_sampling, APTSettings, domain_embeddings, domain_mix, domain_rows, DomainSettings,
+from .apt import (APTSettings, domain_embeddings, domain_mix, domain_rows, DomainSettings,
                              make_judge, mine_bad_cases, mine_round)
 from .core import (ReproError, cfg_field, config_to_dict, derive_seed, iter_jsonl, read_json, seed_everything, write_json,
                               write_jsonl)
@@ -115,7 +115,11 @@ class APTTable(Experiment):
     table, name, config_cls, arms_field, base_row, spec = 1, 'table1', Table1Config, 'arms', 'base', SPEC
     added_fields = {k: v for k, v in config_to_dict(Table1Config()).items() if k in PAPER_FIELDS}
     numerics_version = 1   # 1: every random stream from derive_seed (was 10 000·seed + 2r (+1): streams of two seeds could collide)
-    removed_fields = ('grid',)      # the dev grid's record moved to results/table1/grid/ (recipes hold inputs only)
+    removed_fields = ('grid',)
+    moved_fields = {'apt.k': ('apt.similar.k',), 'apt.temperature': ('apt.similar.temperature',), 'apt.top_p': ('apt.similar.top_p',),
+                    'apt.mine_temperature': ('apt.mine.temperature',),
+                    **{f'apt.{f}': (f'apt.mine.{f}', f'apt.similar.{f}') for f in ('max_new_tokens', 'batch_size', 'max_prompt_tokens')}}
+    # ↑ APT's two samplings became nested configs (recipes and seed folders from before read as the nested form)      # the dev grid's record moved to results/table1/grid/ (recipes hold inputs only)
     report_fields = ('margins',)    # decide claims, change no computed number: not in the run key
 
     def claims_for(self, cfg): return table1_claims(cfg)
@@ -170,7 +174,7 @@ class APTTable(Experiment):
             cfg, pool = run.cfg, self._data(run)[0]
             m, _ = run.load()
             t0 = time.perf_counter()
-            mined = sample_and_grade(run.sampler(m), pool, apt_sampling(cfg.apt, 1, cfg.apt.mine_temperature, seed=derive_seed(run.seed, 'mine', 1)),
+            mined = sample_and_grade(run.sampler(m), pool, dataclasses.replace(cfg.apt.mine, seed=derive_seed(run.seed, 'mine', 1)),
                                      grade=self._judge(run))
             write_json(d / 'mined.json', mined)
             st = mine_bad_cases(mined)

@@ -40,10 +40,10 @@ def table1_deviations(cfg: Table1Config) -> list[str]:
             f"test = {cfg.domain_test_items} held-out items of the same cells.",
             f"Judge: {judge}" + (" — the paper's judge; rubric text and threshold [ours]; unparseable verdicts are counted (notes)."
                                  if j.kind == 'rubric' and j.model == PROMETHEUS else " instead of Prometheus-2-7B (paper scale)."),
-            f"Mining: one answer per pool item at temperature {a.mine_temperature}; similar cases: top-{a.k_sim} MiniLM "
+            f"Mining: one answer per pool item at temperature {a.mine.temperature}; similar cases: top-{a.k_sim} MiniLM "
             f"neighbours of each bad case that are not bad cases, at most {a.similar_ratio:g} × the bad cases, rank by rank; "
-            f"a similar case's rejected answer is a judged-wrong one among K = {a.k} samples (T = {a.temperature}, "
-            f"top-p {a.top_p}), else the case is skipped [ours].",
+            f"a similar case's rejected answer is a judged-wrong one among K = {a.similar.k} samples (T = {a.similar.temperature}, "
+            f"top-p {a.similar.top_p}), else the case is skipped [ours].",
             "Pairs: chosen = the reference solution, rejected = the model's own wrong answer; DPO on all domain data: one "
             "pair per pool item, rejected = the model's own answer (a wrong one when it has one) [ours].",
             f"Preference rows: trl sigmoid DPO, β = {d.beta}, lr {d.learning_rate}, {d.epochs:g} epoch(s), batch "
@@ -228,7 +228,7 @@ def _row_plan(cfg: Table1Config, arm: str, N, world: int) -> dict:
     per = {'mining generations (one answer per pool item; round 1 = the shared Base mining)': N,
            'judge generations (one verdict per answer)' if rubric else 'judge (math-verify, no generation)': N if rubric else 0}
     if arm == 'apt':
-        per[f'similar-case generations (K = {a.k} per similar case, at most {a.similar_ratio:g} × the bad cases)'] = f"≤ {a.k} × similar cases"
+        per[f'similar-case generations (K = {a.similar.k} per similar case, at most {a.similar_ratio:g} × the bad cases)'] = f"≤ {a.similar.k} × similar cases"
     per['preference pairs (at most: ' + {'dpo': 'one per pool item', 'apt_bad': 'the bad cases', 'apt': 'bad + similar cases'}[arm] + ')'] = N
     per['DPO optimizer steps (at most)'] = _steps(N, a.dpo, world)
     return {'rounds': cfg.rounds, 'per round': per, 'evaluations': cfg.rounds if cfg.eval_every_round else 1}

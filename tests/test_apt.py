@@ -8,7 +8,10 @@ def tiny_round():
     from paper_repro.models import load_model
     from paper_repro.preference import DPOSettings
     from paper_repro.sampling import Sampler
-    cfg = APTSettings(max_new_tokens=64, k=2, dpo=DPOSettings(epochs=1, per_device_batch_size=4, max_length=256))
+    import dataclasses
+    a = APTSettings()
+    cfg = dataclasses.replace(a, mine=dataclasses.replace(a.mine, max_new_tokens=64), similar=dataclasses.replace(a.similar, k=2, max_new_tokens=64),
+                              dpo=DPOSettings(epochs=1, per_device_batch_size=4, max_length=256))
     rows = domain_rows(load_split('tiny', 'math', 'train'), cfg.domain)
     model, tok = load_model()
     return rows, apt_round(Sampler(model, tok), rows, cfg, dpo_trainer(model, tok, cfg.dpo))
