@@ -14,10 +14,10 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 # %% auto #0
-__all__ = ['IN_TEST', 'SCALES', 'ReproError', 'cfg_field', 'config_help', 'config_from_dict', 'config_to_dict', 'load_yaml',
-           'stable_hash', 'derive_seed', 'seed_everything', 'cache_dir', 'atomic_write', 'write_json', 'read_json',
-           'write_jsonl', 'iter_jsonl', 'package_versions', 'git_info', 'cpu_info', 'hardware_info', 'file_hash',
-           'run_record', 'Timer', 'Run']
+__all__ = ['IN_TEST', 'SCALES', 'ReproError', 'cfg_field', 'config_help', 'config_from_dict', 'config_to_dict', 'RecipeBase',
+           'load_yaml', 'stable_hash', 'derive_seed', 'seed_everything', 'cache_dir', 'atomic_write', 'write_json',
+           'read_json', 'write_jsonl', 'iter_jsonl', 'package_versions', 'git_info', 'cpu_info', 'hardware_info',
+           'file_hash', 'run_record', 'Timer', 'Run']
 
 # %% ../nbs/00_core.ipynb #1c340b61
 IN_TEST = bool(os.environ.get('IN_TEST'))  # set by nbdev-test: notebooks shrink to the tiny scale
@@ -107,6 +107,19 @@ def config_from_dict(cls, d: dict | None, where: str = '', base=None, _path: str
 def config_to_dict(cfg) -> dict:
     "A plain, JSON-able dict of a (nested) config."
     return json.loads(json.dumps(dataclasses.asdict(cfg), default=str))
+
+@dataclass
+class RecipeBase:
+    """The fields every table's recipe has (the runner reads them: scale, start model, rows, how a seed runs); a table's
+    config class derives from it, may give `model` and `arms` its own default and help, and adds its own fields."""
+    scale: str = cfg_field('mini', "data scale: tiny | mini | gpu | paper", choices=SCALES)
+    model: str = cfg_field('smollm2-135m-instruct', "the model every row starts from: embedded name, local dir or hub id")
+    arms: list = cfg_field([], "rows to train besides the base row, in run order")
+    workers: int = cfg_field(1, "rows run as this many parallel processes (GPU)", ge=1)
+    deterministic: bool = cfg_field(False, "bit-reproducible CUDA sampling (torch deterministic algorithms, slower); off, "
+                                           "reruns of a GPU stage differ slightly [ours]")
+    time_budget_s: float = cfg_field(0, "wall-clock budget of one seed (0 = none): once spent, no new round or row starts and "
+                                        "unfinished rows are marked 'not run (time)'; rerun to resume them", ge=0)
 
 # %% ../nbs/00_core.ipynb #9474c4e9
 def load_yaml(path) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .apt import APTSettings
-from .core import SCALES, cfg_field
+from .core import RecipeBase, cfg_field
 from .models import LoraSettings
 from .preference import SFTSettings
 from .tables import Claim, TableSpec, register_spec
@@ -48,9 +48,8 @@ LM_EVAL_GENERAL = {'ifeval': {'ifeval_prompt': 'prompt_level_strict_acc', 'ifeva
 "lm-eval task → {general column: its metric}; the MC column averages its tasks [ours: acc_norm where the Open LLM Leaderboard used it]."
 
 @dataclass
-class Table1Config:
+class Table1Config(RecipeBase):
     "Recipe of the APT experiment (configs/table1/<scale>.yaml)."
-    scale: str = cfg_field('mini', "data scale: tiny | mini | gpu | paper", choices=SCALES)
     model: str = cfg_field('smollm2-135m-instruct', "the Base model every row starts from: embedded name, local dir or hub id")
     arms: list = cfg_field(['apt', 'sft'], f"rows to train, in run order (of {', '.join(ARMS)})")
     rounds: int = cfg_field(2, "R, rounds of the preference rows (DPO, APT bad-only, APT); SFT rows train one pass", ge=1)
@@ -75,10 +74,6 @@ class Table1Config:
                               "pre-declared non-inferiority margins δ of APT vs Base per general metric (points; bits per "
                               "byte) [ours]; they decide claims, not numbers: not in the run key")
     eval_every_round: bool = cfg_field(False, "evaluate after every round, else only after the last")
-    workers: int = cfg_field(1, "rows run as this many parallel processes (GPU)", ge=1)
-    deterministic: bool = cfg_field(False, "bit-reproducible CUDA sampling")
-    time_budget_s: float = cfg_field(0, "wall-clock budget of one seed (0 = none): rows not started by then are "
-                                        "'not run (time)'; rerun to resume them", ge=0)
     # -- paper scale (fields added after the mini/gpu runs: at these defaults they do not enter run keys) ------------
     hub_dir: str = cfg_field('', "paper scale: a folder of <name>.jsonl files in the hub schemas read instead of the hub "
                                  "(offline runs, tests); '' = the hub")

@@ -38,9 +38,9 @@ def _sampling(cfg: Table2Config, seed: int):
 
 class SAIDPO(Experiment):
     "Table 2: iterative DPO whose round data each selection policy picks, from a probe of the current policy or blind."
-    table, name, config_cls, arms_field, spec = 2, 'table2', Table2Config, 'policies', SPEC
+    table, name, config_cls, spec = 2, 'table2', Table2Config, SPEC
     # recipes and seed folders from before the probe and the evaluation became nested configs (one length and batch for both)
-    moved_fields = {'k': ('probe.k',), 'probe_temperature': ('probe.temperature',), 'probe_top_p': ('probe.top_p',),
+    moved_fields = {'policies': ('arms',), 'k': ('probe.k',), 'probe_temperature': ('probe.temperature',), 'probe_top_p': ('probe.top_p',),
                     'max_new_tokens': ('probe.max_new_tokens', 'evaluation.math_max_new_tokens'),
                     'batch_size': ('probe.batch_size', 'evaluation.batch_size'), 'max_prompt_tokens': ('probe.max_prompt_tokens',)}
     numerics_version = 1   # 1: every random stream from derive_seed (was 1000·seed + r, 10 000·seed + r, 7·seed + r)
@@ -57,15 +57,15 @@ class SAIDPO(Experiment):
     def figures(self, raws, cfg, out): return table2_figures(raws, cfg, out)
 
     def validate(self, cfg, where):
-        bad = [p for p in cfg.policies if p not in POLICIES]
-        if bad: raise ReproError(f"{where}: field 'policies': unknown policy {bad[0]!r} (known: {', '.join(POLICIES)})")
+        bad = [p for p in cfg.arms if p not in POLICIES]
+        if bad: raise ReproError(f"{where}: field 'arms': unknown policy {bad[0]!r} (known: {', '.join(POLICIES)})")
         if cfg.difficulty_target not in DIFFICULTY_TARGETS:
             raise ReproError(f"{where}: field 'difficulty_target': {cfg.difficulty_target!r} (choose {' or '.join(DIFFICULTY_TARGETS)})")
         if not cfg.cluster_temperature > 0: raise ReproError(f"{where}: field 'cluster_temperature': must be > 0")
         bad = [p for p in cfg.eval_rounds_for if p not in POLICIES]
         if bad: raise ReproError(f"{where}: field 'eval_rounds_for': unknown policy {bad[0]!r}")
 
-    def shared(self, run): self.pools(run); self.clusters(run); self.probe(run, run.cfg.policies[0], 1)
+    def shared(self, run): self.pools(run); self.clusters(run); self.probe(run, run.cfg.arms[0], 1)
 
 EXPERIMENT = register(SAIDPO())
 

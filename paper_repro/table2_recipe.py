@@ -8,7 +8,7 @@ Docs: https://github.com/paper-repro/paper_repro/table2_recipe.html.md"""
 from __future__ import annotations
 from dataclasses import dataclass
 
-from .core import SCALES, cfg_field
+from .core import RecipeBase, cfg_field
 from .data import MATH_TEST_SETS
 from .evaluation import EvalConfig
 from .preference import DPOSettings
@@ -44,11 +44,10 @@ POLICY_LABELS = SPEC.rows   # row labels are defined once, in the spec
 
 # %% ../nbs/11_table2_recipe.ipynb #8387b1d7
 @dataclass
-class Table2Config:
+class Table2Config(RecipeBase):
     "Recipe of the SAI-DPO experiment (configs/table2/<scale>.yaml)."
-    scale: str = cfg_field('mini', "data scale: tiny | mini | gpu | paper", choices=SCALES)
     model: str = cfg_field('smollm2-135m-instruct', "policy to start from: embedded name, local dir or hub id")
-    policies: list = cfg_field(['saidpo', 'blind_difficulty', 'blind_random'], "selection policies to run (rows besides Base)")
+    arms: list = cfg_field(['saidpo', 'blind_difficulty', 'blind_random'], "selection policies to run, in run order (rows besides Base)")
     rounds: int = cfg_field(2, "R, iterative DPO rounds", ge=1)
     pool_size: int = cfg_field(96, "candidate problems per round (fresh, disjoint draw from the training pool each round): "
                                    "probe arms probe all of them, blind arms walk them in their own order [ours]", ge=1)
@@ -82,11 +81,6 @@ class Table2Config:
     eval_rounds_for: list = cfg_field([], "arms evaluated after every round even when eval_every_round is off (the "
                                           "per-round figure)")
     dpo: DPOSettings = cfg_field(DPOSettings(), "one DPO round (trl): β, loss, lr, epochs, batch, LoRA")
-    workers: int = cfg_field(1, "policies run as this many parallel processes (GPU)", ge=1)
-    deterministic: bool = cfg_field(False, "bit-reproducible CUDA sampling (torch deterministic algorithms, ~25 % slower "
-                                           "sampling on an H200); off, reruns of a GPU stage differ slightly [ours]")
-    time_budget_s: float = cfg_field(0, "wall-clock budget of one seed (0 = none): once spent, no new round starts and "
-                                        "unfinished rows are marked 'not run (time)'; rerun to resume them", ge=0)
 
     @property
     def sets(self):
@@ -109,14 +103,14 @@ def _vs(b: str) -> Claim:
 
 def table2_claims(cfg: Table2Config) -> list[Claim]:
     "SAI-DPO (full) − each blind static baseline in the recipe (Holm over those); v1 recipes keep their old family."
-    arms = set(cfg.policies)
+    arms = set(cfg.arms)
     if 'saidpo' not in arms: return []
     if not arms & BLIND: return VS_BASE + [_vs(s) for s in LEGACY_CLAIMS]   # a v1-design recipe (committed v1 results)
     return [_vs(s) for s in STATIC_BASELINES if s in arms]
 
 def table2_side_claims(cfg: Table2Config) -> list[Claim]:
     "Δ vs Base, the ablations and the control, each with its own interval (outside the family)."
-    arms = set(cfg.policies)
+    arms = set(cfg.arms)
     if not arms & BLIND: return []
     return (list(VS_BASE) if 'saidpo' in arms else []) + [
         Claim(f'{a}_vs_{b}', f'{POLICY_LABELS[a]} − {POLICY_LABELS[b]}, average', 'n/r', a, b, 'average', _math_sets())

@@ -72,13 +72,13 @@ def _train_available(cfg: Table2Config):
 def table2_plan(cfg: Table2Config) -> dict:
     "What a run of `cfg` loads and computes, per round and in all, from the recipe alone (no model, no data read)."
     import math, os
-    d, P, R = cfg.dpo, len(cfg.policies), cfg.rounds
+    d, P, R = cfg.dpo, len(cfg.arms), cfg.rounds
     world = int(os.environ.get('WORLD_SIZE', 1))
     steps = math.ceil(cfg.pairs_per_round / (d.per_device_batch_size * world))   # batches per epoch, as trl counts them
     steps = math.ceil(d.epochs * max(math.ceil(steps / d.grad_accum), 1))
     probe = cfg.pool_size * cfg.probe.k
-    blind = [p for p in cfg.policies if p in BLIND]; probing = [p for p in cfg.policies if p not in BLIND]
-    every = [p for p in cfg.policies if cfg.eval_every_round or p in cfg.eval_rounds_for]
+    blind = [p for p in cfg.arms if p in BLIND]; probing = [p for p in cfg.arms if p not in BLIND]
+    every = [p for p in cfg.arms if cfg.eval_every_round or p in cfg.eval_rounds_for]
     evals = 1 + len(every) * R + (P - len(every))
     avail, N = _train_available(cfg), cfg.pairs_per_round
     return {
@@ -101,7 +101,7 @@ def table2_plan(cfg: Table2Config) -> dict:
             f'DPO optimizer steps (N / (batch {d.per_device_batch_size} × {world} process(es) × grad_accum {d.grad_accum}) '
             f'× {d.epochs} epoch(s); fewer when pairs are dropped or missing)': steps,
             'evaluations (greedy, one generation per test item)':
-                {p: ('every round' if p in every else f'after round {R} only') for p in cfg.policies}},
+                {p: ('every round' if p in every else f'after round {R} only') for p in cfg.arms}},
         'in all, one seed': {'policies': P, 'probing arms': probing, 'blind arms': blind, 'rounds': R,
                              'distinct training problems used (pool_size × R)': cfg.pool_size * R,
                              'training problems available': avail if avail is not None else 'the hub pool',
@@ -157,7 +157,7 @@ def table2_notes(raws: list[dict], cfg: Table2Config) -> list[str]:
 # %% ../nbs/11a_table2_report.ipynb #92336ca0
 def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
     curves = {}
-    for p in ['base'] + list(cfg.policies):
+    for p in ['base'] + list(cfg.arms):
         if p == 'base': continue
         pts = []
         for r in range(0, cfg.rounds + 1):
@@ -172,7 +172,7 @@ def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
                    f'Table 2 ({cfg.scale}): accuracy per round per policy', integer_x=True); files.append('accuracy_per_round.png')
     for key, legend, fname in (('mix_level', 'level', 'selection_mix_level.png'), ('mix_cluster', 'cluster', 'selection_mix_cluster.png')):
         groups = {}
-        for p in cfg.policies:
+        for p in cfg.arms:
             xs = {}
             for r in range(1, cfg.rounds + 1):
                 tot = {}

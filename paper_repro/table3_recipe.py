@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .core import SCALES, cfg_field, derive_seed
+from .core import RecipeBase, cfg_field, derive_seed
 from .data import INSTRUCT_SETS
 from .okd import KDConfig, StudentConfig
 from .preference import SFTSettings
@@ -38,9 +38,8 @@ FIXED_ROW = {'fkl': 'fkl', 'rkl': 'rkl', 'jsd': 'jsd', 'skew_kl': 'skl', 'skew_r
 "The fixed-teacher row of each divergence (OKD is compared with the row of its own divergence)."
 
 @dataclass
-class Table3Config:
+class Table3Config(RecipeBase):
     "Recipe of the OKD experiment (configs/table3/<scale>.yaml)."
-    scale: str = cfg_field('mini', "data scale: tiny | mini | gpu | paper", choices=SCALES)
     model: str = cfg_field('smollm2-135m-instruct', "the teacher before its SFT: embedded name, local dir or hub id")
     arms: list = cfg_field(['okd', 'gkd', 'fkl', 'sft'], f"rows to train, in run order (of {', '.join(ARMS)})")
     student: StudentConfig = cfg_field(StudentConfig(n_layers=8), "the student: a separate model (`student.model`, paper "
@@ -76,10 +75,6 @@ class Table3Config:
     eval_limit: int | None = cfg_field(None, "score only the first N items of every test set (None: all)", ge=1)
     dev_every: int = cfg_field(0, "measure dev ROUGE-L every this many steps and keep the best state (0: keep the last)", ge=0)
     gen_batch_size: int = cfg_field(64, "sequences per generation batch", ge=1)
-    workers: int = cfg_field(1, "rows run as this many parallel processes (GPU; off when wall times are compared)", ge=1)
-    deterministic: bool = cfg_field(False, "bit-reproducible CUDA sampling")
-    time_budget_s: float = cfg_field(0, "wall-clock budget of one seed (0 = none): rows not started by then are "
-                                        "'not run (time)'; rerun to resume them", ge=0)
 
 # %% ../nbs/17_table3_recipe.ipynb #bc628dc5
 def arm_kd(cfg: Table3Config, arm: str, seed: int = 0) -> KDConfig:

@@ -96,7 +96,7 @@ def test_table2_tiny_resumes_after_kill_with_identical_table(tmp_path):
 @pytest.mark.parametrize('override,msg', [('probe.k=abc', "--set probe.k=abc: field 'probe.k': expected an integer"),
                                           ('k=abc', "--set k=abc: field 'probe.k': expected an integer"),   # the name before nesting
                                           ('dpo.betta=0.2', "unknown field 'dpo.betta' for DPOSettings"),
-                                          ('policies=[random, oracle]', "field 'policies': unknown policy 'oracle'")])
+                                          ('arms=[random, oracle]', "field 'arms': unknown policy 'oracle'")])
 def test_bad_override_names_the_set_and_field(tmp_path, override, msg):
     r = cli('--table', '2', '--scale', 'tiny', '--set', override, '--out', str(tmp_path / 'out'))
     assert r.returncode == 2 and msg in r.stderr and r.stderr.count('\n') == 1, r.stderr
@@ -114,7 +114,7 @@ def test_table2_paper_path_on_hub_fixtures(tmp_path):
     tok = load_tokenizer(); ann = tmp_path / 'annotator'
     tiny_llama(tok).save_pretrained(ann); tok.save_pretrained(ann)
     small = {'hub_dir': str(PAPER_FX), 'model': 'smollm2-135m-instruct', 'knowledge_annotator': str(ann),
-             'policies': '[saidpo]', 'rounds': 1, 'pool_size': 8, 'probe.k': 4, 'pairs_per_round': 2, 'n_clusters': 2,
+             'arms': '[saidpo]', 'rounds': 1, 'pool_size': 8, 'probe.k': 4, 'pairs_per_round': 2, 'n_clusters': 2,
              'probe.max_new_tokens': 48, 'probe.batch_size': 64, 'probe.max_prompt_tokens': 128,
              'evaluation.math_max_new_tokens': 48, 'evaluation.batch_size': 64, 'dpo.per_device_batch_size': 2,
              'dpo.grad_accum': 1, 'dpo.max_length': 192, 'dpo.gradient_checkpointing': 'false'}
