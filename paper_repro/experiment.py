@@ -384,18 +384,20 @@ def upgrade_recipe(exp: Experiment, d: dict, where: str = 'recipe') -> dict:
             for path in new: _set_path(d, path, copy.deepcopy(v), where)
     return d
 
-def _has_path(d: dict, key: str) -> bool:
+def _parent(d: dict, key: str) -> tuple[dict | None, str]:
+    "(the nested dict holding dotted `key`'s last part, or None; that part)."
     *up, last = key.split('.')
-    for p in up:
-        d = d.get(p) if isinstance(d, dict) else None
-    return isinstance(d, dict) and last in d
+    for p in up: d = d.get(p) if isinstance(d, dict) else None
+    return (d if isinstance(d, dict) else None), last
+
+def _has_path(d: dict, key: str) -> bool:
+    node, last = _parent(d, key)
+    return node is not None and last in node
 
 def _pop_path(d: dict, key: str):
     "Remove dotted `key` from nested dict `d` (present or not); its value."
-    *up, last = key.split('.')
-    for p in up:
-        d = d.get(p) if isinstance(d, dict) else None
-    return d.pop(last, None) if isinstance(d, dict) else None
+    node, last = _parent(d, key)
+    return node.pop(last, None) if node is not None else None
 
 def recipe_from_record(exp: Experiment, d: dict, where: str):
     "The experiment's config from recipe dict `d` as a seed folder or run record stored it (moved fields upgraded)."

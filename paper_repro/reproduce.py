@@ -132,7 +132,7 @@ def check_out(out_root: Path, table: int, scale: str):
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(prog='python -m paper_repro.reproduce', description='Rebuild a companion table.')
     ap.add_argument('--list', action='store_true', help='name the tables and their figures')
-    ap.add_argument('--table', help=f"table number ({', '.join(f'{n} {s.title.split()[0]}' for n, s in ((n, e.spec) for n, e in all_experiments().items()))})")
+    ap.add_argument('--table', help="table number (1 APT, 2 SAI-DPO, 3 OKD; --list names every registered table)")
     ap.add_argument('--scale', help=f"{' | '.join(SCALES)} (default: gpu when CUDA is present, else mini)")
     ap.add_argument('--seeds', default='0', help='comma-separated seeds, e.g. 0,1,2')
     ap.add_argument('--out', default=DEFAULT_OUT, help=f'where tableN/<scale>/ is written (default {DEFAULT_OUT}/, git-ignored; '

@@ -13,17 +13,17 @@ from pathlib import Path
 import numpy as np
 from .apt import (APTSettings, domain_embeddings, domain_mix, domain_rows, DomainSettings,
                              make_judge, mine_bad_cases, mine_round)
-from .core import (ReproError, cfg_field, config_to_dict, derive_seed, iter_jsonl, read_json, seed_everything, write_json,
+from .core import (ReproError, config_to_dict, derive_seed, iter_jsonl, read_json, seed_everything, write_json,
                               write_jsonl)
 from .data import HUB_MATH, math_prompt, MATH_TEST_SETS, read_rows, TRANSFER_SET, write_hub_math
 from .evaluation import eval_config, evaluate, score_math
 from .experiment import Experiment, method_fields, register
 from .grading import sample_and_grade
 from .minidata import held_out_math, load_split, math_dev
-from .models import load_model, lora_config, LoraSettings
-from .preference import dpo_round, DPOSettings, sft_round, SFTSettings
+from .models import load_model, lora_config
+from .preference import dpo_round, sft_round, SFTSettings
 from .sampling import Sampler, SamplingConfig
-from .table1_recipe import (ARMS, GENERAL, ITEM_SETS, LM_EVAL_GENERAL, LOWER_IS_BETTER, METRICS, PAPER_FIELDS,
+from .table1_recipe import (ARMS, GENERAL, LM_EVAL_GENERAL, LOWER_IS_BETTER, METRICS, PAPER_FIELDS,
                                        SFT_ARMS, SPEC, VARIANT, Table1Config, general_metrics, table1_claims)
 from .table1_report import table1_deviations, table1_figures, table1_notes, table1_plan
 

@@ -10,10 +10,9 @@ import math, os
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 from .core import config_to_dict
 from .data import HUB_MATH, MATH_TEST_SETS, TRANSFER_SET
-from .table1_recipe import (GENERAL, LM_EVAL_GENERAL, LOWER_IS_BETTER, METRICS, PAPER_FIELDS, ROW_LABELS, SFT_ARMS,
+from .table1_recipe import (LM_EVAL_GENERAL, LOWER_IS_BETTER, METRICS, ROW_LABELS, SFT_ARMS,
                                        SPEC, VARIANT, Table1Config, general_claims, general_metrics, table1_claims)
 from .tables import compare_rows, decide_claims
 
@@ -235,7 +234,6 @@ def _row_plan(cfg: Table1Config, arm: str, N, world: int) -> dict:
 
 def table1_plan(cfg: Table1Config) -> dict:
     "What a run of `cfg` loads and computes, per row and round, from the recipe alone (no model, no data read)."
-    import os
     world, paper, j = int(os.environ.get('WORLD_SIZE', 1)), cfg.scale == 'paper', cfg.apt.judge
     N = _rows(cfg, cfg.domain_pool, cfg.train_items) if paper else (cfg.train_items or 'every domain row of the training split')
     T = _rows(cfg, cfg.domain_test, cfg.domain_test_items) if paper else cfg.domain_test_items

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import numpy as np
 from fastcore.basics import patch
-from .core import (cfg_field, derive_seed, file_hash, read_json, ReproError, seed_everything, write_json,
+from .core import (derive_seed, file_hash, read_json, ReproError, seed_everything, write_json,
                               write_jsonl)
 from .data import math_prompt, numeric_answers, read_rows, write_hub_math
-from .evaluation import EvalConfig, score_math
+from .evaluation import score_math
 from .experiment import Experiment, register
 from .grading import sample_and_grade
 from .minidata import data_dir, held_out_math, knowledge_points, load_split
-from .preference import dpo_round, DPOSettings, PreferencePair
+from .preference import dpo_round, PreferencePair
 from .retrieval import embed
 from .sampling import SamplingConfig
 from .saidpo import (annotate_knowledge, BLIND, build_pairs, cluster_ami, DIFFICULTY_TARGETS,

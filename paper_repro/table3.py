@@ -6,22 +6,22 @@ Docs: https://github.com/paper-repro/paper_repro/table3.html.md"""
 
 # %% ../nbs/17b_table3.ipynb #53b06d70
 from __future__ import annotations
-import copy, dataclasses, math, time
+import math, time
 from pathlib import Path
 
 import numpy as np
-from .core import ReproError, config_to_dict, derive_seed, read_json, seed_everything, write_json
+from .core import ReproError, derive_seed, read_json, seed_everything, write_json
 from .data import read_rows, write_hub_instruct
 from .evaluation import eval_config, evaluate, item_scores
 from .experiment import Experiment, register
 from .grading import rouge_l
 from .minidata import data_dir, load_split
 from .models import load_tokenizer
-from .okd import (backbone_state, KDConfig, merged_teacher, module_params, n_params, prompt_response,
+from .okd import (backbone_state, merged_teacher, module_params, n_params, prompt_response,
                              prune_layers, setup_kd, student_layers, train_kd)
-from .preference import sft_round, SFTSettings
+from .preference import sft_round
 from .sampling import SamplingConfig
-from .table3_recipe import ARMS, FIXED_ROW, ROW_LABELS, SPEC, TABLE3_CLAIMS, Table3Config, TEST_SETS, arm_kd
+from .table3_recipe import ARMS, FIXED_ROW, SPEC, TABLE3_CLAIMS, Table3Config, TEST_SETS, arm_kd
 from .table3_report import table3_deviations, table3_figures, table3_notes, table3_plan
 
 # %% auto #0

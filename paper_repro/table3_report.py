@@ -11,8 +11,9 @@ from pathlib import Path
 
 import numpy as np
 from .core import config_to_dict
+from .preference import SFTSettings
 from .data import DATA_VERSION, INSTRUCT_SETS, instruct_source, MIN_REF_TOKENS
-from .table3_recipe import ARMS, FIXED_ROW, ROW_LABELS, Table3Config, TEST_SETS, arm_kd
+from .table3_recipe import ARMS, ROW_LABELS, Table3Config, TEST_SETS, arm_kd
 
 # %% auto #0
 __all__ = ['PAPER_TEST_ITEMS', 'toy_bimodal', 'plot_toy', 'table3_deviations', 'equal_quality_ratio', 'table3_notes',
