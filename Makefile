@@ -35,14 +35,15 @@ reproduce: setup
 check-sync: setup
 	bash tools/check_sync.sh $(VENV)
 
-# nbdev-test runs every notebook but the end-to-end walkthrough 92; 92 runs beside it, once, through a real Jupyter
+# tools/nbtest.py runs every notebook but the end-to-end walkthrough 92 through nbdev-test, each in its own process (a
+# native abort names its notebook and cannot take the others down); 92 runs beside it, once, through a real Jupyter
 # kernel as a user opens it (tests/test_walkthrough.py: nbclient + ipykernel, figures inline)
 WALK := tests/test_walkthrough.py
 # one thread per process: three processes (two nbdev-test workers + the walkthrough) with two OpenMP threads each on two
 # cores spin against each other (02_sampling: 43 s alone, 173 s beside one 2-thread process, 57 s with one thread each)
 nbtest: setup
 	@log=$$(mktemp); OMP_NUM_THREADS=1 IN_TEST=1 $(VENV)/bin/pytest -q -p no:cacheprovider $(WALK) >$$log 2>&1 & walk=$$!; \
-	OMP_NUM_THREADS=1 IN_TEST=1 $(VENV)/bin/nbdev-test --n-workers 2 --timing --skip-file-re '^([_.]|92_table2_saidpo)'; rc=$$?; \
+	OMP_NUM_THREADS=1 IN_TEST=1 $(PY) tools/nbtest.py --venv $(VENV) --workers 2 --skip '^([_.]|92_table2_saidpo)'; rc=$$?; \
 	wait $$walk; rw=$$?; echo "== $(WALK) (92_table2_saidpo through a Jupyter kernel):"; tail -n 60 $$log; rm -f $$log; \
 	test $$rc -eq 0 -a $$rw -eq 0
 
