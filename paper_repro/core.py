@@ -14,10 +14,10 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 # %% auto #0
-__all__ = ['IN_TEST', 'SCALES', 'ReproError', 'cfg_field', 'config_help', 'config_from_dict', 'config_to_dict', 'RecipeBase',
-           'load_yaml', 'stable_hash', 'derive_seed', 'seed_everything', 'cache_dir', 'atomic_write', 'write_json',
-           'read_json', 'write_jsonl', 'iter_jsonl', 'package_versions', 'git_info', 'cpu_info', 'hardware_info',
-           'file_hash', 'run_record', 'Timer', 'Run']
+__all__ = ['IN_TEST', 'SCALES', 'PROFILE_ENV', 'ReproError', 'cfg_field', 'config_help', 'config_from_dict', 'config_to_dict',
+           'RecipeBase', 'load_yaml', 'stable_hash', 'derive_seed', 'seed_everything', 'cache_dir', 'atomic_write',
+           'write_json', 'read_json', 'write_jsonl', 'iter_jsonl', 'package_versions', 'git_info', 'cpu_info',
+           'hardware_info', 'file_hash', 'run_record', 'Timer', 'record_span', 'span', 'read_spans', 'Run']
 
 # %% ../nbs/00_core.ipynb #1c340b61
 IN_TEST = bool(os.environ.get('IN_TEST'))  # set by nbdev-test: notebooks shrink to the tiny scale
@@ -262,6 +262,26 @@ class Timer:
     def __enter__(self): self.t0 = time.perf_counter(); return self
     def __exit__(self, *a): self.seconds = time.perf_counter() - self.t0
 
+# %% ../nbs/00_core.ipynb #bcb876a1
+PROFILE_ENV = 'PAPER_REPRO_PROFILE'   # the file profile spans go to (unset: no profiling)
+
+def record_span(name: str, t0: float, t1: float, **attrs):
+    "Append one finished interval (wall-clock `t0`..`t1`) to the profile file, when profiling is on."
+    path = os.environ.get(PROFILE_ENV)
+    if not path: return
+    line = json.dumps({'name': name, 'pid': os.getpid(), 't0': round(t0, 4), 't1': round(t1, 4), **attrs}) + '\n'
+    with open(path, 'a') as f: f.write(line)
+
+class span:
+    "Context manager recording the wall-clock interval of its body as `name` (see `record_span`); `.attrs` can grow inside."
+    def __init__(self, name: str, **attrs): self.name, self.attrs = name, attrs
+    def __enter__(self): self.t0 = time.time(); return self
+    def __exit__(self, *a): record_span(self.name, self.t0, time.time(), **self.attrs)
+
+def read_spans(path) -> list[dict]:
+    "The spans a profile file holds, in order of their start (an enclosing span before the ones it holds)."
+    return sorted((json.loads(l) for l in open(path) if l.strip()), key=lambda s: (s['t0'], -s['t1']))
+
 # %% ../nbs/00_core.ipynb #7d7431fa
 def _alive(pid: str) -> bool:
     "Is process `pid` running? (non-numeric: treated as alive, so nothing is removed)"
@@ -295,7 +315,7 @@ class Run:
         tmp = self.dir / 'stages' / f'.tmp-{name}-{os.getpid()}'   # per process: two runs of one key never share it
         if tmp.exists(): shutil.rmtree(tmp)                             # this process's own failed attempt
         tmp.mkdir(parents=True)
-        with Timer() as t: result = fn(tmp)
+        with Timer() as t, span(f'stage {name}', run=self.name): result = fn(tmp)
         write_json(tmp / 'result.json', result)
         try: os.replace(tmp, final)
         except OSError:   # another process completed the same stage first: keep its result

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .core import atomic_write, cfg_field, IN_TEST, ReproError
+from .core import atomic_write, cfg_field, IN_TEST, ReproError, span
 from .minidata import data_dir
 from .models import load_model, tiny_llama
 from . import data, grading
@@ -318,10 +318,11 @@ def evaluate(model, tokenizer, suite: str = 'all', scale: str = 'mini', sampler=
     lm = lm or PaperReproLM(model, tokenizer, sampler=sampler, seed=cfg.seed, batch_size=cfg.batch_size,
                             ll_batch_size=cfg.ll_batch_size)
     t0 = time.time()
-    results = lm_eval.simple_evaluate(model=lm, tasks=specs, task_manager=tm, limit=cfg.limit,
-                                      bootstrap_iters=cfg.bootstrap_iters, log_samples=cfg.log_samples,
-                                      random_seed=cfg.seed, numpy_random_seed=cfg.seed, torch_random_seed=cfg.seed,
-                                      fewshot_random_seed=cfg.seed)
+    with span('lm-eval', suite=suite, tasks=len(specs)):   # its self time (less the nested sampling): set-up and grading
+        results = lm_eval.simple_evaluate(model=lm, tasks=specs, task_manager=tm, limit=cfg.limit,
+                                          bootstrap_iters=cfg.bootstrap_iters, log_samples=cfg.log_samples,
+                                          random_seed=cfg.seed, numpy_random_seed=cfg.seed, torch_random_seed=cfg.seed,
+                                          fewshot_random_seed=cfg.seed)
     results['paper_repro'] = dict(suite=suite, scale=scale, data_root=str(data_root), tasks=tasks,
                                   eval_config=dataclasses.asdict(cfg), wall_s=round(time.time() - t0, 2))
     table = results_table(results, tasks)

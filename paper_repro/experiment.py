@@ -6,13 +6,13 @@ Docs: https://github.com/paper-repro/paper_repro/experiment.html.md"""
 
 # %% ../nbs/10a_experiment.ipynb #b29691ae
 from __future__ import annotations
-import argparse, dataclasses, importlib, pkgutil, re, shutil, subprocess, sys, time
+import argparse, dataclasses, importlib, os, pkgutil, re, shutil, subprocess, sys, threading, time
 from dataclasses import dataclass
 from pathlib import Path
 
 from fastcore.basics import patch
-from .core import (cfg_field, config_from_dict, config_to_dict, load_yaml, read_json, ReproError, Run,
-                              write_json)
+from .core import (cfg_field, config_from_dict, config_to_dict, load_yaml, read_json, record_span,
+                              ReproError, Run, span, write_json)
 from .models import load_model
 from .preference import cpu_training_kernels, use_bf16
 from .sampling import deterministic_cuda, generation_dtype, plain_attention, Sampler, source_state
@@ -20,10 +20,10 @@ from .tables import (TableSpec, decide_claims, fmt_claim, fmt_tests, register_sp
                                 write_table)
 
 # %% auto #0
-__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'REGISTRY', 'ARM_KEYED', 'numerics', 'method_fields', 'run_key',
-           'Experiment', 'SeedRun', 'run_seed', 'register', 'get_experiment', 'all_experiments', 'recipe_path',
-           'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe', 'numerics_note', 'build_table',
-           'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
+__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'SPAWNED_AT', 'REGISTRY', 'ARM_KEYED', 'numerics', 'method_fields',
+           'run_key', 'Experiment', 'SeedRun', 'SeedClock', 'run_seed', 'register', 'get_experiment', 'all_experiments',
+           'recipe_path', 'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe', 'numerics_note',
+           'build_table', 'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -203,7 +203,7 @@ def round(self: SeedRun, arm: str, r: int) -> dict:
     def train(d):
         model, tok = self.policy(arm, r - 1)
         model, stats = self.exp.train(self, arm, r, prep, model, tok, d)
-        model.save_pretrained(d / 'model'); tok.save_pretrained(d / 'model')
+        with span('save model'): model.save_pretrained(d / 'model'); tok.save_pretrained(d / 'model')
         return stats
     tr = self.stage(f'{arm}__r{r}__train', train)
     ev = None
@@ -223,6 +223,7 @@ def run_arm(self: SeedRun, arm: str, over=lambda: False) -> list[dict]:
 
 # %% ../nbs/10a_experiment.ipynb #314ae0fb
 OOM_EXIT = 75   # a worker's exit status when the shared GPU ran out of memory (EX_TEMPFAIL): retried, not fatal
+SPAWNED_AT = 'PAPER_REPRO_SPAWNED_AT'   # when the launcher started a worker (its start-up is a profile span)
 
 def _worker_ref(exp: Experiment) -> list[str]:
     "How a worker process finds `exp`: `module:Class` (built without arguments; importing the module registers a table)."
@@ -235,6 +236,8 @@ def _worker_main(argv=None):
     ap.add_argument('--config', required=True)
     ap.add_argument('--seed', type=int, required=True); ap.add_argument('--arm', required=True)
     a = ap.parse_args(argv)
+    if SPAWNED_AT in os.environ:   # the interpreter's start and this module's imports, as a profile span
+        record_span('worker start + imports', float(os.environ[SPAWNED_AT]), time.time(), arm=a.arm)
     if a.table: exp = get_experiment(a.table)
     else: mod, cls = a.experiment.split(':'); exp = getattr(importlib.import_module(mod), cls)()
     cfg = config_from_dict(exp.config_cls, read_json(a.config), a.config)
@@ -255,7 +258,8 @@ def _launch_workers(exp: Experiment, run: SeedRun, cfg, seed: int, todo: list[st
         log = open(run.dir / f'worker-{a}.log', 'w')
         procs.append((a, subprocess.Popen([sys.executable, '-m', 'paper_repro.experiment', *_worker_ref(exp),
                                            '--config', str(recipe), '--seed', str(seed), '--arm', a],
-                                          stdout=log, stderr=subprocess.STDOUT)))
+                                          stdout=log, stderr=subprocess.STDOUT,
+                                          env={**os.environ, SPAWNED_AT: repr(time.time())})))
         if i == cfg.workers - 1: run.base_eval()   # every worker slot busy: evaluate Base meanwhile
         while i < len(todo) - 1 and sum(p.poll() is None for _, p in procs) >= cfg.workers and not over(): time.sleep(2)
     return procs
@@ -289,6 +293,26 @@ def _seed_rows(exp: Experiment, run: SeedRun, cfg, logs: dict) -> tuple[dict, di
         else: not_run += [a, *exp.extra_rows(cfg, a)]
     return rows, items, not_run
 
+# %% ../nbs/10a_experiment.ipynb #b3ac7561
+class SeedClock:
+    """Wall seconds of every call that worked on one seed, kept in its run directory (`calls.json`, rewritten every
+    `every` seconds, so a killed call counts up to its last write): a seed resumed over several calls reports the sum
+    of all of them, not just the last one's."""
+    def __init__(self, run_dir: Path, every: float = 5.0):
+        self.file, self.every, self._stop = Path(run_dir) / 'calls.json', every, threading.Event()
+    def _write(self):
+        calls = read_json(self.file) if self.file.exists() else {}
+        write_json(self.file, {**calls, self.key: round(time.time() - self.t0, 1)})
+    def _tick(self):
+        while not self._stop.wait(self.every): self._write()
+    def __enter__(self):
+        self.t0, self.key = time.time(), f"{os.getpid()}@{time.strftime('%Y-%m-%dT%H:%M:%S')}"
+        self._thread = threading.Thread(target=self._tick, daemon=True); self._thread.start()
+        return self
+    def __exit__(self, *a): self._stop.set(); self._thread.join(); self._write()
+    @property
+    def total(self) -> float: return round(sum(read_json(self.file).values()), 1)
+
 # %% ../nbs/10a_experiment.ipynb #a7752c00
 def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None) -> dict:
     "All stages of one seed; returns its raw result (rows, item scores, per-round logs, stage timings)."
@@ -299,15 +323,16 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None)
     arms = exp.arms(cfg)
     todo = [a for a in arms if not run.done(run.last_stage(a, run.n_rounds(a)))]
     parallel = cfg.workers > 1 and len(todo) > 1
-    exp.shared(run)
-    procs = _launch_workers(exp, run, cfg, seed, todo, over) if parallel else []
-    run.base_eval()
-    _await_workers(exp, run, cfg, procs, t0)
-    logs = {a: run.run_arm(a, over) for a in arms}
-    rows, items, not_run = _seed_rows(exp, run, cfg, logs)
+    with SeedClock(run.dir) as clock:
+        exp.shared(run)
+        procs = _launch_workers(exp, run, cfg, seed, todo, over) if parallel else []
+        run.base_eval()
+        _await_workers(exp, run, cfg, procs, t0)
+        logs = {a: run.run_arm(a, over) for a in arms}
+        rows, items, not_run = _seed_rows(exp, run, cfg, logs)
     run.run.timings = read_json(run.dir / 'timings.json') if (run.dir / 'timings.json').exists() else {}
     return {'seed': seed, 'rows': rows, 'rounds': logs, 'not_run_time': not_run, 'stage_seconds': run.run.timings,
-            'run_dir': str(run.dir), 'numerics': run.run.config['numerics'],
+            'wall_seconds': clock.total, 'run_dir': str(run.dir), 'numerics': run.run.config['numerics'],
             'items': {k: v for k, v in items.items() if v is not None}, **exp.raw_extra(run)}
 
 # %% ../nbs/10a_experiment.ipynb #43cf4db8

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-from .core import ReproError, cache_dir, cfg_field
+from .core import ReproError, cache_dir, cfg_field, span
 
 # %% auto #0
 __all__ = ['EMBEDDED_MODELS', 'DEFAULT_MODEL', 'EmbeddedModel', 'model_path', 'load_tokenizer', 'load_model', 'LoraSettings',
@@ -82,18 +82,19 @@ def load_tokenizer(name_or_path: str = DEFAULT_MODEL, trust_remote_code: bool = 
 def load_model(name_or_path: str = DEFAULT_MODEL, dtype=None, device=None, trust_remote_code: bool = False):
     "Load `(model, tokenizer)`: an embedded name, a local directory or (online only) a hub id."
     from transformers import AutoModelForCausalLM
-    path = model_path(name_or_path)
-    try:
-        tok = load_tokenizer(name_or_path, trust_remote_code)
-        model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype or torch.float32,
-                                                     trust_remote_code=trust_remote_code)
-    except OSError as e:
-        if isinstance(path, str):
-            raise ReproError(f"model {path!r}: could not load from the hub ({type(e).__name__}); this machine may be "
-                             f"offline — download it elsewhere and pass its local directory") from None
-        raise
-    if model.generation_config.pad_token_id is None: model.generation_config.pad_token_id = tok.pad_token_id
-    if device: model.to(device)
+    with span('load model'):   # (a profile span; the embedded model's first load converts its GGUF)
+        path = model_path(name_or_path)
+        try:
+            tok = load_tokenizer(name_or_path, trust_remote_code)
+            model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype or torch.float32,
+                                                         trust_remote_code=trust_remote_code)
+        except OSError as e:
+            if isinstance(path, str):
+                raise ReproError(f"model {path!r}: could not load from the hub ({type(e).__name__}); this machine may be "
+                                 f"offline — download it elsewhere and pass its local directory") from None
+            raise
+        if model.generation_config.pad_token_id is None: model.generation_config.pad_token_id = tok.pad_token_id
+        if device: model.to(device)
     return model, tok
 
 # %% ../nbs/01_models.ipynb #18871770

