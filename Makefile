@@ -48,6 +48,6 @@ nbtest: setup
 	test $$rc -eq 0 -a $$rw -eq 0
 
 pytest: setup
-	$(VENV)/bin/pytest -q -x --ignore=$(WALK)
+	$(VENV)/bin/pytest -q -x --durations=12 --ignore=$(WALK)
 
 test: check-sync nbtest pytest

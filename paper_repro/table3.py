@@ -6,13 +6,13 @@ Docs: https://github.com/paper-repro/paper_repro/table3.html.md"""
 
 # %% ../nbs/17b_table3.ipynb #53b06d70
 from __future__ import annotations
-import math, time
+import dataclasses, math, time
 from pathlib import Path
 
 import numpy as np
 from .core import ReproError, derive_seed, read_json, seed_everything, write_json
 from .data import read_rows, write_hub_instruct
-from .evaluation import eval_config, evaluate, item_scores
+from .evaluation import evaluate, item_scores
 from .experiment import Experiment, register
 from .grading import rouge_l
 from .minidata import data_dir, load_split
@@ -61,7 +61,13 @@ class OKDTable(Experiment):
     claims = TABLE3_CLAIMS
     numerics_version = 1   # 1: every random stream from derive_seed (was 7·seed + 1, 1000 + seed, 1000·seed + 10, and one seed for two streams)
     removed_fields = ('eval_every_round',)
-    moved_fields = {'kd.lr': ('kd.learning_rate',), 'kd.module_lr': ('kd.module_learning_rate',), 'kd.max_len': ('kd.max_length',)}   # one vocabulary   # unused (every row is one training stage); older recipes and seed folders had it
+    moved_fields = {'kd.lr': ('kd.learning_rate',), 'kd.module_lr': ('kd.module_learning_rate',), 'kd.max_len': ('kd.max_length',),
+                    # every sampling a nested config: the flat generation fields of older recipes and seed folders
+                    'max_new_tokens': ('evaluation.instruct_max_new_tokens', 'seqkd.max_new_tokens', 'kd.on_policy_sampling.max_new_tokens'),
+                    'gen_batch_size': ('evaluation.batch_size', 'seqkd.batch_size', 'kd.on_policy_sampling.batch_size'),
+                    'eval_temperature': ('evaluation.instruct_temperature',), 'eval_top_p': ('evaluation.instruct_top_p',),
+                    'eval_samples': ('evaluation.instruct_samples',), 'eval_limit': ('evaluation.limit',),
+                    'seqkd_temperature': ('seqkd.temperature',)}   # one vocabulary   # unused (every row is one training stage); older recipes and seed folders had it
     def rounds(self, cfg, arm): return 1
     def extra_rows(self, cfg, arm): return {'okd_teacher': 'teacher'} if arm == 'okd' else {}
 
@@ -123,9 +129,11 @@ class OKDTable(Experiment):
     def shared(self, run): self._rows(run); self.start(run, 'teacher'); self.start(run, 'student')   # data before any model
 
     # -- one row ------------------------------------------------------------------------------------------------------
-    def _gen_cfg(self, cfg, seed, temperature=1.0) -> SamplingConfig:
-        return SamplingConfig(temperature=temperature, top_p=1.0, max_new_tokens=cfg.max_new_tokens,
-                              batch_size=cfg.gen_batch_size, seed=seed)
+    def _dev_sampling(self, cfg, seed) -> SamplingConfig:
+        "The dev checks sample as the evaluation does (its temperature, limit and batch), at top-p 1.0."
+        ev = cfg.evaluation
+        return SamplingConfig(temperature=ev.instruct_temperature, top_p=1.0, max_new_tokens=ev.instruct_max_new_tokens,
+                              batch_size=ev.batch_size, seed=seed)
 
     def prepare(self, run, arm, r):
         "SeqKD: the teacher's sampled response to every training prompt (its time is SeqKD's training time)."
@@ -135,7 +143,7 @@ class OKDTable(Experiment):
             te, t = run.load(self.start(run, 'teacher'))
             t0 = time.perf_counter()
             out = run.sampler(te).generate([prompt_response(x)[0] for x in train],
-                                          self._gen_cfg(run.cfg, derive_seed(run.seed, 'seqkd'), run.cfg.seqkd_temperature), progress=False)
+                                          dataclasses.replace(run.cfg.seqkd, seed=derive_seed(run.seed, 'seqkd')), progress=False)
             gen_s = time.perf_counter() - t0
             return {'gen_s': gen_s, 'rows': [{'prompt': prompt_response(x)[0], 'response': o[0].text} for x, o in zip(train, out)]}
         res = run.stage('seqkd__data', make)
@@ -158,7 +166,7 @@ class OKDTable(Experiment):
         def check(state, m):
             if not dev or (state.step % cfg.dev_every and state.step != cfg.steps): return
             t0 = time.perf_counter()
-            score = dev_rouge(run.sampler(state.student), state.student, tok, dev, self._gen_cfg(cfg, derive_seed(run.seed, 'dev'), cfg.eval_temperature))
+            score = dev_rouge(run.sampler(state.student), state.student, tok, dev, self._dev_sampling(cfg, derive_seed(run.seed, 'dev')))
             train_s = t0 - t_loop - box['dev_s']
             box['curve'].append({'step': state.step, 'train_s': train_s, 'dev_rougeL': score})
             if box['best'] is None or score > box['best'][1]:
@@ -189,9 +197,7 @@ class OKDTable(Experiment):
     def evaluate(self, run, model, tok, d):
         "ROUGE-L ×100 per instruct set + their average; per-item scores (fractions) into d/items.json."
         cfg = run.cfg
-        ecfg = eval_config(cfg.scale, instruct_max_new_tokens=cfg.max_new_tokens, instruct_temperature=cfg.eval_temperature,
-                           instruct_top_p=cfg.eval_top_p, instruct_samples=cfg.eval_samples, limit=cfg.eval_limit,
-                           batch_size=cfg.gen_batch_size, bootstrap_iters=0, seed=derive_seed(run.seed, 'eval'))
+        ecfg = dataclasses.replace(cfg.evaluation, seed=derive_seed(run.seed, 'eval'))
         df, res = evaluate(model, tok, 'instruct', cfg.scale, sampler=run.sampler(model), sets=TEST_SETS, cfg=ecfg, out=d,
                            data_root=self.data_root(run))
         row = {x.task: float(x.value) for x in df.itertuples() if x.metric == 'rougeL'}

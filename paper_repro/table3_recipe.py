@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from .core import RecipeBase, cfg_field, derive_seed
 from .data import INSTRUCT_SETS
+from .evaluation import EvalConfig
 from .okd import KDConfig, StudentConfig
 from .preference import SFTSettings
+from .sampling import SamplingConfig
 from .tables import Claim, TableSpec, register_spec
 
 # %% auto #0
@@ -56,7 +58,8 @@ class Table3Config(RecipeBase):
                                  "names) read instead of the hub (offline runs, tests); '' = the hub")
     steps: int = cfg_field(25, "optimisation steps of every distillation row (Student-SFT and SeqKD too)", ge=1)
     batch_size: int = cfg_field(8, "rows per step", ge=1)
-    kd: KDConfig = cfg_field(KDConfig(learning_rate=5e-5, module_learning_rate=1e-4, max_length=256),
+    kd: KDConfig = cfg_field(KDConfig(learning_rate=5e-5, module_learning_rate=1e-4, max_length=256,
+                                      on_policy_sampling=SamplingConfig(temperature=0.9, max_new_tokens=128, batch_size=64)),
                              "what every row's loop shares (learning rates of the student and the modules, module rank, temperature, max_length, the student's "
                              "on-policy sampling); mode / divergence / λ are set per row")
     jsd_beta: float = cfg_field(0.5, "β of the fixed-teacher JSD row", ge=0, le=1)
@@ -66,15 +69,16 @@ class Table3Config(RecipeBase):
     okd_divergence: str = cfg_field('fkl', "D of the OKD rows (student: D(sg teacher ‖ student); modules: "
                                            "CE + λ·D(teacher ‖ sg student)) [ours]")
     okd_lambda: float = cfg_field(0.1, "OKD's λ, the weight of the modules' divergence term [ours]", ge=0)
-    seqkd_temperature: float = cfg_field(1.0, "SeqKD: the teacher's sampling temperature for its responses [ours]", ge=0)
-    max_new_tokens: int = cfg_field(128, "generation limit: evaluation, dev checks, SeqKD and on-policy responses", ge=1)
-    eval_temperature: float = cfg_field(1.0, "evaluation sampling temperature (MiniLLM/DistiLLM: 1.0)", ge=0)
-    eval_top_p: float = cfg_field(1.0, "evaluation top-p (MiniLLM/DistiLLM: 1.0)", gt=0, le=1)
-    eval_samples: int = cfg_field(1, "answers per test instruction, ROUGE-L averaged within the model (the papers' "
-                                     "evaluation seeds)", ge=1)
-    eval_limit: int | None = cfg_field(None, "score only the first N items of every test set (None: all)", ge=1)
+    seqkd: SamplingConfig = cfg_field(SamplingConfig(temperature=1.0, max_new_tokens=128, batch_size=64),
+                                      "SeqKD: the teacher's one sampled response per training prompt (temperature [ours]; "
+                                      "its seed is derived from the training seed)")
+    evaluation: EvalConfig = cfg_field(EvalConfig(instruct_max_new_tokens=128, instruct_temperature=1.0, instruct_top_p=1.0,
+                                                  instruct_samples=1, batch_size=64, bootstrap_iters=0),
+                                       "test-set evaluation: its instruct_* fields (MiniLLM/DistiLLM: T 1.0, top-p 1.0; "
+                                       "`instruct_samples` answers per instruction, ROUGE-L averaged within the model — the "
+                                       "papers' evaluation seeds), `limit` items per set, `batch_size`; its seed is derived "
+                                       "from the training seed. The dev checks sample as it does, at top-p 1.0")
     dev_every: int = cfg_field(0, "measure dev ROUGE-L every this many steps and keep the best state (0: keep the last)", ge=0)
-    gen_batch_size: int = cfg_field(64, "sequences per generation batch", ge=1)
 
 # %% ../nbs/17_table3_recipe.ipynb #bc628dc5
 def arm_kd(cfg: Table3Config, arm: str, seed: int = 0) -> KDConfig:
@@ -89,8 +93,7 @@ def arm_kd(cfg: Table3Config, arm: str, seed: int = 0) -> KDConfig:
             'okd_l0': dict(mode='okd', divergence=cfg.okd_divergence, teacher_kd_weight=0.0)}[arm]
     d = spec.get('divergence', cfg.kd.divergence)
     p = dict(beta=cfg.gkd_beta, alpha=None) if arm == 'gkd' else par(d)
-    samp = dataclasses.replace(cfg.kd.on_policy_sampling, max_new_tokens=cfg.max_new_tokens, batch_size=cfg.gen_batch_size,
-                               seed=derive_seed(seed, 'on_policy'))
+    samp = dataclasses.replace(cfg.kd.on_policy_sampling, seed=derive_seed(seed, 'on_policy'))
     return dataclasses.replace(cfg.kd, **spec, **p, on_policy_sampling=samp, seed=derive_seed(seed, 'kd'))   # every row: one data order
 
 # %% ../nbs/17_table3_recipe.ipynb #473cb177

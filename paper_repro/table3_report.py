@@ -70,7 +70,7 @@ def _paper_data(cfg: Table3Config) -> list[str]:
             f"first {cfg.dev_items} lines are the dev split (MiniLLM's --dev-num 1000), the next {cfg.train_items} are trained on.",
             "Test sets: MiniLLM's released files — " + '; '.join(f"{n} ({src(n)})" for n in INSTRUCT_SETS)
             + f"; S-NI / UnNI keep references of ≥ {MIN_REF_TOKENS['sni']} tokens (counted in ROUGE-L's tokens [ours]; what the "
-            "filter drops is in raw.json's data card)" + (f"; only the first {cfg.eval_limit} items of each set are scored." if cfg.eval_limit else '.'),
+            "filter drops is in raw.json's data card)" + (f"; only the first {cfg.evaluation.limit} items of each set are scored." if cfg.evaluation.limit else '.'),
             "Prompts: instruction, blank line, input (the project's format, with the tokenizer's chat template where it has "
             "one) instead of MiniLLM's 'Below is an instruction …### Response:' template; over-long prompts are cut from the "
             "left instead of dropped (MiniLLM drops prompts over 256 tokens) [ours]."]
@@ -82,7 +82,7 @@ def table3_deviations(cfg: Table3Config) -> list[str]:
     data = _paper_data(cfg) if paper else [
         "Test sets: offline generated stand-ins named after Dolly, SelfInst, Vicuna, S-NI, UnNI; their references are "
         "short, so the ≥ 11-token filter of S-NI / UnNI is not applied (it would empty them)"
-        + (f"; only the first {cfg.eval_limit} items of each set are scored." if cfg.eval_limit else '.')]
+        + (f"; only the first {cfg.evaluation.limit} items of each set are scored." if cfg.evaluation.limit else '.')]
     init = f"SFT-initialised (lr {cfg.student_sft.learning_rate}, {cfg.student_sft.epochs} epoch(s))"
     return [f"Teacher: {cfg.model} SFT'd on the first {cfg.train_items} rows of the " + ("databricks-dolly-15k training split" if paper
             else "Dolly-style training split") + f" (lr {cfg.teacher_sft.learning_rate}, {cfg.teacher_sft.epochs} epoch(s))"
@@ -90,8 +90,8 @@ def table3_deviations(cfg: Table3Config) -> list[str]:
             (f"Student: {s.model}, a separate pretrained model with the teacher's tokenizer, {init} as in DistiLLM." if s.model else
              f"Student: the teacher cut to {lay}, {init} instead of GPT-2 base / OPT-125m [ours]."),
             *data,
-            f"Evaluation: T = {cfg.eval_temperature}, top-p {cfg.eval_top_p}, {cfg.eval_samples} answer(s) per instruction "
-            f"averaged (the papers: 5 seeds), {cfg.max_new_tokens} new tokens.",
+            f"Evaluation: T = {cfg.evaluation.instruct_temperature}, top-p {cfg.evaluation.instruct_top_p}, {cfg.evaluation.instruct_samples} answer(s) per instruction "
+            f"averaged (the papers: 5 seeds), {cfg.evaluation.instruct_max_new_tokens} new tokens.",
             f"Every distillation row: {cfg.steps} steps × {cfg.batch_size} rows from the same SFT-initialised student, same "
             f"data order, AdamW lr {k.learning_rate}, T = {k.temperature}, student CE weight {k.student_ce_weight}, "
             f"max_length {k.max_length}, fp32 (no mixed precision) [ours].",
@@ -100,8 +100,8 @@ def table3_deviations(cfg: Table3Config) -> list[str]:
             f"D = {cfg.okd_divergence}; the student minimises D(sg teacher ‖ student); both updated every step, off-policy "
             "(dataset tokens only). OKD λ = 0: the modules train on CE only.",
             f"On-policy KD (GKD-style): a {cfg.gkd_frac} share of batches with the student's own responses (T = "
-            f"{k.on_policy_sampling.temperature}, ≤ {cfg.max_new_tokens} tokens, the project's sampler refreshed in place), "
-            f"JSD β = {cfg.gkd_beta}. SeqKD: one teacher sample per training prompt at T = {cfg.seqkd_temperature}, then SFT; "
+            f"{k.on_policy_sampling.temperature}, ≤ {k.on_policy_sampling.max_new_tokens} tokens, the project's sampler refreshed in place), "
+            f"JSD β = {cfg.gkd_beta}. SeqKD: one teacher sample per training prompt at T = {cfg.seqkd.temperature}, then SFT; "
             "its sampling time is part of its wall time.",
             f"Fixed-teacher rows: JSD β = {cfg.jsd_beta}; skew KL / skew RKL α = {cfg.skew_alpha} in KL form (kd_losses).",
             ("Checkpoint: the best dev ROUGE-L state" + f" (every {cfg.dev_every} steps, {cfg.dev_items} held-out rows)" if cfg.dev_every
@@ -192,7 +192,7 @@ def _sft_steps(n: int, s: SFTSettings) -> int:
 def _row_plan(cfg: Table3Config, arm: str) -> dict:
     k = arm_kd(cfg, arm)
     checks = (cfg.steps // cfg.dev_every + bool(cfg.steps % cfg.dev_every)) if cfg.dev_every and cfg.dev_items else 0
-    gen = {'seqkd': f"{cfg.train_items} teacher responses (T = {cfg.seqkd_temperature}), before its SFT",
+    gen = {'seqkd': f"{cfg.train_items} teacher responses (T = {cfg.seqkd.temperature}), before its SFT",
            'gkd': f"~{cfg.gkd_frac:g} of the steps: {cfg.batch_size} student responses each"}.get(arm, 'none')
     return {'mode': k.mode, 'divergence': k.divergence if k.mode != 'sft' else None, 'optimizer steps': cfg.steps,
             'rows per step': cfg.batch_size, 'generations while training': gen,
@@ -202,7 +202,7 @@ def table3_plan(cfg: Table3Config) -> dict:
     "What a run of `cfg` loads and computes, per row and in all, from the recipe alone (no model loaded, no data read)."
     s = cfg.student
     rows = ['teacher', *cfg.arms, *(['okd_teacher'] if 'okd' in cfg.arms else [])]
-    items = {n: (f"first {cfg.eval_limit}" if cfg.eval_limit else PAPER_TEST_ITEMS.get(n, 'all') if cfg.scale == 'paper' else 'all')
+    items = {n: (f"first {cfg.evaluation.limit}" if cfg.evaluation.limit else PAPER_TEST_ITEMS.get(n, 'all') if cfg.scale == 'paper' else 'all')
              for n in TEST_SETS}
     return {
         'recipe': config_to_dict(cfg),
@@ -216,8 +216,8 @@ def table3_plan(cfg: Table3Config) -> dict:
         'per row': {ROW_LABELS[a]: _row_plan(cfg, a) for a in cfg.arms},
         'evaluations per row': {'rows evaluated': [ROW_LABELS[r] for r in rows],
                                 'test items per set': items,
-                                'answers per item': f"{cfg.eval_samples} (T = {cfg.eval_temperature}, top-p {cfg.eval_top_p}, "
-                                                    f"≤ {cfg.max_new_tokens} new tokens), ROUGE-L averaged within the model"},
+                                'answers per item': f"{cfg.evaluation.instruct_samples} (T = {cfg.evaluation.instruct_temperature}, top-p {cfg.evaluation.instruct_top_p}, "
+                                                    f"≤ {cfg.evaluation.instruct_max_new_tokens} new tokens), ROUGE-L averaged within the model"},
         'in all, one seed': {'rows trained': len(cfg.arms), 'distillation optimizer steps': len(cfg.arms) * cfg.steps,
                              'evaluations of the five test sets': len(rows)},
     }

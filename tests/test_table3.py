@@ -8,7 +8,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_table3_tiny_cli(tmp_path):
     # The user cache, not a fresh one: in CI the walkthrough notebooks ran this same tiny recipe minutes before, so the
     # CLI is checked over their stages (same run key) instead of training every row twice; run alone it computes them.
-    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    # one thread, as `make test` runs the notebooks: the run key holds the CPU thread count (it orders the kernels'
+    # reductions), so at another count the notebooks' stages would not be reused and the whole table computed again
+    env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='1')
     r = subprocess.run([sys.executable, '-m', 'paper_repro.reproduce', '--table', '3', '--scale', 'tiny',
                         '--out', str(tmp_path / 'out')], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
     assert r.returncode == 0, r.stderr[-3000:]

@@ -49,7 +49,8 @@ def test_table3_paper_path_on_fixtures(tmp_path):
            for k, v in (('epochs', 1), ('per_device_batch_size', 4), ('grad_accum', 1), ('max_length', 128))}
     small = {'hub_dir': str(FX), 'model': str(tmp_path / 'teacher'), 'student.model': str(tmp_path / 'student'),
              'arms': '[okd, fkl]', 'train_items': 4, 'dev_items': 2, 'steps': 2, 'batch_size': 2, 'dev_every': 2,
-             'kd.max_length': 128, 'max_new_tokens': 8, 'eval_samples': 1, 'eval_limit': 2, 'gen_batch_size': 8, **sft}
+             'kd.max_length': 128, 'evaluation.instruct_max_new_tokens': 8, 'evaluation.instruct_samples': 1,
+             'evaluation.limit': 2, 'evaluation.batch_size': 8, **sft}
     sets = [x for k, v in small.items() for x in ('--set', f'{k}={v}')]
     t0, c0 = time.time(), resource.getrusage(resource.RUSAGE_CHILDREN)
     r = cli('--scale', 'paper', *sets, '--out', str(tmp_path / 'out'), env=fresh_env(tmp_path))
