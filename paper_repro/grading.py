@@ -10,7 +10,7 @@ import contextlib, io, re, threading
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from .core import ReproError
+from .core import ReproError, span
 from .data import last_boxed, math_prompt, nltk_offline
 
 # %% auto #0
@@ -82,7 +82,7 @@ def sample_and_grade(sampler, rows: list[dict], cfg, prompt: Callable[[dict], st
     if prompt is None:
         prompt = lambda r: math_prompt(r['question'])
     outs = sampler.generate([prompt(r) for r in rows], cfg)
-    verdicts = grade(rows, [[o.text for o in os_] for os_ in outs])
+    with span('grade', answers=sum(map(len, outs))): verdicts = grade(rows, [[o.text for o in os_] for os_ in outs])
     return {r['id']: [{'text': o.text, 'n_tokens': o.n_tokens, 'finished': o.finished, **v} for o, v in zip(os_, vs)]
             for r, os_, vs in zip(rows, outs, verdicts)}
 
