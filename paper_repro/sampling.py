@@ -741,7 +741,8 @@ def generate(self: Sampler, prompts, cfg: SamplingConfig | None = None, progress
         for (i, j), tk, ln, e, tx in zip(chunk, toks, lens, eos, texts): out[i, j] = self._completion(tk, ln, e, cfg.stop, tx)
     # a batch's texts are decoded on a second thread while the next batch generates (the GPU path waits on the device
     # every few steps; the Rust decoder runs outside the GIL)
-    # the profile span counts generated tokens against the row-steps the batches ran (a batch runs to its longest row)
+    # the profile span counts generated tokens against the row-steps the batches ran (a fixed-shape batch runs to its
+    # longest row; the CPU path's compaction runs fewer, so there it is an upper bound)
     with tqdm(total=len(rows), desc='sampling', unit='sample', disable=not progress, leave=False) as bar, \
          ThreadPoolExecutor(1) as host, span('sample', rows=len(rows), tokens=0, row_steps=0) as prof:
         pending = None

@@ -60,14 +60,14 @@ class OKDTable(Experiment):
     table, name, config_cls, arms_field, base_row, spec = 3, 'table3', Table3Config, 'arms', 'teacher', SPEC
     claims = TABLE3_CLAIMS
     numerics_version = 1   # 1: every random stream from derive_seed (was 7·seed + 1, 1000 + seed, 1000·seed + 10, and one seed for two streams)
-    removed_fields = ('eval_every_round',)
-    moved_fields = {'kd.lr': ('kd.learning_rate',), 'kd.module_lr': ('kd.module_learning_rate',), 'kd.max_len': ('kd.max_length',),
+    removed_fields = ('eval_every_round',)   # unused (every row is one training stage); older recipes and seed folders had it
+    moved_fields = {'kd.lr': ('kd.learning_rate',), 'kd.module_lr': ('kd.module_learning_rate',), 'kd.max_len': ('kd.max_length',),   # one vocabulary
                     # every sampling a nested config: the flat generation fields of older recipes and seed folders
                     'max_new_tokens': ('evaluation.instruct_max_new_tokens', 'seqkd.max_new_tokens', 'kd.on_policy_sampling.max_new_tokens'),
                     'gen_batch_size': ('evaluation.batch_size', 'seqkd.batch_size', 'kd.on_policy_sampling.batch_size'),
                     'eval_temperature': ('evaluation.instruct_temperature',), 'eval_top_p': ('evaluation.instruct_top_p',),
                     'eval_samples': ('evaluation.instruct_samples',), 'eval_limit': ('evaluation.limit',),
-                    'seqkd_temperature': ('seqkd.temperature',)}   # one vocabulary   # unused (every row is one training stage); older recipes and seed folders had it
+                    'seqkd_temperature': ('seqkd.temperature',)}
     def rounds(self, cfg, arm): return 1
     def extra_rows(self, cfg, arm): return {'okd_teacher': 'teacher'} if arm == 'okd' else {}
 
@@ -130,7 +130,7 @@ class OKDTable(Experiment):
 
     # -- one row ------------------------------------------------------------------------------------------------------
     def _dev_sampling(self, cfg, seed) -> SamplingConfig:
-        "The dev checks sample as the evaluation does (its temperature, limit and batch), at top-p 1.0."
+        "The dev checks sample as the evaluation does (its temperature, token limit and batch), at top-p 1.0."
         ev = cfg.evaluation
         return SamplingConfig(temperature=ev.instruct_temperature, top_p=1.0, max_new_tokens=ev.instruct_max_new_tokens,
                               batch_size=ev.batch_size, seed=seed)
