@@ -60,7 +60,10 @@ def profile(spans: list[dict], gpu=None) -> dict:
         a, b = min(s['t0'] for s in mine), max(s['t1'] for s in mine)
         procs[roles.get(pid, 'main' if pid == first else f'process {pid}')] = {
             'start_s': round(a - t0, 1), 'end_s': round(b - t0, 1),
-            'top': {k: round(v, 1) for k, v in sorted(_sum_by(mine, lambda s: kind(s['name'])).items(), key=lambda kv: -kv[1])[:6]}}
+            'top': {k: round(v, 1) for k, v in sorted(_sum_by(mine, lambda s: kind(s['name'])).items(), key=lambda kv: -kv[1])[:6]},
+            # the process's peak reserved GPU memory (experiment.record_gpu_peak), where it recorded one
+            **({'gpu_peak_gib': max(s['gib'] for s in mine if s['name'] == 'gpu peak')}
+               if any(s['name'] == 'gpu peak' for s in mine) else {})}
     samp = [s for s in spans if s['name'] == 'sample']
     tok, steps = sum(s.get('tokens', 0) for s in samp), sum(s.get('row_steps', 0) for s in samp)
     out = {'wall_s': round(t1 - t0, 1), 'processes': len(procs),
@@ -104,7 +107,7 @@ def main(argv=None):
     print('  self seconds by kind (summed over processes):')
     for k, v in p['self_seconds'].items(): print(f"    {k:32s} {v['s']:8.1f} s  ({v['n']}x)")
     print('  processes (start..end s from the first span; largest self times):')
-    for r, v in p['per_process'].items(): print(f"    {r:28s} {v['start_s']:6.1f}..{v['end_s']:6.1f}  {v['top']}")
+    for r, v in p['per_process'].items(): print(f"    {r:28s} {v['start_s']:6.1f}..{v['end_s']:6.1f}  peak {v.get('gpu_peak_gib', '?')} GiB  {v['top']}")
 
 
 if __name__ == '__main__':

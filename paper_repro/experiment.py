@@ -21,9 +21,9 @@ from .tables import (TableSpec, decide_claims, fmt_claim, fmt_tests, register_sp
 
 # %% auto #0
 __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'SPAWNED_AT', 'REGISTRY', 'ARM_KEYED', 'numerics', 'method_fields',
-           'run_key', 'Experiment', 'SeedRun', 'SeedClock', 'run_seed', 'register', 'get_experiment', 'all_experiments',
-           'recipe_path', 'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe', 'numerics_note',
-           'build_table', 'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
+           'run_key', 'Experiment', 'SeedRun', 'record_gpu_peak', 'SeedClock', 'run_seed', 'register', 'get_experiment',
+           'all_experiments', 'recipe_path', 'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe',
+           'numerics_note', 'build_table', 'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -32,7 +32,8 @@ __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'SPAWNED_AT', 'RE
 # picks the token block by block (`sampling._inverse_cdf`: a rounding-edge pick may differ, every device; it matters only
 # at top-p 1), and the GPU's fixed-shape path prefills each distinct prompt once (bf16 rounding of another batch shape);
 # before any version-5 result was committed, also: the GPU's top-p-1 pick compiled, 'matmul' attention under
-# deterministic_cuda() (GPU rounding only)
+# deterministic_cuda() (GPU rounding only). A GPU run's numerics also say whether its decode step ran compiled
+# (`Sampler.COMPILE`; eager since 2026-12-06: GPU rounding only, so a GPU key, not a version)
 NUMERICS_VERSION = 5
 EXECUTION_FIELDS = ('workers', 'time_budget_s')   # how a seed is executed, not what it computes
 
@@ -50,6 +51,7 @@ def numerics(cfg, exp=None) -> dict:
             'generation_dtype': str(generation_dtype(torch.float32, torch.device(device))).replace('torch.', ''),
             'train_bf16': bool(use_bf16(train.bf16)) if train is not None else None,
             'deterministic': bool(getattr(cfg, 'deterministic', False)), **cpu,
+            **({'gpu_decode': 'compiled' if Sampler.COMPILE else 'eager'} if device == 'cuda' else {}),
             **({'table_version': exp.numerics_version} if getattr(exp, 'numerics_version', 0) else {})}
 
 def method_fields(exp, d: dict) -> dict:
@@ -147,7 +149,11 @@ class SeedRun:
 
     @property
     def dir(self) -> Path: return self.run.dir
-    def stage(self, name: str, fn): return self.run.stage(name, fn)
+    def stage(self, name: str, fn):
+        "`Run.stage`; then the samplers give their per-shape memory back (training and the other workers need it)."
+        try: return self.run.stage(name, fn)
+        finally:
+            for s in self._samplers.values(): s.release()
     def done(self, name: str) -> bool: return self.run.done(name)
     def stage_dir(self, name: str) -> Path: return self.run.stage_dir(name)
 
@@ -167,8 +173,8 @@ def load(self: SeedRun, path=None):
 @patch
 def sampler(self: SeedRun, model):
     """The seed's sampler for `model`'s architecture, holding `model`'s weights. One per architecture (a teacher and
-    the student cut from it get two), so compiled graphs are reused across rounds, arms and evaluations: on CUDA
-    every new Sampler compiles its decode step again, and dynamo stops compiling after a few recompiles."""
+    the student cut from it get two), so its copy, caches and graphs are reused across rounds, arms and evaluations
+    (compiled, every new Sampler compiles its decode step again, and dynamo stops after a few recompiles)."""
     key = tuple((k, tuple(v.shape)) for k, v in source_state(model).items())
     if key not in self._samplers: self._samplers[key] = Sampler(model, self._tok)
     else: self._samplers[key].load_weights(model)
@@ -229,6 +235,12 @@ def _worker_ref(exp: Experiment) -> list[str]:
     "How a worker process finds `exp`: `module:Class` (built without arguments; importing the module registers a table)."
     return ['--experiment', f"{type(exp).__module__}:{type(exp).__qualname__}"]
 
+def record_gpu_peak(**attrs):
+    "This process's peak reserved GPU memory as a zero-length profile span ('gpu peak', `gib`); nothing without CUDA."
+    import torch
+    if torch.cuda.is_available():
+        t = time.time(); record_span('gpu peak', t, t, gib=round(torch.cuda.max_memory_reserved() / 2**30, 1), **attrs)
+
 def _worker_main(argv=None):
     ap = argparse.ArgumentParser(description='one arm of one seed of a table (used by parallel runs)')
     who = ap.add_mutually_exclusive_group(required=True)
@@ -241,7 +253,7 @@ def _worker_main(argv=None):
     if a.table: exp = get_experiment(a.table)
     else: mod, cls = a.experiment.split(':'); exp = getattr(importlib.import_module(mod), cls)()
     cfg = config_from_dict(exp.config_cls, read_json(a.config), a.config)
-    try: (exp.run_cls or SeedRun)(exp, cfg, a.seed).run_arm(a.arm)
+    try: (exp.run_cls or SeedRun)(exp, cfg, a.seed).run_arm(a.arm); record_gpu_peak(arm=a.arm)
     except Exception as e:
         import torch
         if not isinstance(e, torch.OutOfMemoryError): raise   # CUDA's (or any accelerator's) out-of-memory error
@@ -330,6 +342,7 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None)
         _await_workers(exp, run, cfg, procs, t0)
         logs = {a: run.run_arm(a, over) for a in arms}
         rows, items, not_run = _seed_rows(exp, run, cfg, logs)
+        record_gpu_peak()
     run.run.timings = read_json(run.dir / 'timings.json') if (run.dir / 'timings.json').exists() else {}
     return {'seed': seed, 'rows': rows, 'rounds': logs, 'not_run_time': not_run, 'stage_seconds': run.run.timings,
             'wall_seconds': clock.total, 'run_dir': str(run.dir), 'numerics': run.run.config['numerics'],

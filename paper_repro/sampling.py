@@ -352,19 +352,20 @@ def deterministic_cuda(on: bool = True):
 # %% ../nbs/02_sampling.ipynb #97ffa55d
 class Sampler:
     """K seeded samples per prompt. On CUDA: one bf16 generation copy, a static KV cache, fixed batch shapes, and each
-    decode step (book the last token, the compiled model, pick the next token) one captured CUDA graph, replayed with
+    decode step (book the last token, the model, pick the next token) one captured CUDA graph, replayed with
     no host sync but a check every 8 steps whether all rows are done (and, under top_p < 1, whether a row's nucleus
     lies outside its 256 candidates); the step attends over the filled cache slots only (in buckets of `BUCKET`) and a
     batch's prompt width is its longest prompt (rounded up to 16). Elsewhere: a dynamic cache, each distinct prompt prefilled once, finished rows dropped from the batch;
     a bf16 generation copy where the CPU multiplies bf16 natively, else the model itself. `device`, `fixed_shapes`,
-    `compile` and `dtype` (of the generation copy) override those defaults (`device='cpu', fixed_shapes=True,
+    `capture` (CUDA graphs: on with the CUDA fixed-shape path), `compile` (inductor for the captured step's model and
+    pick: `COMPILE`) and `dtype` (of the generation copy) override those defaults (`device='cpu', fixed_shapes=True,
     compile=False, dtype=torch.float32` runs the GPU logic on a CPU). `attention` (of the generation copy):
     `'gqa'` (default on the CUDA fixed-shape path; `'matmul'` under `deterministic_cuda()`), `'grouped'`, `'matmul'`,
     or `'model'` (its own; the default elsewhere, except `plain_attention`'s `'gqa'` for a bf16 copy on a CPU).
     `kv_cache` (plain path): `'growing'` (`growing_cache`: written in place, the default) or `'dynamic'` (transformers'
     `DynamicCache`, which copies the whole cache every step)."""
     def __init__(self, model, tokenizer, cfg: SamplingConfig | None = None, device=None, fixed_shapes=None,
-                 compile=None, dtype=None, attention=None, kv_cache: str = 'growing'):
+                 compile=None, dtype=None, attention=None, kv_cache: str = 'growing', capture=None):
         self.cfg, self.tok = cfg or SamplingConfig(), tokenizer
         if kv_cache not in ('growing', 'dynamic'): raise ValueError(f"kv_cache {kv_cache!r}: 'growing' or 'dynamic'")
         self.kv_cache = kv_cache
@@ -373,7 +374,9 @@ class Sampler:
             torch.device('cuda') if cuda else next(model.parameters()).device)
         on_gpu = self.device.type == 'cuda'
         self.fixed_shapes = on_gpu if fixed_shapes is None else fixed_shapes
-        self.compile = (on_gpu and self.fixed_shapes) if compile is None else compile
+        self.capture = (on_gpu and self.fixed_shapes) if capture is None else capture
+        if self.capture and not (on_gpu and self.fixed_shapes): raise ValueError("capture needs CUDA and fixed_shapes")
+        self.compile = (self.capture and self.COMPILE) if compile is None else compile
         self.eos = _eos_ids(model, tokenizer)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.eos[0]
         self._caches, self._states, self._graphs, self._pool, self._fwd, self._warned = {}, {}, {}, None, None, set()
@@ -399,6 +402,11 @@ class Sampler:
 
     BUCKET = 64  # a decode step attends over the first multiple of BUCKET cache slots that holds every filled one
     SHARED_PREFILL = True  # the fixed-shape path prefills each distinct prompt of a batch once (`_prefill_shared`)
+    # inductor for the captured decode step (model and pick): off by default since 2026-12-06 (issue 30). Compiling
+    # cost 26-47 s per process and per new cache shape (B, L) cold, 7-10 s warm, against 0.1 s to capture a bucket's
+    # eager graph; a table seed runs 1-10 processes with 2-5 shapes each (one H100: 258 of Table 1's 445 s were
+    # 'sampler compile + capture'); compiled, a warm decode step is faster (records: benchmarks/records/README.md)
+    COMPILE = False
     COMPILE_PICK = True    # a compiled Sampler compiles its decode step's whole-vocabulary pick too (`_pick_fn`)
 
 # %% ../nbs/02_sampling.ipynb #7edfaeaa
@@ -418,6 +426,14 @@ def load_weights(self: Sampler, model):
         for k, t in dst.items(): t.copy_(src[k])
     finally:
         if peft: model.unmerge_adapter()
+    return self
+
+# %% ../nbs/02_sampling.ipynb #e0cfbfa0
+@patch
+def release(self: Sampler):
+    "Drop the per-shape caches, states and captured graphs (their memory back to the device); compiled code stays."
+    self._caches, self._states, self._graphs, self._pool = {}, {}, {}, None
+    if self.device.type == 'cuda': torch.cuda.empty_cache()
     return self
 
 # %% ../nbs/02_sampling.ipynb #55b34a83
@@ -618,10 +634,10 @@ def _decode_step(self: Sampler, st, cache, Lb, T, top_p):
 
 @patch
 def _run_step(self: Sampler, st, cache, key, Lb, T, top_p):
-    "`_decode_step`, replayed from a CUDA graph captured once per (shape, bucket, T, top_p) when compiling on CUDA."
-    if not (self.compile and self.device.type == 'cuda'): return self._decode_step(st, cache, Lb, T, top_p)
+    "`_decode_step`, replayed from a CUDA graph captured once per (shape, bucket, T, top_p) when `capture` (CUDA)."
+    if not self.capture: return self._decode_step(st, cache, Lb, T, top_p)
     g = self._graphs.get(key + (Lb, T, top_p))
-    if g is None:  # warm up (compiles) on a side stream, capture, then put back the state the warm-up advanced
+    if g is None:  # warm up (compiles, when compiling) on a side stream, capture, then put back the state it advanced
         t0 = time.time()
         saved = {k: v.clone() for k, v in st.items() if isinstance(v, torch.Tensor)}
         lens = [(x, x.cumulative_length.clone()) for x in getattr(cache, 'layers', [])
