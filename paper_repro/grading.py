@@ -6,7 +6,7 @@ Docs: https://github.com/paper-repro/paper_repro/grading.html.md"""
 
 # %% ../nbs/05_grading.ipynb #233c1482
 from __future__ import annotations
-import contextlib, io, re, threading
+import contextlib, functools, io, re, threading
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -51,16 +51,22 @@ def _mv_parse(s: str):
     if not _PLAIN.match(s) and any(c in s for c in '\\^{}') and '$' not in s: s = f'${s}$'
     return parse(s, **kw)
 
-def is_correct(text: str, gold: str) -> bool:
-    "Is the final answer of `text` mathematically equal to `gold`? (math-verify parse + verify; never eval)"
+@functools.lru_cache(maxsize=1 << 16)
+def _verdict(gold: str, ans: str) -> bool:
+    """math-verify's verdict on answer string `ans` against `gold`, remembered: a probe grades K samples of each problem
+    against one gold answer and the samples' final answers repeat (a pure function of the two strings)."""
     from math_verify import verify
-    ans = extract_answer(text)
-    if ans is None or gold is None: return False
-    g, p = _mv_parse(str(gold)), _mv_parse(ans)
+    g, p = _mv_parse(gold), _mv_parse(ans)
     if not g or not p: return False
     kw = {} if threading.current_thread() is threading.main_thread() else {'timeout_seconds': None}
     try: return bool(verify(g, p, **kw))
     except Exception: return False
+
+def is_correct(text: str, gold: str) -> bool:
+    "Is the final answer of `text` mathematically equal to `gold`? (math-verify parse + verify; never eval)"
+    ans = extract_answer(text)
+    if ans is None or gold is None: return False
+    return _verdict(str(gold), ans)
 
 # %% ../nbs/05_grading.ipynb #8cb0ab9f
 def count_steps(text: str) -> int:

@@ -408,6 +408,10 @@ class Sampler:
     # 'sampler compile + capture'); compiled, a warm decode step is faster (records: benchmarks/records/README.md)
     COMPILE = False
     COMPILE_PICK = True    # a compiled Sampler compiles its decode step's whole-vocabulary pick too (`_pick_fn`)
+    # keep one batch shape's cache, state and graphs at a time (`release` on a new shape): Table 1's workers held two to
+    # four shapes each, 28-29 GiB a process, and one of five ran out of the H100's memory (2026-12-06); eager, a new
+    # shape costs a cache allocation and ≈ 0.1 s a bucket of captures
+    ONE_SHAPE = True
 
 # %% ../nbs/02_sampling.ipynb #7edfaeaa
 @patch
@@ -667,6 +671,7 @@ def _batch_fixed(self: Sampler, ids: list[list[int]], uids: list[int], cfg: Samp
     rows = [ids[r] if r < n else ids[0] for r in range(B)]
     inp, mask = _left_pad(rows, Wb, self.pad_id)
     inp, mask = inp.to(dev), mask.to(dev)
+    if self.ONE_SHAPE and (B, L) not in self._caches and self._caches: self.release()
     st, cache = self._state_for(B, L, N), self._cache_for(B, L)
     st['valid'].fill_(True); st['valid'][:, :Wb] = mask
     st['uid'].copy_(torch.tensor(list(uids) + [0] * (B - n), dtype=torch.long))
