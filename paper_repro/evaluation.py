@@ -6,7 +6,7 @@ Docs: https://github.com/paper-repro/paper_repro/evaluation.html.md"""
 
 # %% ../nbs/06_evaluation.ipynb #906b4fc5
 from __future__ import annotations
-import copy, dataclasses, json, re, time
+import copy, dataclasses, functools, json, re, time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +20,8 @@ from . import data, grading
 __all__ = ['SUITES', 'GENERAL_SETS', 'math_prompt', 'ANSWER_LINE', 'suite_sets', 'instruct_prompt', 'math_doc_to_text',
            'math_process_results', 'ifeval_process_results', 'agg_inst_level_acc', 'instruct_doc_to_text',
            'instruct_process_results', 'EvalConfig', 'eval_config', 'task_config', 'task_configs', 'tasks_json',
-           'write_tasks', 'PaperReproLM', 'results_table', 'save_results', 'evaluate', 'format_table',
-           'tiny_random_model', 'item_scores', 'answer_format', 'score_math']
+           'write_tasks', 'PaperReproLM', 'lm_eval_speedups', 'results_table', 'save_results', 'evaluate',
+           'format_table', 'tiny_random_model', 'item_scores', 'answer_format', 'score_math']
 
 # %% ../nbs/06_evaluation.ipynb #f6a75890
 SUITES = ('math', 'general', 'instruct')
@@ -266,6 +266,26 @@ class PaperReproLM(LM):
                     self.finished[ctx] = [bool(o.finished) or _cut(o.text, c.stop) != o.text for o in cs]
         return out
 
+# %% ../nbs/06_evaluation.ipynb #0d430f86
+@functools.lru_cache(maxsize=None)
+def _jinja(template: str):
+    import lm_eval.utils
+    return lm_eval.utils.env.from_string(template)   # lm-eval's own environment (its filters, StrictUndefined)
+
+def _apply_template(template: str, doc: dict) -> str: return _jinja(template).render(**doc)
+
+_ENV_INFO: dict = {}
+def _env_info_once(storage: dict):
+    if not _ENV_INFO:
+        from lm_eval.loggers.utils import add_env_info
+        add_env_info(_ENV_INFO)
+    storage.update(_ENV_INFO)
+
+def lm_eval_speedups():
+    "Make lm-eval compile each Jinja template once and collect its environment info once a process (see above)."
+    import lm_eval.evaluator, lm_eval.utils
+    lm_eval.utils.apply_template, lm_eval.evaluator.add_env_info = _apply_template, _env_info_once
+
 # %% ../nbs/06_evaluation.ipynb #8f3f63bf
 def _rows(results: dict, tasks: dict) -> list[dict]:
     rows = []
@@ -302,6 +322,7 @@ def evaluate(model, tokenizer, suite: str = 'all', scale: str = 'mini', sampler=
     sets (e.g. ['mmlu', 'ifeval'] at the paper scale); their rows carry `suite` and the task name."""
     import lm_eval
     from lm_eval.tasks import TaskManager
+    lm_eval_speedups()
     cfg = cfg or eval_config(scale)
     if suite not in SUITES + ('all',): raise ReproError(f"suite {suite!r}: choose one of math, general, instruct, all")
     if data_root is None and not lm_tasks:
