@@ -7,6 +7,11 @@ the process-seconds went (with several workers on one GPU they add up to more th
 the three largest of them; the GPU samples say how much of the wall the card sat idle.
 
     python benchmarks/seed_profile.py PROFILE.jsonl [--gpu GPU.csv] [--json OUT.json] [--label 'table 2 seed 8, H100']
+    python benchmarks/seed_profile.py AFTER.jsonl --before BEFORE.jsonl    # per-stage seconds side by side
+
+`--before` prints each stage's wall seconds (first start to last end of that stage name, any process) and each kind's
+self seconds of two profiles of the same table and seed side by side: the before/after of a speed change. Compare only
+profiles from one card model, and say whether both machines were fresh (a fresh one converts the GGUF in its first load).
 """
 import argparse, json, re, sys
 from collections import defaultdict
@@ -88,13 +93,40 @@ def _sum_by(spans, key):
     return d
 
 
+def stage_seconds(spans: list[dict]) -> dict[str, float]:
+    "Each stage's wall seconds ('stage X' spans; a stage resumed by another process counts both)."
+    d = defaultdict(float)
+    for x in spans:
+        if x['name'].startswith('stage '): d[x['name'][6:]] += x['t1'] - x['t0']
+    return dict(d)
+
+
+def compare(before: list[dict], after: list[dict]) -> list[str]:
+    "Lines: wall, each stage and each kind of self time, before → after."
+    pb, pa = profile(before), profile(after)
+    out = [f"  {'':34s} {'before':>8s} {'after':>8s}", f"  {'wall (first span to last)':34s} {pb['wall_s']:8.1f} {pa['wall_s']:8.1f}",
+           '  stages (wall s):']
+    sb, sa = stage_seconds(before), stage_seconds(after)
+    for k in list(sb) + [k for k in sa if k not in sb]:
+        out.append(f"    {k:32s} {sb.get(k, 0):8.1f} {sa.get(k, 0):8.1f}" + ('' if k in sb and k in sa else '  (one side only)'))
+    out.append('  self seconds by kind (summed over processes):')
+    kb, ka = pb['self_seconds'], pa['self_seconds']
+    for k in list(kb) + [k for k in ka if k not in kb]:
+        out.append(f"    {k:32s} {kb.get(k, {}).get('s', 0):8.1f} {ka.get(k, {}).get('s', 0):8.1f}")
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('spans', help='the profile file ($PAPER_REPRO_PROFILE) of one seed')
     ap.add_argument('--gpu', help='nvidia-smi CSV sampled during the seed')
     ap.add_argument('--json', help='write the profile here too')
     ap.add_argument('--label', default='', help='what ran where (table, seed, card), printed first')
+    ap.add_argument('--before', help='an earlier profile of the same table and seed: print both side by side')
     a = ap.parse_args(argv)
+    if a.before:
+        print(f"{a.label or a.spans}: before {a.before}"); print('\n'.join(compare(read_spans(a.before), read_spans(a.spans))))
+        return
     p = profile(read_spans(a.spans), gpu_samples(a.gpu) if a.gpu else None)
     if a.label: p = {'label': a.label, **p}
     if a.json: Path(a.json).write_text(json.dumps(p, indent=1) + '\n')
