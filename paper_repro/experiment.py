@@ -516,7 +516,8 @@ def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: d
     """(markdown, figure files, claims, side claims) of the table: its rows' status (not in the recipe, not run in
     time), notes, the claim family decided from the seeds and the experiment's figures (written into `out`)."""
     arms = exp.arms(cfg)
-    status = {a: 'not run (not in recipe)' for a in spec.rows if a not in arms and a != exp.base_row}
+    status = {a: 'not implemented' if a in spec.not_implemented else 'not run (not in recipe)'
+              for a in spec.rows if a not in arms and a != exp.base_row}
     status.update({a: 'not run (time)' for r in raws for a in r.get('not_run_time', [])})
     joined = [f"seed {r['seed']}: {', '.join(spec.rows.get(a, a) for a in r['joined_rows'])} joined from a second folder of that seed (a separate run "
               "with its own shared stages; the Base row and the data are the first folder's)." for r in raws if r.get('joined_rows')]

@@ -36,7 +36,6 @@ SPEC = register_spec(TableSpec(2, 'SAI-DPO — self-aware data selection for ite
                                      'static_diversity': 'Static diversity in the band (v1 design, sees the probe)'},
                                columns={**MATH_COLUMNS, 'format_ok': 'Format ok (%)', 'finished': 'Finished (%)',
                                         'pairs': 'Pairs trained', 'problems': 'Problems sampled', 'gen_ktokens': 'Generated tokens (k)'},
-                               show_nr=False,
                                figures={'accuracy_per_round': 'accuracy per round per policy',
                                         'selection_mix_level': 'difficulty (generator level) mix of the selected pairs per round',
                                         'selection_mix_cluster': 'knowledge-cluster mix of the selected pairs per round'}))

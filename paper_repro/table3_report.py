@@ -108,7 +108,7 @@ def table3_deviations(cfg: Table3Config) -> list[str]:
              else "Checkpoint: the last state (no dev selection at this scale)") + "; the Teacher after OKD is its last state.",
             "Wall time: the row's training loop only (evaluation, dev checks and the shared teacher / student SFT stages "
             "excluded), rows one after another in one process; on a shared CPU other jobs inflate all rows.",
-            "MiniLLM and DistiLLM's adaptive SGO are not implemented (rows shown so the reader sees what was not compared)."]
+            "MiniLLM and DistiLLM's adaptive SGO are not implemented (named under the grid so the reader sees what was not compared)."]
 
 def _vals(raws, row, key):
     return [r['rows'][row][key] for r in raws if row in r['rows'] and key in r['rows'][row]]

@@ -1,4 +1,4 @@
-"""A table is data with provenance: every cell is a mean ± std over seeds computed from stored per-seed results, next to the number the paper reports (`n/r` where the paper's table body is not available).
+"""A table is data with provenance: every cell is a mean ± std over seeds computed from stored per-seed results, next to the number the paper's table reports where it states one (the claims give the abstract's numbers where the table body is not available).
 
 Docs: https://github.com/paper-repro/paper_repro/tables.html.md"""
 
@@ -31,7 +31,7 @@ class TableSpec:
     columns: dict[str, str]              # key → label
     figures: dict[str, str] = field(default_factory=dict)   # file stem → description
     reported: dict[tuple, float] = field(default_factory=dict)  # (row, column) → number stated by the paper
-    show_nr: bool = True                 # False: a cell shows `reported ·` only where the paper states a number
+    not_implemented: tuple = ()          # rows the paper compares that this project does not build (named under the grid)
     digits: dict[str, int] = field(default_factory=dict)    # column → decimals shown (1 where absent), e.g. bits per byte
 
 TABLES: dict[int, TableSpec] = {}   # number → spec; each table's recipe module registers its own (`register_spec`)
@@ -72,28 +72,30 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
     cols = list(spec.columns)
     real = scale == 'paper'   # the paper scale evaluates on the benchmarks themselves: no stand-in marks
     head = {c: spec.columns[c].rstrip('*') if real else spec.columns[c] for c in cols}
+    stated = bool(spec.reported)   # does the paper's table state any cell's number?
     lines = [f"## Table {spec.number} — {spec.title}" + (f" (scale: {scale})" if scale else ''), '',
-             (f"Paper: {spec.paper}. Each cell: reported · reproduced mean ± std. `n/r` = the paper's table body is not "
-              "available here; " if spec.show_nr else
-              f"Paper: {spec.paper}. Each cell: reproduced mean ± std (the paper's table body is not available here; its "
-              "abstract's numbers are in the claims below); ") + ("columns are the benchmarks themselves (paper scale)." if real else
-                                   "`*` = an offline stand-in named after the benchmark it plays."), '',
+             f"Paper: {spec.paper}. Each cell: reproduced mean ± std over seeds" +
+             ("; `reported ·` before it where the paper's table states the number. " if stated else
+              " (the paper's table body is not available here: its abstract's numbers are in the claims below). ") +
+             ("Columns are the benchmarks themselves (paper scale)." if real else
+              "`*` = an offline stand-in named after the benchmark it plays."), '',
              '| Row | n seeds | ' + ' | '.join(head[c] for c in cols) + ' |',
              '|' + '---|' * (len(cols) + 2)]
+    absent = []   # rows with no seed: one line under the grid, with the reason
     for r, label in spec.rows.items():
         sub = summary[summary.row == r].set_index('column')
         n = int(sub['n_seeds'].max()) if len(sub) else 0
         if n == 0:
-            status = row_status.get(r, 'not implemented')
-            lines.append(f"| {label} | 0 | " + ' | '.join(f"n/r · {status}" if spec.show_nr else status for _ in cols) + ' |')
+            absent.append(f"{label} ({row_status.get(r, 'not implemented')})")
             continue
         cells = []
         for c in cols:
             x = sub.loc[c]
             rep = x['reported'] if isinstance(x['reported'], str) else f"{x['reported']:.1f}"
             val = fmt_cell(x['mean'], x['std'], int(x['n_seeds']), spec.digits.get(c, 1))
-            cells.append(val if rep == 'n/r' and not spec.show_nr else f"{rep} · {val}")
+            cells.append(val if rep == 'n/r' else f"{rep} · {val}")
         lines.append(f"| {label} | {n} | " + ' | '.join(cells) + ' |')
+    if absent: lines += ['', 'Not in this table: ' + '; '.join(absent) + '.']
     if claims:   # decided claims (decide_claims): one family, Holm-adjusted tests
         lines += ['', '### Claims', '', f"Paired over seeds; one family of {len(claims)} claims. Δ: the unadjusted 95 % interval of the "
                   "expected difference over training seeds and test items from the same generator (t, Welch–Satterthwaite ν; "
