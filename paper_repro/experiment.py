@@ -108,7 +108,7 @@ class Experiment:
         return {}
     def raw_extra(self, run: 'SeedRun') -> dict: return {}
     def deviations(self, cfg) -> list[str]: return []
-    def notes(self, raws: list[dict], cfg) -> list[str]: return []
+    def notes(self, raws: list[dict], cfg, claims: list[dict] | None = None) -> list[str]: return []   # claims: the family as decided
     def training_precision(self, cfg, numerics: dict) -> str | None:
         "How the rows train, in words, for the numerics note, from a seed's recorded `numerics`; None: `train_bf16` says it."
         return None
@@ -521,10 +521,10 @@ def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: d
     status.update({a: 'not run (time)' for r in raws for a in r.get('not_run_time', [])})
     joined = [f"seed {r['seed']}: {', '.join(spec.rows.get(a, a) for a in r['joined_rows'])} joined from a second folder of that seed (a separate run "
               "with its own shared stages; the Base row and the data are the first folder's)." for r in raws if r.get('joined_rows')]
-    notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *joined, *exp.notes(raws, cfg), *numerics_note(raws, record, exp, cfg),
-             "Per-stage wall times are in run.json (stage_seconds per seed)."]
     family = exp.claims_for(cfg)
-    claims = decide_claims(raws, family) if family else None
+    claims = decide_claims(raws, family) if family else None   # decided once: the notes read them
+    notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *joined, *exp.notes(raws, cfg, claims),
+             *numerics_note(raws, record, exp, cfg), "Per-stage wall times are in run.json (stage_seconds per seed)."]
     side = [decide_claims(raws, [c])[0] for c in exp.side_claims_for(cfg)]   # each its own family: unadjusted
     md = render_markdown(spec, summary, status, claims, exp.deviations(cfg), notes, cfg.scale, side_claims=side)
     figs = exp.figures(raws, cfg, out)

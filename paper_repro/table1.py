@@ -284,7 +284,7 @@ class APTTable(Experiment):
         domain_embeddings(pool, cfg.apt.embedder)
         return len(pool)
     def deviations(self, cfg): return table1_deviations(cfg)
-    def notes(self, raws, cfg): return table1_notes(raws, cfg)
+    def notes(self, raws, cfg, claims=None): return table1_notes(raws, cfg, claims)
     def figures(self, raws, cfg, out): return table1_figures(raws, cfg, out)
 
 EXPERIMENT = register(APTTable())

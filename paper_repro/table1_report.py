@@ -94,7 +94,7 @@ def _paper_general_line(cfg: Table1Config) -> str:
 def _vals(raws, row, col):
     return [r['rows'][row][col] for r in raws if row in r.get('rows', {}) and r['rows'][row].get(col) is not None]
 
-def table1_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
+def table1_notes(raws: list[dict], cfg: Table1Config, claims: list[dict] | None = None) -> list[str]:
     out = ["Accuracies and IFEval / MC in %, prose in bits per byte (lower is better); Δ = row − Base in the same seed; "
            "wall time = the row's training + mining + judging seconds (evaluation excluded), training examples = pool "
            "items (SFT rows) or pairs summed over rounds."]
@@ -123,7 +123,7 @@ def table1_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
             per = {row: _vals(raws, row, f'lm_{t}_{metric}') for row in ('base', *cfg.arms)}
             out.append(f"lm-eval {t} {metric}: " + ', '.join(f"{ROW_LABELS[r]} {np.mean(v):.1f}" for r, v in per.items() if v) + '.')
     gm = general_metrics(cfg)
-    claims = {c['key']: c for c in decide_claims(raws, table1_claims(cfg))} if 'apt' in cfg.arms else {}
+    claims = {c['key']: c for c in (claims if claims is not None else decide_claims(raws, table1_claims(cfg)))} if 'apt' in cfg.arms else {}
     kept = [claims.get(f'kept_{m}') for m in gm]
     if all(kept) and all(k['n'] for k in kept):
         for m, k in zip(gm, kept):

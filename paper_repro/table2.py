@@ -53,7 +53,7 @@ class SAIDPO(Experiment):
     def side_claims_for(self, cfg): return table2_side_claims(cfg)
     def plan(self, cfg): return table2_plan(cfg)
     def deviations(self, cfg): return table2_deviations(cfg)
-    def notes(self, raws, cfg): return table2_notes(raws, cfg)
+    def notes(self, raws, cfg, claims=None): return table2_notes(raws, cfg, claims)
     def figures(self, raws, cfg, out): return table2_figures(raws, cfg, out)
 
     def validate(self, cfg, where):

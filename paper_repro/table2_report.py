@@ -120,7 +120,7 @@ def arm_costs(logs: list[dict]) -> dict:
             'problems': float(sum(s.get('problems_sampled', 0) for s in sel)),
             'gen_ktokens': float(sum(s.get('gen_tokens', 0) for s in sel)) / 1000}
 
-def table2_notes(raws: list[dict], cfg: Table2Config) -> list[str]:
+def table2_notes(raws: list[dict], cfg: Table2Config, claims: list[dict] | None = None) -> list[str]:
     "The table's notes: what the extra columns mean, cluster AMI, the learnable band per probe, weight ratios, shortfalls."
     N = cfg.pairs_per_round
     out = ["accuracy in % (greedy, math-verify). 'Format ok' = % of greedy answers on the eight math sets with a parseable "
@@ -149,7 +149,8 @@ def table2_notes(raws: list[dict], cfg: Table2Config) -> list[str]:
     if ratios: out.append(f"SAI-DPO cluster weights, max/min ratio per round: {min(ratios):.2f}–{max(ratios):.2f} "
                           f"(T = {cfg.cluster_temperature}).")
     if short: out.append("rounds short of N pairs: " + '; '.join(short[:6]) + (' …' if len(short) > 6 else '') + '.')
-    fam = [c for c in decide_claims(raws, table2_claims(cfg)) if c['n'] >= 2 and c.get('mde') == c.get('mde')] if raws else []
+    decided = claims if claims is not None else decide_claims(raws, table2_claims(cfg)) if raws else []   # the runner passes its own
+    fam = [c for c in decided if c['n'] >= 2 and c.get('mde') == c.get('mde')]
     if fam: out.append("minimum detectable effect of the claim family at 80 % power (runner's statistics, at this n): " +
                        ', '.join(f"SAI-DPO − {POLICY_LABELS[c['b']]} ≈ {c['mde']:.1f} points (n = {c['n']})" for c in fam) + '.')
     return out

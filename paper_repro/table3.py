@@ -219,7 +219,7 @@ class OKDTable(Experiment):
         return table3_plan(cfg)
 
     def deviations(self, cfg): return table3_deviations(cfg)
-    def notes(self, raws, cfg): return table3_notes(raws, cfg)
+    def notes(self, raws, cfg, claims=None): return table3_notes(raws, cfg)
     def training_precision(self, cfg, numerics):
         "The teacher and student SFT stages train through trl (bf16 'auto': where generation ran in bf16); distillation in fp32."
         sft = [s.bf16 if s.bf16 != 'auto' else numerics.get('generation_dtype') == 'bfloat16' for s in (cfg.teacher_sft, cfg.student_sft)]
