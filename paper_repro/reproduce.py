@@ -6,7 +6,7 @@ Docs: https://github.com/paper-repro/paper_repro/reproduce.html.md"""
 
 # %% ../nbs/20_reproduce.ipynb #8593a431
 from __future__ import annotations
-import argparse, os, sys
+import argparse, os, re, sys
 from pathlib import Path
 
 import pandas as pd
@@ -19,8 +19,8 @@ DEFAULT_OUT = 'reproduced'   # git-ignored: a user's run never lands on the comm
 REFERENCE_ROOT = Path(__file__).resolve().parents[1] / 'results' if '__file__' in globals() else Path.cwd().parent / 'results'
 
 # %% auto #0
-__all__ = ['DEFAULT_OUT', 'REFERENCE_ROOT', 'list_tables', 'default_scale', 'is_complete', 'target_folder', 'resolve', 'plan',
-           'merged_seed_walls', 'merged_hardware', 'reproduce', 'check_out', 'parse_args', 'main']
+__all__ = ['DEFAULT_OUT', 'REFERENCE_ROOT', 'list_tables', 'default_scale', 'is_complete', 'target_folder', 'committed_summary',
+           'resolve', 'plan', 'merged_seed_walls', 'merged_hardware', 'reproduce', 'check_out', 'parse_args', 'main']
 
 # %% ../nbs/20_reproduce.ipynb #9bdf522e
 def list_tables() -> str:
@@ -51,6 +51,22 @@ def target_folder(out_root, table: int, scale: str, partial: bool) -> Path:
     "`<out>/tableN/<scale>`, or `<scale>-partial` beside it when a partial run would replace a complete table."
     out = Path(out_root) / f'table{table}' / scale
     return out.with_name(f'{scale}-partial') if partial and is_complete(out) else out
+
+# %% ../nbs/20_reproduce.ipynb #3f06e289
+def committed_summary(n: int, scale: str = 'mini', root=None, link_root: str = '../results') -> str:
+    "The committed table `n` at `scale` as a walkthrough shows it: grid, claims, figures, provenance (Markdown)."
+    folder = Path(root or REFERENCE_ROOT) / f'table{n}' / scale
+    if not (folder / 'table.md').exists() or not (folder / 'run.json').exists():
+        return f"(no committed table in `results/table{n}/{scale}/`)"
+    md, rec = (folder / 'table.md').read_text(), read_json(folder / 'run.json')
+    body = re.split(r'\n### (?:Deviations|Notes)', md)[0].rstrip()
+    figs = [f"![{a}]({link_root}/table{n}/{scale}/{f})" for a, f in re.findall(r'^!\[([^\]]*)\]\(([^)/]+)\)$', md, re.M)]
+    hw = rec.get('seeds_hardware') or rec.get('hardware') or {}   # where the seeds ran (a merge runs anywhere)
+    where = (', '.join(hw.get('gpus') or []) or (f"{hw['cpu_model']} ({hw.get('cpu_count', '?')} cores)" if hw.get('cpu_model') else
+             f"a {hw['cpu_count']}-core CPU" if hw.get('cpu_count') else 'a machine not recorded'))
+    prov = (f"*Committed `results/table{n}/{scale}/` (deviations and notes in its `table.md`): seeds computed on {where}; "
+            f"table written at commit `{(rec.get('git') or {}).get('commit', '?')[:7]}`, {rec.get('finished', '?')[:10]}.*")
+    return '\n\n'.join([prov, body, *figs]) + '\n'
 
 # %% ../nbs/20_reproduce.ipynb #fd0222b7
 def resolve(n: int, scale: str, recipe=None, overrides=()):

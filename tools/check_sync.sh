@@ -13,6 +13,7 @@ if [ "$before" != "$after" ]; then
   exit 1
 fi
 python3 tools/readme.py --check
+"$venv/bin/python" tools/walkthrough_outputs.py --check
 untracked=$(git status --porcelain -- paper_repro | grep '^??' || true)
 if [ -n "$untracked" ]; then echo "error: nbdev-export wrote untracked modules: $untracked" >&2; exit 1; fi
 echo "notebooks and package in sync"
