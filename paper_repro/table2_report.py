@@ -17,7 +17,7 @@ from .table2_recipe import POLICY_LABELS, Table2Config, table2_claims
 from .tables import decide_claims, plot_lines, plot_stacked
 
 # %% auto #0
-__all__ = ['table2_deviations', 'table2_plan', 'arm_costs', 'table2_notes', 'table2_figures']
+__all__ = ['table2_deviations', 'table2_plan', 'arm_costs', 'table2_notes', 'accuracy_curves', 'table2_figures']
 
 # %% ../nbs/11a_table2_report.ipynb #eb4983c4
 def table2_deviations(cfg: Table2Config) -> list[str]:
@@ -156,21 +156,27 @@ def table2_notes(raws: list[dict], cfg: Table2Config, claims: list[dict] | None 
     return out
 
 # %% ../nbs/11a_table2_report.ipynb #92336ca0
-def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
+def accuracy_curves(raws: list[dict], cfg: Table2Config) -> dict:
+    "`{policy label: [(round, mean, std), ...]}` from Base (round 0) through every round, for policies evaluated every round."
     curves = {}
-    for p in ['base'] + list(cfg.arms):
-        if p == 'base': continue
+    for p in cfg.arms:
         pts = []
         for r in range(0, cfg.rounds + 1):
             vals = [raw['rows']['base']['average'] if r == 0 else (raw['rounds'][p][r - 1]['eval'] or {}).get('average')
                     for raw in raws if len(raw['rounds'].get(p, [])) >= max(r, 1)]
             vals = [v for v in vals if v is not None]
             if vals: pts.append((r, float(np.mean(vals)), float(np.std(vals, ddof=1)) if len(vals) > 1 else 0.0))
-        if pts: curves[POLICY_LABELS[p]] = pts
-    files = []
+        # a trajectory only where every round was evaluated: a row evaluated after its last round alone would be drawn
+        # as a straight line from Base, a path nobody measured (its final number is in the table)
+        if [x for x, *_ in pts] == list(range(cfg.rounds + 1)): curves[POLICY_LABELS[p]] = pts
+    return curves
+
+def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
+    curves, files = accuracy_curves(raws, cfg), []
     if curves:
         plot_lines(curves, out / 'accuracy_per_round.png', 'round', 'average accuracy over the 8 math sets (%)',
-                   f'Table 2 ({cfg.scale}): accuracy per round per policy', integer_x=True); files.append('accuracy_per_round.png')
+                   f'Table 2 ({cfg.scale}): accuracy per round (policies evaluated every round)', integer_x=True)
+        files.append('accuracy_per_round.png')
     for key, legend, fname in (('mix_level', 'level', 'selection_mix_level.png'), ('mix_cluster', 'cluster', 'selection_mix_cluster.png')):
         groups = {}
         for p in cfg.arms:
