@@ -23,7 +23,7 @@ from .tables import (TableSpec, decide_claims, fmt_claim, fmt_tests, register_sp
 __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'SPAWNED_AT', 'REGISTRY', 'ARM_KEYED', 'numerics', 'method_fields',
            'run_key', 'Experiment', 'SeedRun', 'record_gpu_peak', 'SeedClock', 'run_seed', 'register', 'get_experiment',
            'all_experiments', 'recipe_path', 'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe',
-           'numerics_note', 'build_table', 'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
+           'numerics_note', 'joined_notes', 'build_table', 'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -512,6 +512,15 @@ def _write_sidecar(exp: Experiment, raws: list[dict], out: Path) -> list[dict]:
     return [r for r, _ in split]
 
 # %% ../nbs/10a_experiment.ipynb #cd678ef3
+def joined_notes(raws: list[dict], spec) -> list[str]:
+    "One line per set of rows that seeds joined from a second folder of the same seed (`join_seed_raws`), naming the seeds."
+    by_rows = {}
+    for r in raws:
+        if r.get('joined_rows'): by_rows.setdefault(tuple(r['joined_rows']), []).append(str(r['seed']))
+    return [f"seed{'s' if len(s) > 1 else ''} {', '.join(s)}: {', '.join(spec.rows.get(a, a) for a in rows)} joined from a second "
+            "folder of each seed (a separate run with its own shared stages; the Base row and the data are the first folder's)."
+            for rows, s in by_rows.items()]
+
 def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: dict, spec, summary) -> tuple:
     """(markdown, figure files, claims, side claims) of the table: its rows' status (not in the recipe, not run in
     time), notes, the claim family decided from the seeds and the experiment's figures (written into `out`)."""
@@ -519,8 +528,7 @@ def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: d
     status = {a: 'not implemented' if a in spec.not_implemented else 'not run (not in recipe)'
               for a in spec.rows if a not in arms and a != exp.base_row}
     status.update({a: 'not run (time)' for r in raws for a in r.get('not_run_time', [])})
-    joined = [f"seed {r['seed']}: {', '.join(spec.rows.get(a, a) for a in r['joined_rows'])} joined from a second folder of that seed (a separate run "
-              "with its own shared stages; the Base row and the data are the first folder's)." for r in raws if r.get('joined_rows')]
+    joined = joined_notes(raws, spec)
     family = exp.claims_for(cfg)
     claims = decide_claims(raws, family) if family else None   # decided once: the notes read them
     notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *joined, *exp.notes(raws, cfg, claims),

@@ -17,7 +17,42 @@ from .table1_recipe import (LM_EVAL_GENERAL, LOWER_IS_BETTER, METRICS, ROW_LABEL
 from .tables import compare_rows, decide_claims
 
 # %% auto #0
-__all__ = ['PAPER_MODELS', 'PROMETHEUS', 'HUB_ROWS', 'table1_deviations', 'table1_notes', 'table1_figures', 'table1_plan']
+__all__ = ['PAPER_MODELS', 'PROMETHEUS', 'HUB_ROWS', 'mining_notes', 'table1_deviations', 'table1_notes', 'table1_figures',
+           'table1_plan']
+
+# %% ../nbs/16a_table1_report.ipynb #17544db0
+def _span(vals) -> str:
+    "'7' when every seed agrees, else 'lo–hi' (over seeds)."
+    lo, hi = min(vals), max(vals)
+    return f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
+
+def mining_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
+    """Base's round-1 mining and each preference row's mining per round, as ranges over the seeds (one line each; every
+    seed's own numbers stay in raw.json: `base_mine`, `rounds[row][r]['mine']`)."""
+    seeds = f"{len(raws)} seeds" if len(raws) > 1 else "1 seed"
+    out, bs = [], [r['base_mine'] for r in raws if r.get('base_mine')]
+    if bs:
+        inside = [0.4 <= b['accuracy'] <= 0.7 for b in bs]
+        regime = (')' if all(inside) else ' — this domain is OUTSIDE it' + ('' if not any(inside) else f" on {inside.count(False)} of "
+                  f"{len(bs)} seeds") + ', so the table does not test APT where the paper applies it)')
+        out.append(f"Base on the domain pool (round-1 mining, {seeds}): {_span([b['n_correct'] for b in bs])}/{bs[0]['n_items']} = "
+                   f"{_span([round(100 * b['accuracy']) for b in bs])} % correct, {_span([b['n_bad'] for b in bs])} bad cases "
+                   "(APT's regime: 40–70 % correct" + regime
+                   + (f"; unparseable judge verdicts {sum(b.get('n_unparseable', 0) for b in bs)}, unjudged items "
+                      f"{sum(b.get('n_unjudged', 0) for b in bs)} (all seeds)" if cfg.apt.judge.kind == 'rubric' else '') + '.')
+    arms = list(dict.fromkeys(a for r in raws for a in r.get('rounds', {})))
+    for arm in arms:
+        per = [[x['mine'] for x in r['rounds'].get(arm, []) if x.get('mine')] for r in raws]
+        per = [ms for ms in per if ms]
+        if not per: continue
+        R = min(len(ms) for ms in per)
+        col = lambda f: ', '.join(_span([f(ms[k]) for ms in per]) for k in range(R))
+        out.append(f"{ROW_LABELS[arm]} ({seeds}): per round bad cases {col(lambda m: m['n_bad'])} of {per[0][0]['n_items']}; "
+                   f"pairs {col(lambda m: m['n_pairs'])}"
+                   + (f"; similar cases candidates {col(lambda m: m['n_similar_candidates'])}, kept {col(lambda m: m['n_similar'])}, "
+                      f"skipped (no wrong sample) {col(lambda m: m['n_similar_skipped'])}" if arm == 'apt' else '')
+                   + f"; unparseable judge verdicts {sum(m['n_unparseable_total'] for ms in per for m in ms)} (all seeds).")
+    return out
 
 # %% ../nbs/16a_table1_report.ipynb #c79890df
 def table1_deviations(cfg: Table1Config) -> list[str]:
@@ -101,23 +136,7 @@ def table1_notes(raws: list[dict], cfg: Table1Config, claims: list[dict] | None 
     if cfg.scale in ('tiny', 'mini'):
         out.append(f"The {cfg.scale} scale cannot decide the claim: one seed, few test items and training steps; it shows "
                    "the pipeline and the direction of the effects.")
-    for r in raws:
-        b = r.get('base_mine')
-        if b: out.append(f"seed {r['seed']}: Base on the domain pool (round-1 mining): {b['n_correct']}/{b['n_items']} = "
-                         f"{100 * b['accuracy']:.0f} % correct, {b['n_bad']} bad cases (APT's regime: 40–70 % correct"
-                         + (')' if 0.4 <= b['accuracy'] <= 0.7 else ' — this domain is OUTSIDE it, so the table does not '
-                            'test APT where the paper applies it)')
-                         + (f"; unparseable judge verdicts {b.get('n_unparseable', 0)}, unjudged items {b.get('n_unjudged', 0)}"
-                            if cfg.apt.judge.kind == 'rubric' else '') + '.')
-        for arm, lg in r.get('rounds', {}).items():
-            ms = [x.get('mine') for x in lg if x.get('mine')]
-            if not ms: continue
-            out.append(f"seed {r['seed']} {ROW_LABELS[arm]}: per round bad cases " + ', '.join(str(m['n_bad']) for m in ms)
-                       + ' of ' + str(ms[0]['n_items']) + '; pairs ' + ', '.join(str(m['n_pairs']) for m in ms)
-                       + (f"; similar cases (candidates / kept / skipped, no wrong sample) "
-                          + ', '.join(f"{m['n_similar_candidates']}/{m['n_similar']}/{m['n_similar_skipped']}" for m in ms)
-                          if arm == 'apt' else '')
-                       + f"; unparseable judge verdicts {sum(m['n_unparseable_total'] for m in ms)}.")
+    out += mining_notes(raws, cfg)
     for t in cfg.general_tasks:
         for metric in LM_EVAL_GENERAL[t].values():
             per = {row: _vals(raws, row, f'lm_{t}_{metric}') for row in ('base', *cfg.arms)}

@@ -17,7 +17,7 @@ from .table3_recipe import ARMS, ROW_LABELS, Table3Config, TEST_SETS, arm_kd
 
 # %% auto #0
 __all__ = ['PAPER_TEST_ITEMS', 'toy_bimodal', 'plot_toy', 'table3_deviations', 'equal_quality_ratio', 'table3_notes',
-           'table3_figures', 'table3_plan']
+           'training_notes', 'table3_figures', 'table3_plan']
 
 # %% ../nbs/17a_table3_report.ipynb #0afbe1f6
 def toy_bimodal(steps: int = 400, k: int = 40, lam: float = 1.0, lr: float = 0.05, seed: int = 0) -> dict:
@@ -136,17 +136,29 @@ def table3_notes(raws: list[dict], cfg: Table3Config) -> list[str]:
     if eq: out.append(f"Time ratio at equal quality (on-policy KD's training seconds / OKD's to first reach the dev ROUGE-L "
                       f"both reach, the lower of their best; dev checks every {cfg.dev_every} steps): "
                       f"{', '.join(f'{x:.2f}×' for x in eq)} per seed.")
-    for r in raws:
-        tr = (r.get('rounds', {}).get('okd') or [{}])[0].get('train') or {}
-        if 'backbone_unchanged' in tr:
-            out.append(f"seed {r['seed']}: OKD's frozen teacher backbone unchanged = {tr['backbone_unchanged']}, online modules "
-                       f"changed = {tr['modules_changed']}.")
-        split = {a: lg[0]['train'] for a, lg in r.get('rounds', {}).items() if lg and lg[0].get('train')}
-        if split:
-            out.append(f"seed {r['seed']} time split (generation / teacher / student, s): " + '; '.join(
-                f"{a} {s['time_generation']:.1f} / {s['time_teacher']:.1f} / {s['time_student']:.1f}" for a, s in split.items()))
-        best = {a: s['best_step'] for a, s in split.items() if 'best_step' in s}
-        if best: out.append(f"seed {r['seed']} dev-selected step per row: " + ', '.join(f"{a} {b}" for a, b in best.items()))
+    return out + training_notes(raws)
+
+def _range1(vals) -> str:
+    "One decimal; 'lo–hi' over seeds where they differ at that precision."
+    lo, hi = f"{min(vals):.1f}", f"{max(vals):.1f}"
+    return lo if lo == hi else f"{lo}–{hi}"
+
+def training_notes(raws: list[dict]) -> list[str]:
+    """What the training loops did, one line per kind over the seeds (each seed's own numbers stay in raw.json,
+    `rounds[row][0]['train']`): OKD's backbone and modules, each row's time split, each row's dev-selected step."""
+    out, n = [], len(raws)
+    okd = [t for t in (((r.get('rounds', {}).get('okd') or [{}])[0].get('train') or {}) for r in raws) if 'backbone_unchanged' in t]
+    if okd: out.append(f"OKD's frozen teacher backbone unchanged on {sum(bool(t['backbone_unchanged']) for t in okd)} of {len(okd)} "
+                       f"seeds; online modules changed on {sum(bool(t['modules_changed']) for t in okd)} of {len(okd)}.")
+    splits = [{a: lg[0]['train'] for a, lg in r.get('rounds', {}).items() if lg and lg[0].get('train')} for r in raws]
+    arms = list(dict.fromkeys(a for s in splits for a in s))
+    per = lambda a, k: [s[a][k] for s in splits if a in s and k in s[a]]
+    if arms:
+        out.append(f"time split (generation / teacher / student, s; {'range over ' + str(n) + ' seeds' if n > 1 else '1 seed'}): "
+                   + '; '.join(f"{a} {_range1(per(a, 'time_generation'))} / {_range1(per(a, 'time_teacher'))} / "
+                               f"{_range1(per(a, 'time_student'))}" for a in arms if per(a, 'time_generation')))
+    best = {a: per(a, 'best_step') for a in arms if per(a, 'best_step')}
+    if best: out.append("dev-selected step per row (one per seed): " + ', '.join(f"{a} {'/'.join(map(str, b))}" for a, b in best.items()))
     return out
 
 def table3_figures(raws: list[dict], cfg: Table3Config, out: Path) -> list[str]:
