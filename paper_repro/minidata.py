@@ -18,7 +18,7 @@ __all__ = ['NAMES', 'OBJECTS', 'ITEMS', 'MATH_SKILLS', 'MATH_SET_SPECS', 'TRANSF
            'ifeval_rows', 'mc_rows', 'prose_rows', 'instruct_rows', 'generate_sets', 'data_card', 'generate_all',
            'data_dir', 'load_split', 'held_out_math', 'math_dev']
 
-# %% ../nbs/04_minidata.ipynb #5f36faaa
+# %% ../nbs/04_minidata.ipynb #87f706dc
 NAMES = ["Ava", "Ben", "Carla", "Dev", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jack", "Kira", "Liam", "Mia",
          "Noah", "Olga", "Pablo", "Quinn", "Rosa", "Sam", "Tara", "Umar", "Vera", "Wen", "Yara", "Zoe", "Omar",
          "Lucy", "Tom", "Nina", "Raj"]
@@ -52,6 +52,7 @@ class _P:
     def __init__(self, rng, t): self.rng, self.t = rng, t
     def pick(self, *opts): return opts[self.t % len(opts)]
 
+# %% ../nbs/04_minidata.ipynb #6399cc47
 # Each generator: (rng, level, t, transfer) -> (question, answer Fraction|str, steps list[str])
 # `t` selects one of several in-distribution phrasings; `transfer=True` uses phrasings training never sees.
 
@@ -99,6 +100,7 @@ def _g_add_sub(rng, level, t, transfer):
     q = start + ' ' + ' '.join((gain if s == '+' else loss)[(t + i) % 4].replace('{b}', str(b)) for i, (s, b) in enumerate(ops)) + ' ' + qq
     return q.format(n=n, o=o, a=a), Fraction(x), steps
 
+# %% ../nbs/04_minidata.ipynb #d7ae4eec
 def _g_multiplication(rng, level, t, transfer):
     a, b = [lambda: (rng.randint(2, 5), rng.randint(2, 5)), lambda: (rng.randint(2, 9), rng.randint(2, 9)),
             lambda: (rng.randint(11, 99), rng.randint(3, 9)), lambda: (rng.randint(12, 99), rng.randint(12, 99))][level - 1]()
@@ -133,6 +135,7 @@ def _g_division(rng, level, t, transfer):
         q += f" If each of them then gives away {c}, how many are left for each?"
     return q, Fraction(ans), steps
 
+# %% ../nbs/04_minidata.ipynb #a6835050
 def _g_fractions(rng, level, t, transfer):
     n, o = rng.choice(NAMES), rng.choice(OBJECTS)
     if level <= 2:
@@ -170,6 +173,7 @@ def _g_fractions(rng, level, t, transfer):
              f"{n} painted {_fr(x)} of a fence on Monday and {_fr(y)} of it on Tuesday. What fraction of the fence is painted?"][t % 4]
     return q, ans, steps
 
+# %% ../nbs/04_minidata.ipynb #05b6eca1
 def _g_percentages(rng, level, t, transfer):
     n = rng.choice(NAMES)
     if level == 1: p, m = rng.choice([(50, 2 * rng.randint(1, 10)), (10, 10 * rng.randint(1, 9))])
@@ -219,6 +223,7 @@ def _g_ratios(rng, level, t, transfer):
                f"A club has {tot} members split into groups in the ratio {rs}. How many members are in the last group?"][t % 4]
     return q, Fraction(ans), steps
 
+# %% ../nbs/04_minidata.ipynb #fd4b3990
 _UNITS = [("weeks", "days", 7), ("hours", "minutes", 60), ("meters", "centimeters", 100), ("kilograms", "grams", 1000),
           ("minutes", "seconds", 60), ("feet", "inches", 12), ("dozen", "items", 12), ("liters", "milliliters", 1000)]
 
@@ -279,6 +284,7 @@ def _g_money(rng, level, t, transfer):
                f"A {s} costs {_money(p)}. {n} buys {k} and pays ${bill}. What is the change in dollars?"][t % 4]
     return q, ans, steps
 
+# %% ../nbs/04_minidata.ipynb #ed27fb8e
 def _g_area_perimeter(rng, level, t, transfer):
     n = rng.choice(NAMES)
     if level == 1:
@@ -331,6 +337,7 @@ def _g_averages(rng, level, t, transfer):
                f"The heights of {k} plants are {lst} cm. What is their average height in cm?"][t % 4]
     return q, Fraction(m), steps
 
+# %% ../nbs/04_minidata.ipynb #5546a740
 def _g_linear_equations(rng, level, t, transfer):
     n = rng.choice(NAMES)
     if level == 1:
@@ -369,6 +376,7 @@ def _g_linear_equations(rng, level, t, transfer):
                f"If {a} times a number plus {b} is the same as {c} times that number plus {d}, what is the number?"][t % 4]
     return q, Fraction(x), steps
 
+# %% ../nbs/04_minidata.ipynb #e5680161
 _GENS = {'arithmetic': _g_arithmetic, 'add_sub': _g_add_sub, 'multiplication': _g_multiplication, 'division': _g_division, 'fractions': _g_fractions,
          'percentages': _g_percentages, 'ratios': _g_ratios, 'units': _g_units, 'money': _g_money,
          'area_perimeter': _g_area_perimeter, 'averages': _g_averages, 'linear_equations': _g_linear_equations}
