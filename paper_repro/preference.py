@@ -68,7 +68,7 @@ class SFTSettings(TrainSettings):
     "One SFT round (trl `SFTTrainer`, prompt-completion data, loss on the completion only)."
     learning_rate: float = cfg_field(1e-5, "peak learning rate (AdamW)", gt=0)
 
-# %% ../nbs/08_preference.ipynb #76f32752
+# %% ../nbs/08_preference.ipynb #5bf64080
 def _unpatch(model):
     "Remove instance-level forward wrappers (trl fused LM head, accelerate autocast) from `model` and its base."
     for m in {id(model): model, id(getattr(model, 'base_model', model)): getattr(model, 'base_model', model)}.values():
@@ -103,6 +103,7 @@ def _quiet(progress: bool):
         if bars: datasets.utils.logging.enable_progress_bar()
         for l, lv in zip(loggers, levels): l.setLevel(lv)
 
+# %% ../nbs/08_preference.ipynb #8702a1e7
 # CPU-only speed-ups (issue 12; a GPU trains as before). Each changes the last bits of a round's weights, so
 # `experiment.numerics` puts `cpu_training_kernels()` in every CPU run key; benchmarks/cpu_dpo.py switches them off to compare.
 CPU_TRAINING = {'compact_lm_head': True,   # trl's fused LM head scores only the answer tokens (see `_compact_lm_head`)
@@ -127,6 +128,7 @@ def _compact_lm_head(on: bool):
     try: yield
     finally: tu._use_triton = orig
 
+# %% ../nbs/08_preference.ipynb #3d76d29e
 def _common_args(cfg: TrainSettings, out_dir, seed: int) -> dict:
     bf16 = use_bf16(cfg.bf16)
     return dict(output_dir=str(out_dir), num_train_epochs=cfg.epochs, per_device_train_batch_size=cfg.per_device_batch_size,
@@ -162,6 +164,7 @@ def _fsdp_plain_model(trainer, model):
     plain.tie_weights()
     return plain
 
+# %% ../nbs/08_preference.ipynb #620c7f78
 def _finish(trainer, model, requires_grad: dict):
     """Merge LoRA if any, strip patches, restore `requires_grad`, free the trainer; returns the plain model (the same
     object, except under FSDP: then a fresh model holding the gathered weights)."""
@@ -193,6 +196,7 @@ def _train(trainer, model, requires_grad: dict, progress: bool):
                log_history=[dict(h) for h in trainer.state.log_history])
     return _finish(trainer, model, requires_grad), run
 
+# %% ../nbs/08_preference.ipynb #16372821
 def _round_stats(stats: dict, run: dict, cfg, t0: float, keys: dict) -> dict:
     "Fill a round's stats (in place): counts, losses, first/last/mean of the logged `keys`, wall time, config."
     stats.update(n_used=run['n_used'], steps=run['steps'], epochs=cfg.epochs, train_loss=run['train_loss'],
