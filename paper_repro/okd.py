@@ -151,7 +151,7 @@ class KDConfig:
         if self.mode not in MODES: raise ValueError(f"mode {self.mode!r}: one of {MODES}")
         get_divergence(self.divergence, beta=self.beta, alpha=self.alpha)  # validates name and parameters
 
-# %% ../nbs/15_okd.ipynb #dd119620
+# %% ../nbs/15_okd.ipynb #8160b4fd
 @dataclass
 class KDState:
     "Everything a distillation run carries from step to step."
@@ -187,6 +187,7 @@ def setup_kd(student, teacher, tok, cfg: KDConfig) -> KDState:
     opt = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay)
     return KDState(student, teacher, tok, cfg, opt)
 
+# %% ../nbs/15_okd.ipynb #21b23af2
 def _sync(model):
     if next(model.parameters()).is_cuda: torch.cuda.synchronize()
 
@@ -208,6 +209,7 @@ def student_responses(state: KDState, prompts: list[str]) -> list[str]:
 def _clip(params, max_norm):
     return float(torch.nn.utils.clip_grad_norm_(params, max_norm)) if max_norm > 0 else float('nan')
 
+# %% ../nbs/15_okd.ipynb #1187ac45
 def kd_step(state: KDState, rows: list[dict]) -> dict:
     "One optimisation step of `state.cfg.mode` on `rows`; returns losses, divergence, token count and timings."
     cfg, st, te = state.cfg, state.student, state.teacher
@@ -267,6 +269,7 @@ def kd_step(state: KDState, rows: list[dict]) -> dict:
     state.history.append(m)
     return m
 
+# %% ../nbs/15_okd.ipynb #b4a19769
 def train_kd(state: KDState, rows: list[dict], steps: int, batch_size: int, on_step=None) -> list[dict]:
     "`steps` steps of `batch_size` rows, in a seeded order that reshuffles every pass over `rows`."
     rng = random.Random(f"{state.cfg.seed}-data")
