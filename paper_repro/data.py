@@ -132,7 +132,7 @@ def last_boxed(text: str) -> str | None:
             if depth == 0: return text[j + 1:k].strip()
     return None
 
-# %% ../nbs/03_data.ipynb #f1ed444c
+# %% ../nbs/03_data.ipynb #f4211190
 HUB_MATH = {  # name -> (hub id, config, split, question field, answer field)
     'gsm8k': ('openai/gsm8k', 'main', 'test', 'question', 'answer'),
     'math500': ('HuggingFaceH4/MATH-500', None, 'test', 'problem', 'answer'),
@@ -166,6 +166,7 @@ def hub_answer(raw) -> str:
     elif (b := last_boxed(s)) is not None: s = b   # grading's parser: one \boxed{} parser
     return s
 
+# %% ../nbs/03_data.ipynb #cccb77cb
 def _load_dataset(hub_id, config, split, path_override, what, data_files=None):
     import datasets
     try:
@@ -200,6 +201,7 @@ def load_hub_math(name: str, split: str | None = None, path_override=None, limit
         if limit and len(rows) >= limit: break
     return rows
 
+# %% ../nbs/03_data.ipynb #c88c07c1
 def hub_file(name: str, hub_dir=None) -> Path | None:
     "`<hub_dir>/<name>.jsonl`, the local stand-in of hub data set `name` (None without `hub_dir`: read the hub)."
     if not hub_dir: return None
@@ -226,6 +228,7 @@ def numeric_answers(root) -> bool:
     card = Path(root) / 'card.json'
     return read_json(card).get('numeric_answers', True) if card.exists() else True
 
+# %% ../nbs/03_data.ipynb #ebda4cff
 def _norm_instruct(name: str, r: dict) -> tuple[str, str, list[str]]:
     "(instruction, input, references) from one row of a known instruction data set (several field layouts)."
     ins = r.get('instruction') or r.get('Definition') or r.get('prompt') or r.get('text') or r.get('turns')
