@@ -78,7 +78,7 @@ def encode_prompts(tokenizer, prompts, cfg: SamplingConfig | None = None) -> lis
     texts = [format_prompt(tokenizer, p, cfg) for p in prompts]
     return tokenizer(texts, add_special_tokens=not templated)['input_ids'] if texts else []
 
-# %% ../nbs/02_sampling.ipynb #cebcaae7
+# %% ../nbs/02_sampling.ipynb #dc06cb0e
 def _i64(x: int) -> int:
     x &= (1 << 64) - 1
     return x - (1 << 64) if x >= 1 << 63 else x
@@ -99,6 +99,38 @@ def uniforms(seed: int, uid: torch.Tensor, step: int) -> torch.Tensor:
     h = _mix(h + _i64((step + 1) * _G))
     return ((h >> 40) & 0xFFFFFF).float() / float(1 << 24)
 
+# %% ../nbs/02_sampling.ipynb #ae02884a
+def _last_positive(p: torch.Tensor) -> torch.Tensor:
+    "[B, 1]: per row, the index of the last entry > 0 (-1 if none)."
+    return torch.where(p > 0, torch.arange(p.shape[-1], device=p.device), -1).amax(-1, keepdim=True)
+
+def _inverse_cdf_scan(probs: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+    "Per row, the index whose CDF interval holds `u` x the row's total mass: one cumulative sum over the row."
+    cdf = probs.cumsum(-1)
+    x = (u.to(cdf.device, cdf.dtype) * cdf[:, -1]).unsqueeze(-1)
+    return torch.searchsorted(cdf, x, right=True).squeeze(-1).clamp_(max=probs.shape[-1] - 1)
+
+def _inverse_cdf(probs: torch.Tensor, u: torch.Tensor, block: int = 256) -> torch.Tensor:
+    """`_inverse_cdf_scan`'s pick without a scan over a long row (a vocabulary): first the block of `block` entries
+    whose interval holds `u` x the total (from the blocks' sums), then the entry inside that block. The same token up to
+    rounding at an interval's edge; never a zero-probability one. Why: at batch 1024 the fp32 scan over 49k tokens was
+    0.35 ms of a 5.5 ms decode step on an H200 (`benchmarks/records/h200-2026-12-03/sampler_profile.json`); the
+    blocks' sums read the row once."""
+    B, V = probs.shape
+    if V < 32 * block: return _inverse_cdf_scan(probs, u)
+    nb = -(-V // block)
+    blocks = (torch.nn.functional.pad(probs, (0, nb * block - V)) if V % block else probs).reshape(B, nb, block)
+    bsum = blocks.sum(-1)                                                      # [B, nb]
+    bcdf = bsum.cumsum(-1)
+    x = (u.to(probs.device, probs.dtype) * bcdf[:, -1]).unsqueeze(-1)        # [B, 1]
+    # the first block whose CDF passes x; x rounded up to the total would find none: then the last block with mass
+    b = torch.minimum(torch.searchsorted(bcdf, x, right=True), _last_positive(bsum))
+    inner = blocks.gather(1, b[:, :, None].expand(B, 1, block)).squeeze(1)    # [B, block]
+    y = (x - (bcdf.gather(1, b) - bsum.gather(1, b))).clamp_(min=0)           # x's offset into that block
+    j = torch.minimum(torch.searchsorted(inner.cumsum(-1), y, right=True), _last_positive(inner))  # same guard
+    return (b * block + j).squeeze(-1)
+
+# %% ../nbs/02_sampling.ipynb #2f11e4a7
 def _by_prob_then_id(probs: torch.Tensor, ids: torch.Tensor | None = None):
     "Sort [B, n] probabilities descending, equal ones by token id (`ids`, default the column index): a device-independent order."
     if ids is not None:  # bring the candidates into id order first, then a stable sort keeps it among ties
@@ -133,6 +165,7 @@ def _top_candidates(logits: torch.Tensor, temperature: float, k: int):
     2-core Xeon: not worth a second path; records h200-2026-12-03/evening/call2_pick, xeon-2026-12-03/pick_topp_native.)"""
     return _softmax(logits, temperature).topk(min(k, logits.shape[-1]), -1)
 
+# %% ../nbs/02_sampling.ipynb #b3702497
 def _uniforms_at(seed: torch.Tensor, uid: torch.Tensor, step: torch.Tensor) -> torch.Tensor:
     "`uniforms` with the seed (as `_i64(seed)`) and the step as device tensors: the same numbers, no host values (CUDA graphs)."
     h = _mix(uid.long() * _G + seed)
@@ -157,36 +190,6 @@ def _pick_full(logits: torch.Tensor, temperature: float, top_p: float, u: torch.
     probs, order = _by_prob_then_id(_softmax(logits, temperature))
     probs = probs.masked_fill(probs.cumsum(-1) - probs >= top_p, 0.0)
     return order.gather(-1, _inverse_cdf(probs, u)[:, None]).squeeze(-1)
-
-def _last_positive(p: torch.Tensor) -> torch.Tensor:
-    "[B, 1]: per row, the index of the last entry > 0 (-1 if none)."
-    return torch.where(p > 0, torch.arange(p.shape[-1], device=p.device), -1).amax(-1, keepdim=True)
-
-def _inverse_cdf_scan(probs: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
-    "Per row, the index whose CDF interval holds `u` x the row's total mass: one cumulative sum over the row."
-    cdf = probs.cumsum(-1)
-    x = (u.to(cdf.device, cdf.dtype) * cdf[:, -1]).unsqueeze(-1)
-    return torch.searchsorted(cdf, x, right=True).squeeze(-1).clamp_(max=probs.shape[-1] - 1)
-
-def _inverse_cdf(probs: torch.Tensor, u: torch.Tensor, block: int = 256) -> torch.Tensor:
-    """`_inverse_cdf_scan`'s pick without a scan over a long row (a vocabulary): first the block of `block` entries
-    whose interval holds `u` x the total (from the blocks' sums), then the entry inside that block. The same token up to
-    rounding at an interval's edge; never a zero-probability one. Why: at batch 1024 the fp32 scan over 49k tokens was
-    0.35 ms of a 5.5 ms decode step on an H200 (`benchmarks/records/h200-2026-12-03/sampler_profile.json`); the
-    blocks' sums read the row once."""
-    B, V = probs.shape
-    if V < 32 * block: return _inverse_cdf_scan(probs, u)
-    nb = -(-V // block)
-    blocks = (torch.nn.functional.pad(probs, (0, nb * block - V)) if V % block else probs).reshape(B, nb, block)
-    bsum = blocks.sum(-1)                                                      # [B, nb]
-    bcdf = bsum.cumsum(-1)
-    x = (u.to(probs.device, probs.dtype) * bcdf[:, -1]).unsqueeze(-1)        # [B, 1]
-    # the first block whose CDF passes x; x rounded up to the total would find none: then the last block with mass
-    b = torch.minimum(torch.searchsorted(bcdf, x, right=True), _last_positive(bsum))
-    inner = blocks.gather(1, b[:, :, None].expand(B, 1, block)).squeeze(1)    # [B, block]
-    y = (x - (bcdf.gather(1, b) - bsum.gather(1, b))).clamp_(min=0)           # x's offset into that block
-    j = torch.minimum(torch.searchsorted(inner.cumsum(-1), y, right=True), _last_positive(inner))  # same guard
-    return (b * block + j).squeeze(-1)
 
 # %% ../nbs/02_sampling.ipynb #c51df596
 def _generation_copy(model, device, dtype):
