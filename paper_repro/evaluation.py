@@ -88,7 +88,7 @@ def eval_config(scale: str = 'mini', **overrides) -> EvalConfig:
                                       batch_size=64, ll_batch_size=32)).get(scale, {})
     return dataclasses.replace(EvalConfig(**base), **overrides)
 
-# %% ../nbs/06_evaluation.ipynb #03399e2b
+# %% ../nbs/06_evaluation.ipynb #6b6568a4
 def _gen_kwargs(max_toks, temperature=0.0, top_p=1.0) -> dict:
     "lm-eval `generation_kwargs`: no stop strings, at most `max_toks` new tokens, greedy unless `temperature` > 0."
     if temperature and temperature > 0:
@@ -127,6 +127,7 @@ def task_config(suite: str, name: str, path, cfg: EvalConfig) -> dict:
                         **rep, process_results=instruct_process_results, metric_list=[_metric('rougeL')], metadata=dict(version=1.0))
     raise ReproError(f"no evaluation task for {suite}/{name}: general sets are {', '.join(GENERAL_SETS)}")
 
+# %% ../nbs/06_evaluation.ipynb #13ed0612
 def _plan(suite: str, sets) -> list[tuple[str, str]]:
     "(suite, set) pairs to evaluate; `sets` filters by set name."
     suites = list(SUITES) if suite == 'all' else [suite]
@@ -170,9 +171,10 @@ def write_tasks(root, task_dir, suite: str = 'all', sets=None, cfg: EvalConfig |
     (task_dir / 'tasks.json').write_text(tasks_json(configs))
     return {c['task']: k for k, c in configs.items()}
 
-# %% ../nbs/06_evaluation.ipynb #0657e9bb
+# %% ../nbs/06_evaluation.ipynb #d943d6a2
 from lm_eval.api.model import LM
 from lm_eval.api.registry import register_model
+from fastcore.basics import patch
 
 def _sampling():
     try: from paper_repro import sampling
@@ -191,6 +193,7 @@ def _register_once(name: str):
         except ValueError: return cls
     return deco
 
+# %% ../nbs/06_evaluation.ipynb #c807edfe
 @_register_once("paper_repro")
 class PaperReproLM(LM):
     "lm-eval model: generation through `paper_repro.sampling.Sampler`, log-likelihoods through lm-eval's HFLM."
@@ -226,25 +229,6 @@ class PaperReproLM(LM):
         return self.hflm.loglikelihood_rolling(requests, disable_tqdm=disable_tqdm)
 
     # -- generation -----------------------------------------------------------------------------------------
-    def _get_sampler(self):
-        if self.sampler is None:
-            sm = _sampling()
-            self.sampler = sm.Sampler(self.model, self.tokenizer, sm.SamplingConfig(batch_size=self.batch_size, seed=self.seed))
-        return self.sampler
-
-    def sampling_config(self, gen_kwargs: dict):
-        "The sampler's config for one group of lm-eval generation arguments."
-        gk = dict(gen_kwargs or {})
-        until = gk.get('until') or []
-        if isinstance(until, str): until = [until]
-        sampler = self._get_sampler()
-        base = getattr(sampler, 'cfg', None) or _sampling().SamplingConfig()
-        temp = float(gk.get('temperature', 0.0) or 0.0) if gk.get('do_sample', False) else 0.0
-        upd = dict(temperature=temp, top_p=float(gk.get('top_p', 1.0) or 1.0) if temp > 0 else 1.0, stop=list(until),
-                   k=1, seed=self.seed, batch_size=self.batch_size)  # also for a sampler passed in with its own config
-        if 'max_gen_toks' in gk: upd['max_new_tokens'] = int(gk['max_gen_toks'])
-        return dataclasses.replace(base, **upd)
-
     def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
         out = [None] * len(requests)
         groups = defaultdict(list)
@@ -265,6 +249,28 @@ class PaperReproLM(LM):
                         out[i] = _cut(cs[j % len(cs)].text, c.stop)
                     self.finished[ctx] = [bool(o.finished) or _cut(o.text, c.stop) != o.text for o in cs]
         return out
+
+# %% ../nbs/06_evaluation.ipynb #a3f489ed
+@patch
+def _get_sampler(self: PaperReproLM):
+    if self.sampler is None:
+        sm = _sampling()
+        self.sampler = sm.Sampler(self.model, self.tokenizer, sm.SamplingConfig(batch_size=self.batch_size, seed=self.seed))
+    return self.sampler
+
+@patch
+def sampling_config(self: PaperReproLM, gen_kwargs: dict):
+    "The sampler's config for one group of lm-eval generation arguments."
+    gk = dict(gen_kwargs or {})
+    until = gk.get('until') or []
+    if isinstance(until, str): until = [until]
+    sampler = self._get_sampler()
+    base = getattr(sampler, 'cfg', None) or _sampling().SamplingConfig()
+    temp = float(gk.get('temperature', 0.0) or 0.0) if gk.get('do_sample', False) else 0.0
+    upd = dict(temperature=temp, top_p=float(gk.get('top_p', 1.0) or 1.0) if temp > 0 else 1.0, stop=list(until),
+               k=1, seed=self.seed, batch_size=self.batch_size)  # also for a sampler passed in with its own config
+    if 'max_gen_toks' in gk: upd['max_new_tokens'] = int(gk['max_gen_toks'])
+    return dataclasses.replace(base, **upd)
 
 # %% ../nbs/06_evaluation.ipynb #0d430f86
 @functools.lru_cache(maxsize=None)
