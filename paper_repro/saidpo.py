@@ -79,7 +79,7 @@ def weighted_interleave(lists: dict[int, list[str]], weights: dict[int, float]) 
         if not lists[k]: del lists[k]
     return out
 
-# %% ../nbs/09_saidpo.ipynb #7a10e32c
+# %% ../nbs/09_saidpo.ipynb #d99f2c13
 @dataclass
 class SelectionContext:
     "What a policy may look at when ordering a round's candidates."
@@ -141,6 +141,7 @@ def order_saidpo_hardest(ctx):
     "Ablation: SAI-DPO full with hardest-first inside each cluster, whatever the recipe's target."
     return order_saidpo(replace(ctx, target='hardest'))
 
+# %% ../nbs/09_saidpo.ipynb #a4eae612
 # -- blind (static) baselines: the order is fixed before any answer of the current policy exists -----------------------
 class _NoProbe(dict):
     "The probe as a blind policy sees it: any read raises."
