@@ -500,7 +500,7 @@ def knowledge_points(row: dict) -> list[str]:
     pts = list(dict.fromkeys(_concept_points(row) + _step_points(row.get('solution', ''))))
     return pts[:3] or [row['skill'].replace('_', ' ')]
 
-# %% ../nbs/04_minidata.ipynb #e6b45875
+# %% ../nbs/04_minidata.ipynb #e4ae4a7a
 def _pkg_dir(pkg: str) -> Path:
     "Directory of an installed package, found without importing it."
     spec = importlib.util.find_spec(pkg)
@@ -526,6 +526,7 @@ def elements() -> list[dict]:
     return [dict(name=e.name, symbol=e.symbol, number=e.number, mass=round(float(e.mass), 2))
             for e in periodictable.elements if 1 <= e.number <= 92]
 
+# %% ../nbs/04_minidata.ipynb #050443c5
 _EVERYDAY = ["learning to cook", "a rainy day", "your favourite book", "keeping a garden", "riding a bike", "saving money",
              "a trip to the sea", "starting a new job", "learning a new language", "a visit to a museum", "walking a dog",
              "a school sports day", "baking bread", "moving to a new city", "planting a tree", "a winter morning"]
@@ -561,6 +562,7 @@ def _ifeval_instruction(rng, kind):
         n = rng.randint(2, 3); return kind, {'num_paragraphs': n}, f"There should be {n} paragraphs. Paragraphs are separated with the markdown divider: ***"
     raise ValueError(kind)
 
+# %% ../nbs/04_minidata.ipynb #2007a7bf
 IFEVAL_TYPES = ['punctuation:no_comma', 'change_case:english_lowercase', 'change_case:english_capital',
                 'detectable_format:number_bullet_lists', 'detectable_format:title', 'detectable_content:postscript',
                 'keywords:existence', 'keywords:forbidden_words', 'length_constraints:number_words', 'startend:end_checker',
@@ -646,7 +648,7 @@ def prose_rows(n: int, seed: int = 0, min_words: int = 80) -> list[dict]:
         if len(rows) == n: break
     return rows
 
-# %% ../nbs/04_minidata.ipynb #d71541f0
+# %% ../nbs/04_minidata.ipynb #c9aae023
 def _mil(p): return f"{p / 1e6:.1f}".rstrip('0').rstrip('.')
 
 def _passage(c):
@@ -660,6 +662,7 @@ def _by_region(cs):
     for c in cs: d.setdefault(c['subregion'], []).append(c['name'])
     return {k: v for k, v in d.items() if len(v) >= 3}
 
+# %% ../nbs/04_minidata.ipynb #62b9e40b
 def _instruct_item(rng, family, cs, els):
     "(instruction, input, references) for one item of `family`."
     c, e = rng.choice(cs), rng.choice(els)
@@ -714,6 +717,7 @@ def _instruct_item(rng, family, cs, els):
         return "Given a country, write a sentence naming its capital and its continent.", c['name'], [f"The capital of {c['name']} is {c['capital']}, and it is in {c['region']}."]
     raise ValueError(family)
 
+# %% ../nbs/04_minidata.ipynb #5a318ebd
 def instruct_rows(family: str, n: int, seed: int = 0, exclude: set | None = None, tag: str = 'test') -> list[dict]:
     "`n` distinct items of `family` (instruction, input, references); (instruction, input) pairs in `exclude` are skipped."
     rng = random.Random(f"{seed}-instruct-{family}-{tag}")
