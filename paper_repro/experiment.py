@@ -377,7 +377,7 @@ def all_experiments() -> dict[int, Experiment]:
     for m in _table_modules(): register(importlib.import_module(m).EXPERIMENT)
     return dict(sorted(REGISTRY.items()))
 
-# %% ../nbs/10a_experiment.ipynb #3ac312d6
+# %% ../nbs/10a_experiment.ipynb #3950fd76
 def recipe_path(table: int, scale: str) -> Path | None:
     "configs/table<N>/<scale>.yaml of this checkout (or of the current directory), else None."
     roots = [Path(__file__).resolve().parents[1]] if '__file__' in globals() else [Path.cwd().parent]
@@ -407,6 +407,7 @@ def apply_overrides(d: dict, overrides=()) -> dict:
         _set_path(d, key.strip(), v, f"--set {o}")
     return d
 
+# %% ../nbs/10a_experiment.ipynb #f1a99838
 def upgrade_recipe(exp: Experiment, d: dict, where: str = 'recipe') -> dict:
     """A copy of recipe dict `d` with every field `exp.moved_fields` names written at its new place(s): a recipe, a
     `--set` or a seed folder from before a field moved into a nested config reads as its nested form (the old name,
