@@ -83,7 +83,7 @@ class VerifierJudge:
     def __call__(self, rows: list[dict], texts: list[list[str]]) -> list[list[dict]]:
         return [[{**g, 'score': 5 if g['correct'] else 1, 'parsed': True} for g in gs] for gs in math_grade(rows, texts)]
 
-# %% ../nbs/13_apt.ipynb #74dcf697
+# %% ../nbs/13_apt.ipynb #01b7dd09
 MATH_RUBRIC = """[Is the final answer correct, and is the reasoning that leads to it sound, when compared with the reference answer?]
 Score 1: The final answer is wrong or missing, and the reasoning is irrelevant, incoherent or absent.
 Score 2: The final answer is wrong or missing, and the reasoning contains major errors.
@@ -118,6 +118,7 @@ class JudgeCache:
         atomic_write(self.dir / name, json.dumps(entries))
         self.seen.add(name); self.index.update(entries)
 
+# %% ../nbs/13_apt.ipynb #4ee58830
 class LLMJudge:
     """Prometheus-style absolute 1–5 grading against the reference (`RubricJudge`), bad case = score < `threshold`.
     `generate(prompts) -> texts` is any text generator (`paper_repro.grading.sampler_generate` adapts a Sampler)."""
@@ -260,7 +261,7 @@ def dpo_all_pairs(rows: dict[str, dict], mined: dict[str, list[dict]], round: in
         else: pairs.append(p)
     return {'pairs': pairs, 'n_same_text': same, 'n_rejected_correct': sum(p.meta['correct'] for p in pairs)}
 
-# %% ../nbs/13_apt.ipynb #791bf1bc
+# %% ../nbs/13_apt.ipynb #17b0a9d9
 VARIANTS = ('bad_similar', 'bad_only', 'dpo_all')
 
 @dataclass
@@ -286,6 +287,7 @@ def dpo_trainer(model, tokenizer, cfg: DPOSettings, out_dir=None, seed: int | No
     "`train(pairs) -> (model, stats)`: one `preference.dpo_round` on `model` (reference = the model as it is now)."
     return lambda pairs: dpo_round(model, tokenizer, pairs, cfg, out_dir=out_dir, seed=seed)
 
+# %% ../nbs/13_apt.ipynb #81842c59
 def mine_round(sampler, rows: list[dict], cfg: APTSettings, judge=None, emb=None, round: int = 1, seed: int = 0,
                prompt=None, mined: dict | None = None) -> dict:
     """Steps 1–3 of a round of `cfg.variant` on the domain `rows` with the sampler's current weights: mining, similar
