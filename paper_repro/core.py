@@ -51,7 +51,7 @@ def config_help(cls) -> dict[str, str]:
     "Field name → help string of config class `cls`."
     return {f.name: f.metadata.get('help', '') for f in fields(cls)}
 
-# %% ../nbs/00_core.ipynb #845d43fc
+# %% ../nbs/00_core.ipynb #54fadb54
 def _resolve_type(cls, f):
     hints = typing.get_type_hints(cls)
     return hints.get(f.name, f.type)
@@ -80,6 +80,7 @@ def _field_default(f):
     if f.default_factory is not dataclasses.MISSING: return f.default_factory()
     return None if f.default is dataclasses.MISSING else f.default
 
+# %% ../nbs/00_core.ipynb #76ef6180
 def config_from_dict(cls, d: dict | None, where: str = '', base=None, _path: str = ''):
     """Build dataclass `cls` from dict `d` over `base` (an instance of `cls` whose values stand for the keys `d` leaves
     out; None: the class defaults). A nested config's dict lays over that field's default, so a recipe names only what

@@ -292,7 +292,7 @@ def lm_eval_speedups():
     import lm_eval.evaluator, lm_eval.utils
     lm_eval.utils.apply_template, lm_eval.evaluator.add_env_info = _apply_template, _env_info_once
 
-# %% ../nbs/06_evaluation.ipynb #8f3f63bf
+# %% ../nbs/06_evaluation.ipynb #c409f912
 def _rows(results: dict, tasks: dict) -> list[dict]:
     rows = []
     for t, (suite, name) in tasks.items():
@@ -319,6 +319,7 @@ def save_results(out, results: dict, table) -> Path:
     atomic_write(out / 'table.csv', table.to_csv(index=False))
     return out
 
+# %% ../nbs/06_evaluation.ipynb #fca52247
 def evaluate(model, tokenizer, suite: str = 'all', scale: str = 'mini', sampler=None, sets=None, out=None,
              cfg: EvalConfig | None = None, data_root=None, lm: PaperReproLM | None = None, lm_tasks: list | None = None):
     """Evaluate `model` on `suite` (math|general|instruct|all) of the `scale` data with lm-eval.

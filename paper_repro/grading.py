@@ -158,7 +158,7 @@ def rouge_l(preds: Sequence[str], refs: Sequence[Sequence[str]]) -> list[float]:
         out.append(100.0 * max(_SCORER.score(r, p or '')['rougeL'].fmeasure for r in rs))
     return out
 
-# %% ../nbs/05_grading.ipynb #a752fa7a
+# %% ../nbs/05_grading.ipynb #82c0c017
 JUDGE_TEMPLATE = """###Task Description:
 An instruction (might include an Input inside it), a response to evaluate, {ref_intro}and a score rubric representing a evaluation criteria are given.
 1. Write a detailed feedback that assess the quality of the response strictly based on the given score rubric, not evaluating in general.
@@ -184,6 +184,7 @@ Score 3: The response follows the instruction but has noticeable errors or omiss
 Score 4: The response follows the instruction and is mostly correct, with minor issues.
 Score 5: The response fully follows the instruction and is correct, complete and clear."""
 
+# %% ../nbs/05_grading.ipynb #0a3eb486
 _RESULT = re.compile(r'\[RESULT\]\s*[:=]?\s*\(?\s*(\d+(?:\.\d+)?)', re.I)
 _FALLBACK = re.compile(r'\bscore\s*(?:is|of|:|=)?\s*\(?\s*(\d+(?:\.\d+)?)\s*(?:/\s*5)?', re.I)
 
