@@ -432,7 +432,7 @@ def math_suite(sizes: dict, seed: int = 0) -> dict[str, list[dict]]:
     out['train'] = math_rows('train', sizes['math_train'], {c: 1 for c in _ALL}, seed=seed, exclude=seen)
     return out
 
-# %% ../nbs/04_minidata.ipynb #79a4ff4c
+# %% ../nbs/04_minidata.ipynb #ad774fb3
 _UNIT_KIND = {'weeks': 'time units', 'hours': 'time units', 'minutes': 'time units', 'meters': 'length units',
               'feet': 'length units', 'kilograms': 'mass units', 'liters': 'volume units', 'dozen': 'counting in dozens'}
 
@@ -463,6 +463,7 @@ def _step_points(solution: str) -> list[str]:
         else: out.append('division facts' if b <= 10 and a <= 100 else 'long division')
     return out
 
+# %% ../nbs/04_minidata.ipynb #e570bf0e
 def _concept_points(row: dict) -> list[str]:
     "What a problem of this skill and level asks for, read from the row (its text and solution), not from any RNG."
     s, lv, q, sol = row['skill'], row['level'], row['question'], row.get('solution', '')

@@ -213,7 +213,7 @@ def _log_stats(log_history: list, keys: dict) -> dict:
         if v: out.update({f'{name}_first': v[0], f'{name}_last': v[-1], f'{name}_mean': float(np.mean(v))})
     return out
 
-# %% ../nbs/08_preference.ipynb #6e43dcfb
+# %% ../nbs/08_preference.ipynb #15c375f8
 def _pair(p) -> PreferencePair:
     if isinstance(p, PreferencePair): return p
     if isinstance(p, dict): return PreferencePair(p['prompt'], p['chosen'], p['rejected'], dict(p.get('meta') or {}))
@@ -239,6 +239,7 @@ def dpo_dataset(pairs, cfg: TrainSettings):
             rows.append({'prompt': p.prompt, 'chosen': p.chosen, 'rejected': p.rejected})
     return _dataset(rows)
 
+# %% ../nbs/08_preference.ipynb #f91aae49
 def dpo_round(model, tokenizer, pairs, cfg: DPOSettings | None = None, out_dir=None, seed: int | None = None,
               ref_model=None):
     """One DPO round on `pairs`; the reference is the round-start policy (see above) unless `ref_model` is given.

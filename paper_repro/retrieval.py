@@ -52,7 +52,7 @@ def load_embedder(name: str = DEFAULT_EMBEDDER, device: str | None = None):
             _LOADED[key] = m
         return _LOADED[key]
 
-# %% ../nbs/07_retrieval.ipynb #c737db59
+# %% ../nbs/07_retrieval.ipynb #fc17385e
 def _text_key(text: str) -> str: return hashlib.sha256(text.encode('utf-8')).hexdigest()[:32]
 
 def _embedder_name(embedder) -> str:
@@ -91,6 +91,7 @@ class _EmbeddingCache:
         self.seen.add(name)
         for k, v in zip(keys, emb): self.index[k] = v
 
+# %% ../nbs/07_retrieval.ipynb #d13736fe
 _CACHES: dict[str, _EmbeddingCache] = {}
 
 def embed(texts, embedder=None, cache: bool = True, batch_size: int = 64) -> np.ndarray:

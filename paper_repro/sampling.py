@@ -520,7 +520,7 @@ def _batch(self: Sampler, ids: list[list[int]], uids: list[int], cfg: SamplingCo
     self._past = None
     return tokens[:n].tolist(), length[:n].tolist(), hit_eos[:n].tolist()
 
-# %% ../nbs/02_sampling.ipynb #3818b95b
+# %% ../nbs/02_sampling.ipynb #d7ac40f3
 @patch
 def _additive_mask(self: Sampler, valid, qpos):
     "[B, 1, q, L] additive mask: key j visible from query position i iff valid[j] and j <= i."
@@ -546,6 +546,7 @@ def _cache_for(self: Sampler, B, L):
     entry[1] = True
     return entry[0]
 
+# %% ../nbs/02_sampling.ipynb #1cf2dbbf
 @patch
 def _prefill_fixed(self: Sampler, inp, mask, valid, cache=None):
     """The model over left-padded prompts `inp` [n, W] (`mask` True on their tokens), attending where `valid` [n, L'] says;
