@@ -407,8 +407,8 @@ class Sampler:
     SHARED_PREFILL = True  # the fixed-shape path prefills each distinct prompt of a batch once (`_prefill_shared`)
     # inductor for the captured decode step (model and pick): off by default since 2026-12-06 (issue 30). Compiling
     # cost 26-47 s per process and per new cache shape (B, L) cold, 7-10 s warm, against 0.1 s to capture a bucket's
-    # eager graph; a table seed runs 1-10 processes with 2-5 shapes each (one H100: 258 of Table 1's 445 s were
-    # 'sampler compile + capture'); compiled, a warm decode step is faster (records: benchmarks/records/README.md)
+    # eager graph; a table seed runs 1-10 processes with 2-5 shapes each (one H100: 258 process-seconds of 'sampler
+    # compile + capture' in a 445-s Table 1 seed); compiled, a warm step is x1.38 faster (benchmarks/records/h100-2026-12-06b)
     COMPILE = False
     COMPILE_PICK = True    # a compiled Sampler compiles its decode step's whole-vocabulary pick too (`_pick_fn`)
     # keep one batch shape's cache, state and graphs at a time (`release` on a new shape): Table 1's workers held two to

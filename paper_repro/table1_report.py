@@ -14,18 +14,13 @@ from .core import config_to_dict
 from .data import HUB_MATH, MATH_TEST_SETS, TRANSFER_SET
 from .table1_recipe import (LM_EVAL_GENERAL, LOWER_IS_BETTER, METRICS, ROW_LABELS, SFT_ARMS,
                                        SPEC, VARIANT, Table1Config, general_claims, general_metrics, table1_claims)
-from .tables import compare_rows, decide_claims
+from .tables import compare_rows, decide_claims, fmt_range
 
 # %% auto #0
 __all__ = ['PAPER_MODELS', 'PROMETHEUS', 'HUB_ROWS', 'mining_notes', 'table1_deviations', 'table1_notes', 'table1_figures',
            'table1_plan']
 
 # %% ../nbs/16a_table1_report.ipynb #17544db0
-def _span(vals) -> str:
-    "'7' when every seed agrees, else 'lo–hi' (over seeds)."
-    lo, hi = min(vals), max(vals)
-    return f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
-
 def mining_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
     """Base's round-1 mining and each preference row's mining per round, as ranges over the seeds (one line each; every
     seed's own numbers stay in raw.json: `base_mine`, `rounds[row][r]['mine']`)."""
@@ -35,8 +30,8 @@ def mining_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
         inside = [0.4 <= b['accuracy'] <= 0.7 for b in bs]
         regime = (')' if all(inside) else ' — this domain is OUTSIDE it' + ('' if not any(inside) else f" on {inside.count(False)} of "
                   f"{len(bs)} seeds") + ', so the table does not test APT where the paper applies it)')
-        out.append(f"Base on the domain pool (round-1 mining, {seeds}): {_span([b['n_correct'] for b in bs])}/{bs[0]['n_items']} = "
-                   f"{_span([round(100 * b['accuracy']) for b in bs])} % correct, {_span([b['n_bad'] for b in bs])} bad cases "
+        out.append(f"Base on the domain pool (round-1 mining, {seeds}): {fmt_range([b['n_correct'] for b in bs])}/{bs[0]['n_items']} = "
+                   f"{fmt_range([round(100 * b['accuracy']) for b in bs])} % correct, {fmt_range([b['n_bad'] for b in bs])} bad cases "
                    "(APT's regime: 40–70 % correct" + regime
                    + (f"; unparseable judge verdicts {sum(b.get('n_unparseable', 0) for b in bs)}, unjudged items "
                       f"{sum(b.get('n_unjudged', 0) for b in bs)} (all seeds)" if cfg.apt.judge.kind == 'rubric' else '') + '.')
@@ -46,7 +41,7 @@ def mining_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
         per = [ms for ms in per if ms]
         if not per: continue
         R = min(len(ms) for ms in per)
-        col = lambda f: ', '.join(_span([f(ms[k]) for ms in per]) for k in range(R))
+        col = lambda f: ', '.join(fmt_range([f(ms[k]) for ms in per]) for k in range(R))
         out.append(f"{ROW_LABELS[arm]} ({seeds}): per round bad cases {col(lambda m: m['n_bad'])} of {per[0][0]['n_items']}; "
                    f"pairs {col(lambda m: m['n_pairs'])}"
                    + (f"; similar cases candidates {col(lambda m: m['n_similar_candidates'])}, kept {col(lambda m: m['n_similar'])}, "

@@ -14,6 +14,7 @@ from .core import config_to_dict
 from .preference import SFTSettings
 from .data import DATA_VERSION, INSTRUCT_SETS, instruct_source, MIN_REF_TOKENS
 from .table3_recipe import ARMS, ROW_LABELS, Table3Config, TEST_SETS, arm_kd
+from .tables import fmt_range
 
 # %% auto #0
 __all__ = ['PAPER_TEST_ITEMS', 'toy_bimodal', 'plot_toy', 'table3_deviations', 'equal_quality_ratio', 'table3_notes',
@@ -138,11 +139,6 @@ def table3_notes(raws: list[dict], cfg: Table3Config) -> list[str]:
                       f"{', '.join(f'{x:.2f}×' for x in eq)} per seed.")
     return out + training_notes(raws)
 
-def _range1(vals) -> str:
-    "One decimal; 'lo–hi' over seeds where they differ at that precision."
-    lo, hi = f"{min(vals):.1f}", f"{max(vals):.1f}"
-    return lo if lo == hi else f"{lo}–{hi}"
-
 def training_notes(raws: list[dict]) -> list[str]:
     """What the training loops did, one line per kind over the seeds (each seed's own numbers stay in raw.json,
     `rounds[row][0]['train']`): OKD's backbone and modules, each row's time split, each row's dev-selected step."""
@@ -155,8 +151,8 @@ def training_notes(raws: list[dict]) -> list[str]:
     per = lambda a, k: [s[a][k] for s in splits if a in s and k in s[a]]
     if arms:
         out.append(f"time split (generation / teacher / student, s; {'range over ' + str(n) + ' seeds' if n > 1 else '1 seed'}): "
-                   + '; '.join(f"{a} {_range1(per(a, 'time_generation'))} / {_range1(per(a, 'time_teacher'))} / "
-                               f"{_range1(per(a, 'time_student'))}" for a in arms if per(a, 'time_generation')))
+                   + '; '.join(f"{a} {fmt_range(per(a, 'time_generation'), '.1f')} / {fmt_range(per(a, 'time_teacher'), '.1f')} / "
+                               f"{fmt_range(per(a, 'time_student'), '.1f')}" for a in arms if per(a, 'time_generation')))
     best = {a: per(a, 'best_step') for a in arms if per(a, 'best_step')}
     if best: out.append("dev-selected step per row (one per seed): " + ', '.join(f"{a} {'/'.join(map(str, b))}" for a, b in best.items()))
     return out

@@ -15,8 +15,8 @@ import pandas as pd
 from .core import ReproError, atomic_write, write_json
 
 # %% auto #0
-__all__ = ['TABLES', 'SEED_TERM_LEVEL', 'TableSpec', 'register_spec', 'get_spec', 'summarize', 'fmt_cell', 'render_markdown',
-           'write_table', 'fmt_signed', 'fmt_p', 't_test', 'holm', 'min_detectable', 'item_variance',
+__all__ = ['TABLES', 'SEED_TERM_LEVEL', 'TableSpec', 'register_spec', 'get_spec', 'summarize', 'fmt_cell', 'fmt_range',
+           'render_markdown', 'write_table', 'fmt_signed', 'fmt_p', 't_test', 'holm', 'min_detectable', 'item_variance',
            'seed_item_interval', 'paired_bootstrap', 'Claim', 'compare_rows', 'claim_values', 'verdict_outcome',
            'decide_claims', 'fmt_claim', 'fmt_tests', 'compare_to_reference', 'plot_lines', 'plot_stacked']
 
@@ -62,6 +62,12 @@ def summarize(per_seed: dict, spec: TableSpec) -> pd.DataFrame:
 def fmt_cell(mean, std, n, digits: int = 1) -> str:
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
     return f"{mean:.{digits}f}" if n <= 1 else f"{mean:.{digits}f} ± {std:.{digits}f}"
+
+def fmt_range(vals, spec: str = 'g') -> str:
+    "Values over seeds as one figure when they agree at format `spec`, else 'lo–hi' (notes fold per-seed numbers with it)."
+    lo, hi = format(min(vals), spec), format(max(vals), spec)
+    return lo if lo == hi else f"{lo}–{hi}"
+
 
 # %% ../nbs/10_tables.ipynb #c6112222
 def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str, str] | None = None,
