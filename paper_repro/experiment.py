@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from .core import (cfg_field, config_from_dict, config_to_dict, load_yaml, read_json, record_span,
                               ReproError, Run, span, write_json)
 from .models import load_model
-from .preference import cpu_training_kernels, use_bf16
+from .preference import cpu_training_kernels, gpu_training_kernels, use_bf16
 from .sampling import deterministic_cuda, generation_dtype, plain_attention, Sampler, source_state
 from .tables import (TableSpec, decide_claims, fmt_claim, fmt_tests, register_spec, render_markdown, summarize,
                                 write_table)
@@ -33,7 +33,8 @@ __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'SPAWNED_AT', 'RE
 # at top-p 1), and the GPU's fixed-shape path prefills each distinct prompt once (bf16 rounding of another batch shape);
 # before any version-5 result was committed, also: the GPU's top-p-1 pick compiled, 'matmul' attention under
 # deterministic_cuda() (GPU rounding only). A GPU run's numerics also say whether its decode step ran compiled
-# (`Sampler.COMPILE`; eager since 2026-12-06: GPU rounding only, so a GPU key, not a version)
+# (`Sampler.COMPILE`; eager since 2026-12-06: GPU rounding only, so a GPU key, not a version), with fitted and compacted
+# batches (`Sampler.decode_numerics`), and which GPU training kernels ran (`preference.GPU_TRAINING`, also 2026-12-06)
 NUMERICS_VERSION = 5
 EXECUTION_FIELDS = ('workers', 'time_budget_s')   # how a seed is executed, not what it computes
 
@@ -51,7 +52,7 @@ def numerics(cfg, exp=None) -> dict:
             'generation_dtype': str(generation_dtype(torch.float32, torch.device(device))).replace('torch.', ''),
             'train_bf16': bool(use_bf16(train.bf16)) if train is not None else None,
             'deterministic': bool(getattr(cfg, 'deterministic', False)), **cpu,
-            **({'gpu_decode': 'compiled' if Sampler.COMPILE else 'eager'} if device == 'cuda' else {}),
+            **({'gpu_decode': Sampler.decode_numerics(), 'gpu_training': gpu_training_kernels()} if device == 'cuda' else {}),
             **({'table_version': exp.numerics_version} if getattr(exp, 'numerics_version', 0) else {})}
 
 def method_fields(exp, d: dict) -> dict:

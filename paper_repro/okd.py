@@ -6,7 +6,7 @@ Docs: https://github.com/paper-repro/paper_repro/okd.html.md"""
 
 # %% ../nbs/15_okd.ipynb #c54de00a
 from __future__ import annotations
-import copy, dataclasses, math, random, time
+import contextlib, copy, dataclasses, math, random, time
 from dataclasses import dataclass, field
 
 import torch
@@ -15,6 +15,7 @@ from .core import cfg_field
 from .evaluation import instruct_prompt
 from .kd_losses import get_divergence
 from .models import LoraSettings, add_lora
+from .preference import on_gpu
 from .sampling import SamplingConfig, Sampler, encode_prompts
 
 # %% auto #0
@@ -184,7 +185,8 @@ def setup_kd(student, teacher, tok, cfg: KDConfig) -> KDState:
     elif teacher is not None:
         teacher.eval().requires_grad_(False)
     if cfg.mode != 'sft' and teacher is None: raise ValueError(f"mode {cfg.mode!r} needs a teacher")
-    opt = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay)
+    fused = True if on_gpu('fused_adamw') and next(student.parameters()).is_cuda else None   # preference.GPU_TRAINING
+    opt = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay, fused=fused)
     return KDState(student, teacher, tok, cfg, opt)
 
 # %% ../nbs/15_okd.ipynb #21b23af2
@@ -210,6 +212,10 @@ def _clip(params, max_norm):
     return float(torch.nn.utils.clip_grad_norm_(params, max_norm)) if max_norm > 0 else float('nan')
 
 # %% ../nbs/15_okd.ipynb #1187ac45
+def _autocast(dev):
+    "bf16 autocast of a distillation forward pass on a GPU (`preference.GPU_TRAINING['kd_bf16']`); the losses stay fp32."
+    return torch.autocast('cuda', dtype=torch.bfloat16) if dev.type == 'cuda' and on_gpu('kd_bf16') else contextlib.nullcontext()
+
 def kd_step(state: KDState, rows: list[dict]) -> dict:
     "One optimisation step of `state.cfg.mode` on `rows`; returns losses, divergence, token count and timings."
     cfg, st, te = state.cfg, state.student, state.teacher
@@ -234,14 +240,14 @@ def kd_step(state: KDState, rows: list[dict]) -> dict:
     t0 = time.perf_counter()
     T = None
     if cfg.mode != 'sft':
-        with torch.set_grad_enabled(cfg.mode == 'okd'):
+        with torch.set_grad_enabled(cfg.mode == 'okd'), _autocast(dev):
             T = response_logits(te, b, mask)
     if te is not None: _sync(te)
     m['time_teacher'] = time.perf_counter() - t0
 
     # student: D(stop-grad teacher ‖ student) + CE weight · CE   ('sft': CE only)
     t0 = time.perf_counter()
-    S = response_logits(st, b, mask)
+    with _autocast(dev): S = response_logits(st, b, mask)
     ce_s = F.cross_entropy(S.float(), tgt)
     if cfg.mode == 'sft': loss_s = ce_s
     else:

@@ -20,8 +20,9 @@ from .models import LoraSettings, lora_config
 from .sampling import cpu_has_bf16, to_messages   # to_messages: the one chat-message builder (the sampler renders the same conversation)
 
 # %% auto #0
-__all__ = ['CPU_TRAINING', 'PreferencePair', 'TrainSettings', 'DPOSettings', 'SFTSettings', 'use_bf16', 'cpu_training_kernels',
-           'dpo_dataset', 'dpo_round', 'sequence_logps', 'pair_margins', 'sft_dataset', 'sft_round']
+__all__ = ['CPU_TRAINING', 'GPU_TRAINING', 'PreferencePair', 'TrainSettings', 'DPOSettings', 'SFTSettings', 'use_bf16',
+           'cpu_training_kernels', 'gpu_training_kernels', 'on_gpu', 'dpo_dataset', 'dpo_round', 'sequence_logps',
+           'pair_margins', 'sft_dataset', 'sft_round']
 
 # %% ../nbs/08_preference.ipynb #721565a8
 @dataclass
@@ -115,6 +116,18 @@ def cpu_training_kernels() -> str:
 
 def _on_cpu(flag: str) -> bool: return not torch.cuda.is_available() and CPU_TRAINING[flag]
 
+# GPU speed-ups (issue 30), each a switch so that benchmarks run the old path beside the new: fused AdamW (one kernel
+# over every tensor, for trl's rounds and the distillation steps) and bf16 autocast of the distillation steps'
+# forward passes (`okd.kd_step`; fp32 before 2026-12-06; trl's rounds already train in bf16 mixed precision). Both move
+# the last bits, so `experiment.numerics` puts `gpu_training_kernels()` in every GPU run key.
+GPU_TRAINING = {'fused_adamw': True, 'kd_bf16': True}
+
+def gpu_training_kernels() -> str:
+    "The GPU speed-ups training runs with, as a run-key string ('plain' when none)."
+    return '+'.join(k for k, on in GPU_TRAINING.items() if on) or 'plain'
+
+def on_gpu(flag: str) -> bool: return torch.cuda.is_available() and GPU_TRAINING[flag]
+
 @contextlib.contextmanager
 def _compact_lm_head(on: bool):
     """trl's fused LM head (DPO and SFT) scores only the positions that have a label — the answer tokens — where
@@ -138,7 +151,7 @@ def _common_args(cfg: TrainSettings, out_dir, seed: int) -> dict:
                 gradient_checkpointing=cfg.gradient_checkpointing, seed=seed, data_seed=seed,
                 logging_steps=cfg.logging_steps, logging_strategy='steps', save_strategy='no', eval_strategy='no',
                 report_to='none', push_to_hub=False, disable_tqdm=not cfg.progress, dataloader_num_workers=0,
-                optim='adamw_torch_fused' if _on_cpu('fused_adamw') else 'adamw_torch', use_cpu=not torch.cuda.is_available())
+                optim='adamw_torch_fused' if _on_cpu('fused_adamw') or on_gpu('fused_adamw') else 'adamw_torch', use_cpu=not torch.cuda.is_available())
 
 def _silence(trainer, progress: bool):
     "Without `progress`, drop the callback that prints every log dict (transformers adds it when tqdm is off)."

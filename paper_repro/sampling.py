@@ -19,7 +19,7 @@ from .core import ReproError, cfg_field, record_span, span
 __all__ = ['ATTENTION', 'SamplingConfig', 'Completion', 'to_messages', 'format_prompt', 'encode_prompts', 'uniforms',
            'pick_tokens', 'source_state', 'grouped_attention', 'matmul_decode_attention', 'plain_attention',
            'set_attention', 'GrowingLayer', 'growing_cache', 'cpu_has_bf16', 'generation_dtype', 'deterministic_cuda',
-           'Sampler', 'decode_rows', 'sample']
+           'Sampler', 'fit_rows', 'decode_rows', 'sample']
 
 # %% ../nbs/02_sampling.ipynb #e1243432
 @dataclass
@@ -35,8 +35,8 @@ class SamplingConfig:
     use_chat_template: bool = cfg_field(True, "wrap prompts in the tokenizer's chat template")
     system_prompt: str | None = cfg_field(None, "system message prepended when the chat template is used")
     max_prompt_tokens: int = cfg_field(256, "fixed prompt width (left-padded) on the fixed-shape path (GPU)", ge=1)
-    fixed_batch_size: int = cfg_field(1024, "rows per batch on the fixed-shape path (GPU); a last batch of at most a "
-                                            "quarter of that runs at a quarter, the rest is padded", ge=1)
+    fixed_batch_size: int = cfg_field(1024, "most rows per batch on the fixed-shape path (GPU); a batch runs "
+                                            "`fit_rows` rows (dummies padded), fewer as its rows finish", ge=1)
 
 @dataclass
 class Completion:
@@ -383,6 +383,7 @@ class Sampler:
         self.eos = _eos_ids(model, tokenizer)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.eos[0]
         self._caches, self._states, self._graphs, self._pool, self._fwd, self._warned = {}, {}, {}, None, None, set()
+        self._views, self._row_steps = {}, 0   # compacted batches' views of a cache (`_compact`); row-steps of the last batch
         self._pick = None  # the compiled top-p-1 picker (`_pick_fn`)
         src_dtype, src_device = next(model.parameters()).dtype, next(model.parameters()).device
         if not self.fixed_shapes and device is None: self.device = src_device
@@ -415,6 +416,17 @@ class Sampler:
     # four shapes each, 28-29 GiB a process, and one of five ran out of the H100's memory (2026-12-06); eager, a new
     # shape costs a cache allocation and ≈ 0.1 s a bucket of captures
     ONE_SHAPE = True
+    # a fixed-shape batch holds `fit_rows` rows, not `fixed_batch_size` (Table 1's 319-row mining ran 1,024 rows, 6 % of
+    # its row-steps generating: one H100, 2026-12-06), and an eager batch moves its unfinished rows into a smaller one
+    # once they fit in half (`_compact`): a batch no longer runs at full width until its longest row ends
+    FIT_ROWS = True
+    COMPACT = True
+
+    @classmethod
+    def decode_numerics(cls) -> str:
+        "What the GPU decode path computes with, for run keys: batch shapes change the last bits of a row's numbers."
+        return '+'.join(['compiled' if cls.COMPILE else 'eager'] + (['fit'] if cls.FIT_ROWS else []) +
+                        (['compact'] if cls.COMPACT and not cls.COMPILE else []))
 
 # %% ../nbs/02_sampling.ipynb #7edfaeaa
 @patch
@@ -439,7 +451,7 @@ def load_weights(self: Sampler, model):
 @patch
 def release(self: Sampler):
     "Drop the per-shape caches, states and captured graphs (their memory back to the device); compiled code stays."
-    self._caches, self._states, self._graphs, self._pool = {}, {}, {}, None
+    self._caches, self._states, self._graphs, self._pool, self._views = {}, {}, {}, None, {}
     if self.device.type == 'cuda': torch.cuda.empty_cache()
     return self
 
@@ -663,11 +675,57 @@ def _run_step(self: Sampler, st, cache, key, Lb, T, top_p):
         torch.cuda.synchronize(); record_span('sampler compile + capture', t0, time.time(), rows=key[0], bucket=Lb)
     g.replay()
 
+# %% ../nbs/02_sampling.ipynb #86fe6144
+def fit_rows(n: int, B: int) -> int:
+    "Rows of a fixed-shape batch for n real rows (at most B): the next multiple of B/8, below that a power of two >= 8."
+    q = max(8, B // 8)
+    if n > q: return min(B, -(-n // q) * q)
+    r = 8
+    while r < n: r *= 2
+    return min(r, B)
+
+@patch
+def _view_cache(self: Sampler, cache, rows: int, key):
+    "A cache over the first `rows` rows of `cache`'s tensors (the same memory; one per `key`, kept until `release`)."
+    if key not in self._views:
+        view = copy.copy(cache); view.layers = []
+        for layer in cache.layers:
+            v = copy.copy(layer)   # shares its cumulative length (a tensor) with the full cache's layer
+            v.keys, v.values = layer.keys[:rows], layer.values[:rows]
+            if hasattr(v, 'batch_size'): v.batch_size = rows
+            view.layers.append(v)
+        self._views[key] = view
+    return self._views[key]
+
+# %% ../nbs/02_sampling.ipynb #fffdde3c
+_ROW_STATE = ('valid', 'uid', 'pos', 'picked', 'done', 'hit_eos', 'length', 'short', 'tokens')
+
+@patch
+def _compact(self: Sampler, st, top, full_cache, orig, rows: int, L: int, N: int):
+    """Move the unfinished rows of state `st` (row r of it is row `orig[r]` of the batch's first state `top`) into a
+    state of `rows` rows over a view of `full_cache`: finished rows' results go to `top`, the kept rows' cache slots to
+    the front of the cache. Returns (state, cache view, orig of the kept rows)."""
+    keep = (~st['done'][:len(orig)]).nonzero().flatten()
+    if st is not top:
+        for k in ('tokens', 'length', 'hit_eos'): top[k][orig] = st[k][:len(orig)]
+    for layer in full_cache.layers:   # index_select copies the kept rows out before they are written back
+        layer.keys[:len(keep)] = layer.keys.index_select(0, keep)
+        layer.values[:len(keep)] = layer.values.index_select(0, keep)
+    new = self._state_for(rows, L, N)
+    n = len(keep)
+    for k in _ROW_STATE: new[k][:n] = st[k].index_select(0, keep)
+    new['done'][n:] = True; new['picked'][n:] = self.pad_id; new['length'][n:] = 0; new['valid'][n:] = True
+    new['short'][n:] = False; new['hit_eos'][n:] = False
+    for k in ('cur', 't', 'seed'): new[k].copy_(st[k])
+    if st['logits'] is not None and new['logits'] is None: new['logits'] = st['logits'].new_zeros(rows, st['logits'].shape[1])
+    return new, self._view_cache(full_cache, rows, (len(top['uid']), rows, L)), orig.index_select(0, keep)
+
 # %% ../nbs/02_sampling.ipynb #4fa3c0a1
 @patch
 @torch.no_grad()
 def _batch_fixed(self: Sampler, ids: list[list[int]], uids: list[int], cfg: SamplingConfig, B: int, W: int):
-    "The fixed-shape path's `_batch`: B rows (dummies repeat row 0 and start finished), a cache of W + N slots."
+    """The fixed-shape path's `_batch`: B rows (dummies repeat row 0 and start finished), a cache of W + N slots; with
+    `COMPACT` (eager) the unfinished rows move to a smaller batch whenever they fit in half of it (`_compact`)."""
     n, N, dev = len(ids), cfg.max_new_tokens, self.device
     L, T, top_p = W + N, float(cfg.temperature), float(cfg.top_p)
     sliced = self.attention != 'model'  # our attention reads only the first L' keys that the mask covers
@@ -692,17 +750,27 @@ def _batch_fixed(self: Sampler, ids: list[list[int]], uids: list[int], cfg: Samp
     st['picked'].copy_(pick_tokens(logits.float(), T, top_p, uniforms(cfg.seed, st['uid'], 0) if T > 0 else None))
     del logits
     check = 8 if dev.type == 'cuda' else 1
+    compact = self.COMPACT and not self.compile   # a compiled step would compile each smaller shape again
+    top, cur, orig, rows_now, self._row_steps = st, (B, L, N), torch.arange(B, device=dev), B, B  # the prefill's pick
     for t in range(N - 1):  # step t: book token t, pick token t + 1
         Lb = min(L, ((Wb + t) // self.BUCKET + 1) * self.BUCKET) if sliced else L
-        self._run_step(st, cache, (B, L, N), Lb, T, top_p)
+        self._run_step(st, cache, cur, Lb, T, top_p)
+        self._row_steps += rows_now
         if top_p < 1 and T > 0 and bool(st['short'].any()):  # candidates lack the nucleus: the whole vocabulary
             rows = st['short'].nonzero().flatten()
             st['picked'][rows] = _pick_full(st['logits'][rows], T, top_p, uniforms(cfg.seed, st['uid'][rows], t + 1))
         if (t + 1) % check == 0:
             if cfg.stop and (t + 1) % (4 * check) == 0: self._mark_stopped(st['tokens'], st['length'], st['done'], cfg.stop)
-            if bool(st['done'].all()): break
+            live = int((~st['done']).sum())
+            if live == 0: break
+            if compact and fit_rows(live, B) <= rows_now // 2:  # the unfinished rows fit in half: a smaller batch
+                rows_now = fit_rows(live, B)
+                st, cache, orig = self._compact(st, top, self._caches[(B, L)][0], orig, rows_now, L, N)
+                cur = (rows_now, L, N, B)
     self._book(st)  # the last token (after an early break every row is done: it books nothing)
-    return st['tokens'][:n].tolist(), st['length'][:n].tolist(), st['hit_eos'][:n].tolist()
+    if st is not top:
+        for k in ('tokens', 'length', 'hit_eos'): top[k][orig] = st[k][:len(orig)]
+    return top['tokens'][:n].tolist(), top['length'][:n].tolist(), top['hit_eos'][:n].tolist()
 
 # %% ../nbs/02_sampling.ipynb #5904d80a
 @patch
@@ -766,8 +834,8 @@ def generate(self: Sampler, prompts, cfg: SamplingConfig | None = None, progress
         for (i, j), tk, ln, e, tx in zip(chunk, toks, lens, eos, texts): out[i, j] = self._completion(tk, ln, e, cfg.stop, tx)
     # a batch's texts are decoded on a second thread while the next batch generates (the GPU path waits on the device
     # every few steps; the Rust decoder runs outside the GIL)
-    # the profile span counts generated tokens against the row-steps the batches ran (a fixed-shape batch runs to its
-    # longest row; the CPU path's compaction runs fewer, so there it is an upper bound)
+    # the profile span counts generated tokens against the row-steps the batches ran (on the CPU path an upper bound:
+    # its compaction runs fewer)
     with tqdm(total=len(rows), desc='sampling', unit='sample', disable=not progress, leave=False) as bar, \
          ThreadPoolExecutor(1) as host, span('sample', rows=len(rows), tokens=0, row_steps=0) as prof:
         pending = None
@@ -775,9 +843,11 @@ def generate(self: Sampler, prompts, cfg: SamplingConfig | None = None, progress
             chunk = rows[s:s + B]
             bids = [ids[i] for i, _ in chunk]
             width = W if self.fixed_shapes else max(len(x) for x in bids)
-            rows_b = (B // 4 if len(chunk) <= B // 4 else B) if self.fixed_shapes else len(chunk)
+            rows_b = (fit_rows(len(chunk), B) if self.FIT_ROWS else B // 4 if len(chunk) <= B // 4 else B) \
+                if self.fixed_shapes else len(chunk)
             toks, lens, eos = self._batch(bids, [i * cfg.k + j for i, j in chunk], cfg, rows_b, width)
-            prof.attrs['tokens'] += sum(lens); prof.attrs['row_steps'] += rows_b * (max(lens) + 1)
+            prof.attrs['tokens'] += sum(lens)
+            prof.attrs['row_steps'] += self._row_steps if self.fixed_shapes else rows_b * (max(lens) + 1)
             if pending is not None: pending.result()
             pending = host.submit(finish, chunk, toks, lens, eos)
             bar.update(len(chunk))

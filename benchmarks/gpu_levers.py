@@ -1,0 +1,183 @@
+"""The GPU levers of issue 30 (sampling, distillation steps, DPO rounds), old path beside new in one process on one card.
+
+    python benchmarks/gpu_levers.py [--what sample kd dpo] [--steps 30] [--pairs 256] [--out FILE.json]
+
+sample: the Sampler on the embedded model's real weights, with fitted and compacted batches (`Sampler.FIT_ROWS`,
+     `Sampler.COMPACT`: the default since 2026-12-06) and without (every batch `fixed_batch_size` rows, a quarter batch
+     for a small remainder, run until its longest row ends), on four workloads shaped like the tables': Table 1's
+     mining (319 problems, greedy, <= 256 tokens, batch 1024), Table 2's probe (256 problems x 8, T 0.8, top-p 0.95,
+     <= 128 tokens), Table 3's evaluation (400 instructions x 3, T 1, <= 128 tokens, batch 256) and Table 2's
+     redesign (256 problems x 8 at <= 512 tokens). Printed: seconds of a warm call (the second), tokens a second, the
+     finished share and how many texts equal the other path's (bf16: batch shapes round differently).
+
+kd:  Table 3's distillation steps (`okd.kd_step`) on its gpu recipe — the SmolLM2-135M teacher, the 8-layer student
+     cut from it, batch 16 of the generated instruct training rows — for a fixed-teacher KD row (FKL), on-policy KD
+     (JSD, half the batches sampled by the student) and OKD (FKL, λ 0.1), each with `preference.GPU_TRAINING` off
+     (fp32, per-tensor AdamW: the code before 2026-12-06) and on (bf16 autocast of the forward passes, fused AdamW).
+     Printed per row: seconds a step split as `kd_step` records it (teacher / student / generation) and the ratio.
+     (Untuned teacher and student: only time is measured here, not what they learn.)
+dpo: one DPO round (`preference.dpo_round`, Table 2's gpu settings: batch 16, β 0.1, 2 epochs, max length 384) of
+     `pairs` math pairs (a reference solution against the same solution with its final number changed) with per-tensor
+     AdamW (before) and fused AdamW (`GPU_TRAINING['fused_adamw']`), and with the reference's log-probs precomputed
+     (`ref_mode: precompute`). Printed: seconds a round, a step, and the loss after the round.
+Each configuration runs after a warm-up of the same kind, so kernel selection and allocator growth are not timed. The
+card is named; ratios are within this run.
+"""
+from __future__ import annotations
+import argparse, copy, dataclasses, json, sys, time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def _torch():
+    import torch
+    return torch
+
+DEV = 'cuda' if _torch().cuda.is_available() else 'cpu'   # the CPU only to check that the script runs
+sync = lambda: _torch().cuda.synchronize() if DEV == 'cuda' else None
+empty = lambda: _torch().cuda.empty_cache() if DEV == 'cuda' else None
+
+
+def card() -> str:
+    import torch
+    return torch.cuda.get_device_name() if torch.cuda.is_available() else 'cpu (no GPU: numbers say nothing about one)'
+
+
+def kd_bench(steps: int, warm: int = 3) -> list[dict]:
+    import torch
+    from paper_repro.experiment import get_experiment, load_recipe, recipe_path
+    from paper_repro.models import load_model
+    from paper_repro.okd import prompt_response, prune_layers, setup_kd, student_layers, train_kd
+    from paper_repro.preference import GPU_TRAINING
+    from paper_repro.table3 import split_rows
+    from paper_repro.table3_recipe import arm_kd
+    cfg = load_recipe(get_experiment(3), recipe_path(3, 'gpu'))
+    rows = [dict(zip(('prompt', 'response'), prompt_response(x))) for x in split_rows(cfg)[0]]
+    teacher, tok = load_model(device=DEV)
+    student0 = prune_layers(teacher, student_layers(cfg.student, teacher.config.num_hidden_layers))
+    out = []
+    for arm in ('fkl', 'gkd', 'okd'):
+        for on in (False, True):
+            GPU_TRAINING.update(fused_adamw=on, kd_bf16=on)
+            kcfg = arm_kd(cfg, arm, 0)
+            st, te = copy.deepcopy(student0), copy.deepcopy(teacher)
+            state = setup_kd(st, te, tok, kcfg)
+            train_kd(state, rows, warm, cfg.batch_size)            # warm-up: kernels, allocator, the sampler's graphs
+            sync(); t0 = time.perf_counter()
+            hist = train_kd(state, rows[warm * cfg.batch_size:], steps, cfg.batch_size)
+            sync(); wall = time.perf_counter() - t0
+            r = {'row': arm, 'mode': kcfg.mode, 'gpu_training': 'fused_adamw+kd_bf16' if on else 'plain',
+                 'steps': steps, 's_per_step': wall / steps,
+                 **{k: sum(h[k] for h in hist) / steps for k in ('time_teacher', 'time_student', 'time_generation')},
+                 'loss_student_last': hist[-1]['loss_student']}
+            out.append(r); print(json.dumps(r), flush=True)
+            del st, te, state; empty()
+    GPU_TRAINING.update(fused_adamw=True, kd_bf16=True)
+    return out
+
+
+def sample_bench(quick: bool = False) -> list[dict]:
+    from paper_repro.minidata import load_split
+    from paper_repro.models import load_model
+    from paper_repro.okd import prompt_response
+    from paper_repro.sampling import Sampler, SamplingConfig
+    math = [r['question'] for r in load_split('gpu', 'math', 'train')]
+    instruct = [prompt_response(r)[0] for r in load_split('gpu', 'instruct', 'train')]
+    work = {'table1 mining': (math[:319], SamplingConfig(max_new_tokens=256, max_prompt_tokens=192)),
+            'table2 probe': (math[:256], SamplingConfig(k=8, temperature=0.8, top_p=0.95, max_new_tokens=128, max_prompt_tokens=192)),
+            'table3 evaluation': (instruct[:400], SamplingConfig(k=3, temperature=1.0, max_new_tokens=128, fixed_batch_size=256)),
+            'table2 at 512 tokens': (math[:256], SamplingConfig(k=8, temperature=0.8, top_p=0.95, max_new_tokens=512, max_prompt_tokens=192))}
+    if quick: work = {k: (p[:4], dataclasses.replace(c, max_new_tokens=8)) for k, (p, c) in work.items()}   # a CPU check
+    model, tok = load_model(device=DEV)
+    out = []
+    for name, (prompts, cfg) in work.items():
+        texts = {}
+        for new in (False, True):
+            s = Sampler(model, tok, cfg)
+            s.FIT_ROWS = s.COMPACT = new
+            s.generate(prompts, progress=False)              # first call: captures
+            sync(); t0 = time.perf_counter()
+            res = s.generate(prompts, progress=False)
+            sync(); wall = time.perf_counter() - t0
+            texts[new] = [c.text for cs in res for c in cs]
+            n_tok = sum(c.n_tokens for cs in res for c in cs)
+            r = {'workload': name, 'path': 'fit+compact' if new else 'full batches (before)', 'rows': len(texts[new]),
+                 's_warm': wall, 'tok_per_s': n_tok / wall, 'finished': sum(c.finished for cs in res for c in cs) / len(texts[new])}
+            out.append(r); print(json.dumps(r), flush=True)
+            s.release(); del s; empty()
+        out[-1]['same_texts'] = sum(a == b for a, b in zip(texts[False], texts[True])) / len(texts[True])
+        print(json.dumps(out[-1]), flush=True)
+    return out
+
+
+def math_pairs(n: int) -> list[dict]:
+    import re
+    from paper_repro.minidata import load_split
+    rows = load_split('gpu', 'math', 'train')[:n]
+    def wrong(sol: str) -> str:   # the same solution, final number changed
+        a = list(re.finditer(r'\d+', sol))[-1]
+        return sol[:a.start()] + str(int(a.group()) + 7) + sol[a.end():]
+    return [{'prompt': r['question'], 'chosen': r['solution'], 'rejected': wrong(r['solution'])} for r in rows]
+
+
+def dpo_bench(n_pairs: int) -> list[dict]:
+    import torch
+    from paper_repro.experiment import get_experiment, load_recipe, recipe_path
+    from paper_repro.models import load_model
+    from paper_repro.preference import GPU_TRAINING, dpo_round
+    cfg = load_recipe(get_experiment(2), recipe_path(2, 'gpu')).dpo
+    pairs = math_pairs(n_pairs)
+    model0, tok = load_model(device=DEV)
+    dpo_round(copy.deepcopy(model0), tok, pairs[:32], dataclasses.replace(cfg, epochs=1))   # warm-up
+    out = []
+    for name, fused, ref in (('per-tensor AdamW (before)', False, 'copy'), ('fused AdamW', True, 'copy'),
+                             ('fused AdamW + precomputed reference', True, 'precompute')):
+        GPU_TRAINING.update(fused_adamw=fused)
+        m = copy.deepcopy(model0)
+        sync(); t0 = time.perf_counter()
+        m, stats = dpo_round(m, tok, pairs, dataclasses.replace(cfg, ref_mode=ref))
+        sync(); wall = time.perf_counter() - t0
+        r = {'config': name, 'pairs': len(pairs), 'steps': stats.get('steps'), 's_round': wall,
+             's_per_step': wall / max(1, stats.get('steps') or 1), 'train_loss': stats.get('train_loss')}
+        out.append(r); print(json.dumps(r), flush=True)
+        del m; empty()
+    GPU_TRAINING.update(fused_adamw=True)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--what', nargs='+', default=['sample', 'kd', 'dpo'], choices=['sample', 'kd', 'dpo'])
+    ap.add_argument('--steps', type=int, default=30, help='timed KD steps per configuration')
+    ap.add_argument('--pairs', type=int, default=256, help='DPO pairs per round')
+    ap.add_argument('--out', help='write the results here as JSON')
+    ap.add_argument('--quick', action='store_true', help='sample: four prompts, 8 tokens (checks the script on a CPU)')
+    a = ap.parse_args()
+    res = {'card': card()}
+    print('card:', res['card'])
+    if 'sample' in a.what: res['sample'] = sample_bench(a.quick)
+    if 'kd' in a.what: res['kd'] = kd_bench(a.steps)
+    if 'dpo' in a.what: res['dpo'] = dpo_bench(a.pairs)
+    for k, rows in res.items():
+        if k == 'card': continue
+        print(f'\n{k} ({res["card"]}):')
+        base = {}
+        for r in rows:
+            if k == 'sample':
+                b = base.setdefault(r['workload'], r['s_warm'])
+                print(f"  {r['workload']}, {r['path']}: {r['s_warm']:.2f} s warm (x{b / r['s_warm']:.2f} the first), "
+                      f"{r['tok_per_s'] / 1000:.1f}k tok/s, {r['finished']:.1%} finished" +
+                      (f", {r['same_texts']:.1%} of texts as before" if 'same_texts' in r else ''))
+                continue
+            key = r.get('row', 'dpo'); b = base.setdefault(key, r['s_per_step'])
+            print(f"  {r.get('row', '')} {r.get('gpu_training', r.get('config'))}: {r['s_per_step'] * 1000:.1f} ms a step "
+                  f"(x{b / r['s_per_step']:.2f} the first)" +
+                  (f"  teacher {r['time_teacher'] * 1000:.1f} / student {r['time_student'] * 1000:.1f} / generation "
+                   f"{r['time_generation'] * 1000:.1f} ms" if 'time_teacher' in r else f"  round {r['s_round']:.1f} s, "
+                   f"{r['steps']} steps, loss {r['train_loss']:.4f}"))
+    if a.out: Path(a.out).write_text(json.dumps(res, indent=1))
+
+
+if __name__ == '__main__':
+    main()
