@@ -19,7 +19,8 @@ kd:  Table 3's distillation steps (`okd.kd_step`) on its gpu recipe — the Smol
 dpo: one DPO round (`preference.dpo_round`, Table 2's gpu settings: batch 16, β 0.1, 2 epochs, max length 384) of
      `pairs` math pairs (a reference solution against the same solution with its final number changed) with per-tensor
      AdamW (before) and fused AdamW (`GPU_TRAINING['fused_adamw']`), and with the reference's log-probs precomputed
-     (`ref_mode: precompute`). Printed: seconds a round, a step, and the loss after the round.
+     (`ref_mode: precompute`); then Table 1's APT settings (8 pairs x 2 accumulation steps, max length 448) against the
+     same 16 pairs a step in one batch. Printed: seconds a round, a step (ratios within a table's settings), the loss.
 Each configuration runs after a warm-up of the same kind, so kernel selection and allocator growth are not timed. The
 card is named; ratios are within this run.
 """
@@ -130,13 +131,16 @@ def dpo_bench(n_pairs: int) -> list[dict]:
     pairs = math_pairs(n_pairs)
     model0, tok = load_model(device=DEV)
     dpo_round(copy.deepcopy(model0), tok, pairs[:32], dataclasses.replace(cfg, epochs=1))   # warm-up
+    t1 = load_recipe(get_experiment(1), recipe_path(1, 'gpu')).apt.dpo   # 8 pairs x 2 accumulation steps
     out = []
-    for name, fused, ref in (('per-tensor AdamW (before)', False, 'copy'), ('fused AdamW', True, 'copy'),
-                             ('fused AdamW + precomputed reference', True, 'precompute')):
+    for name, fused, c in (('Table 2, per-tensor AdamW (before)', False, cfg), ('Table 2, fused AdamW', True, cfg),
+                           ('Table 2, fused AdamW + precomputed reference', True, dataclasses.replace(cfg, ref_mode='precompute')),
+                           ('Table 1, 8 x 2 accumulated, fused AdamW', True, t1),
+                           ('Table 1 as 16 x 1, fused AdamW', True, dataclasses.replace(t1, per_device_batch_size=16, grad_accum=1))):
         GPU_TRAINING.update(fused_adamw=fused)
         m = copy.deepcopy(model0)
         sync(); t0 = time.perf_counter()
-        m, stats = dpo_round(m, tok, pairs, dataclasses.replace(cfg, ref_mode=ref))
+        m, stats = dpo_round(m, tok, pairs, c)
         sync(); wall = time.perf_counter() - t0
         r = {'config': name, 'pairs': len(pairs), 'steps': stats.get('steps'), 's_round': wall,
              's_per_step': wall / max(1, stats.get('steps') or 1), 'train_loss': stats.get('train_loss')}
@@ -170,9 +174,9 @@ def main():
                       f"{r['tok_per_s'] / 1000:.1f}k tok/s, {r['finished']:.1%} finished" +
                       (f", {r['same_texts']:.1%} of texts as before" if 'same_texts' in r else ''))
                 continue
-            key = r.get('row', 'dpo'); b = base.setdefault(key, r['s_per_step'])
+            key = r.get('row', r.get('config', '')[:7]); b = base.setdefault(key, r['s_round'] if k == 'dpo' else r['s_per_step'])
             print(f"  {r.get('row', '')} {r.get('gpu_training', r.get('config'))}: {r['s_per_step'] * 1000:.1f} ms a step "
-                  f"(x{b / r['s_per_step']:.2f} the first)" +
+                  f"(x{b / (r['s_round'] if k == 'dpo' else r['s_per_step']):.2f} the first)" +
                   (f"  teacher {r['time_teacher'] * 1000:.1f} / student {r['time_student'] * 1000:.1f} / generation "
                    f"{r['time_generation'] * 1000:.1f} ms" if 'time_teacher' in r else f"  round {r['s_round']:.1f} s, "
                    f"{r['steps']} steps, loss {r['train_loss']:.4f}"))
