@@ -13,7 +13,8 @@ sample: the Sampler on the embedded model's real weights, with fitted and compac
 kd:  Table 3's distillation steps (`okd.kd_step`) on its gpu recipe — the SmolLM2-135M teacher, the 8-layer student
      cut from it, batch 16 of the generated instruct training rows — for a fixed-teacher KD row (FKL), on-policy KD
      (JSD, half the batches sampled by the student) and OKD (FKL, λ 0.1), each with `preference.GPU_TRAINING` off
-     (fp32, per-tensor AdamW: the code before 2026-12-06) and on (bf16 autocast of the forward passes, fused AdamW).
+     (fp32, per-tensor AdamW: the code before 2026-12-06), fused AdamW alone, TF32 alone, both, and bf16 autocast of
+     the forward passes.
      Printed per row: seconds a step split as `kd_step` records it (teacher / student / generation) and the ratio.
      (Untuned teacher and student: only time is measured here, not what they learn.)
 dpo: one DPO round (`preference.dpo_round`, Table 2's gpu settings: batch 16, β 0.1, 2 epochs, max length 384) of
@@ -58,9 +59,15 @@ def kd_bench(steps: int, warm: int = 3) -> list[dict]:
     teacher, tok = load_model(device=DEV)
     student0 = prune_layers(teacher, student_layers(cfg.student, teacher.config.num_hidden_layers))
     out = []
+    variants = {'plain': dict(fused_adamw=False, kd_tf32=False, kd_bf16=False),
+                'fused AdamW': dict(fused_adamw=True, kd_tf32=False, kd_bf16=False),
+                'TF32': dict(fused_adamw=False, kd_tf32=True, kd_bf16=False),
+                'fused AdamW + TF32': dict(fused_adamw=True, kd_tf32=True, kd_bf16=False),
+                'bf16 autocast': dict(fused_adamw=False, kd_tf32=False, kd_bf16=True)}
+    keep = dict(GPU_TRAINING)
     for arm in ('fkl', 'gkd', 'okd'):
-        for on in (False, True):
-            GPU_TRAINING.update(fused_adamw=on, kd_bf16=on)
+        for name, v in variants.items():
+            GPU_TRAINING.update(v)
             kcfg = arm_kd(cfg, arm, 0)
             st, te = copy.deepcopy(student0), copy.deepcopy(teacher)
             state = setup_kd(st, te, tok, kcfg)
@@ -68,13 +75,13 @@ def kd_bench(steps: int, warm: int = 3) -> list[dict]:
             sync(); t0 = time.perf_counter()
             hist = train_kd(state, rows[warm * cfg.batch_size:], steps, cfg.batch_size)
             sync(); wall = time.perf_counter() - t0
-            r = {'row': arm, 'mode': kcfg.mode, 'gpu_training': 'fused_adamw+kd_bf16' if on else 'plain',
+            r = {'row': arm, 'mode': kcfg.mode, 'gpu_training': name,
                  'steps': steps, 's_per_step': wall / steps,
                  **{k: sum(h[k] for h in hist) / steps for k in ('time_teacher', 'time_student', 'time_generation')},
                  'loss_student_last': hist[-1]['loss_student']}
             out.append(r); print(json.dumps(r), flush=True)
             del st, te, state; empty()
-    GPU_TRAINING.update(fused_adamw=True, kd_bf16=True)
+    GPU_TRAINING.update(keep)
     return out
 
 

@@ -69,7 +69,10 @@ def prune_layers(model, layers: list[int]):
     try: student = copy.deepcopy(model)
     finally: setattr(parent, attr, keep)
     sp, sa = layer_list(student)
-    setattr(sp, sa, torch.nn.ModuleList([copy.deepcopy(keep[i]) for i in layers]))
+    # the kept layers' attention modules point at the student's config, not at copies of the teacher's: an attention
+    # implementation set on the student (the Sampler's) must reach them (seen 2026-12-06: a pruned student's sampler
+    # ran HF's attention over a mask built for its own)
+    setattr(sp, sa, torch.nn.ModuleList([copy.deepcopy(keep[i], {id(model.config): student.config}) for i in layers]))
     for new, layer in enumerate(getattr(sp, sa)):
         for m in layer.modules():
             if hasattr(m, 'layer_idx'): m.layer_idx = new
@@ -216,24 +219,19 @@ def _autocast(dev):
     "bf16 autocast of a distillation forward pass on a GPU (`preference.GPU_TRAINING['kd_bf16']`); the losses stay fp32."
     return torch.autocast('cuda', dtype=torch.bfloat16) if dev.type == 'cuda' and on_gpu('kd_bf16') else contextlib.nullcontext()
 
-def kd_step(state: KDState, rows: list[dict]) -> dict:
-    "One optimisation step of `state.cfg.mode` on `rows`; returns losses, divergence, token count and timings."
+@contextlib.contextmanager
+def _tf32(dev):
+    "fp32 matrix products on TF32 tensor cores for a whole distillation step on a GPU (`GPU_TRAINING['kd_tf32']`)."
+    if dev.type != 'cuda' or not on_gpu('kd_tf32'): yield; return
+    was = torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = True
+    try: yield
+    finally: torch.backends.cuda.matmul.allow_tf32 = was
+
+def _kd_update(state: KDState, b: dict, mask, tgt, D, m: dict):
+    "The step's forward passes, backward passes and optimizer step (`kd_step` around it); timings and losses into `m`."
     cfg, st, te = state.cfg, state.student, state.teacher
-    D = get_divergence(cfg.divergence, beta=cfg.beta, alpha=cfg.alpha)
-    pairs = [prompt_response(r) for r in rows]
-    m = {'step': state.step, 'on_policy': False, 'time_generation': 0.0, 'time_teacher': 0.0}
-    if cfg.mode == 'on_policy' and _on_policy_coin(cfg, state.step):
-        t0 = time.perf_counter()
-        gen = student_responses(state, [p for p, _ in pairs])
-        pairs = [(p, r) for (p, _), r in zip(pairs, gen)]
-        m.update(on_policy=True, time_generation=time.perf_counter() - t0)
-    b = collate([encode_example(state.tok, p, r, cfg.max_length) for p, r in pairs], state.tok.pad_token_id)
     dev = next(st.parameters()).device
-    b = {k: v.to(dev) for k, v in b.items()}
-    labels = b['labels'][:, 1:]
-    mask = labels != -100
-    tgt = labels[mask]
-    m['n_tokens'] = int(mask.sum())
     state.optimizer.zero_grad(set_to_none=True)
 
     # teacher forward (online modules: with gradient; otherwise without)
@@ -271,6 +269,26 @@ def kd_step(state: KDState, rows: list[dict]) -> dict:
     t0 = time.perf_counter()
     state.optimizer.step()
     _sync(st); m['time_student'] += time.perf_counter() - t0
+
+def kd_step(state: KDState, rows: list[dict]) -> dict:
+    "One optimisation step of `state.cfg.mode` on `rows`; returns losses, divergence, token count and timings."
+    cfg, st, te = state.cfg, state.student, state.teacher
+    D = get_divergence(cfg.divergence, beta=cfg.beta, alpha=cfg.alpha)
+    pairs = [prompt_response(r) for r in rows]
+    m = {'step': state.step, 'on_policy': False, 'time_generation': 0.0, 'time_teacher': 0.0}
+    if cfg.mode == 'on_policy' and _on_policy_coin(cfg, state.step):
+        t0 = time.perf_counter()
+        gen = student_responses(state, [p for p, _ in pairs])
+        pairs = [(p, r) for (p, _), r in zip(pairs, gen)]
+        m.update(on_policy=True, time_generation=time.perf_counter() - t0)
+    b = collate([encode_example(state.tok, p, r, cfg.max_length) for p, r in pairs], state.tok.pad_token_id)
+    dev = next(st.parameters()).device
+    b = {k: v.to(dev) for k, v in b.items()}
+    labels = b['labels'][:, 1:]
+    mask = labels != -100
+    tgt = labels[mask]
+    m['n_tokens'] = int(mask.sum())
+    with _tf32(dev): _kd_update(state, b, mask, tgt, D, m)
     state.step += 1
     state.history.append(m)
     return m

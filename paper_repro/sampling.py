@@ -541,10 +541,16 @@ def _additive_mask(self: Sampler, valid, qpos):
     return torch.zeros(ok.shape, dtype=self.dtype, device=valid.device).masked_fill(
         ~ok, torch.finfo(self.dtype).min)[:, None]
 
+def _held_rows(caches: dict, B: int, L: int):
+    "Rows of a held cache with L slots and at least B rows (None if none): smaller batches run on a view of it."
+    return next((b for b, l in caches if l == L and b >= B), None)
+
 @patch
 def _cache_for(self: Sampler, B, L):
+    """A static cache of B rows and L slots: a held cache of L slots and at least B rows (its first B rows, a view:
+    `_view_cache`), else a new one of B rows."""
     from transformers import StaticCache
-    if (B, L) not in self._caches:
+    if _held_rows(self._caches, B, L) is None:
         c = StaticCache(config=self.model.config, max_cache_len=L)
         # one forward allocates its tensors (transformers does so lazily, at the first prefill): the prefill then
         # writes them directly (`_prefill_shared`), whatever the cache saw before
@@ -553,10 +559,11 @@ def _cache_for(self: Sampler, B, L):
             self.model(input_ids=torch.full((B, 1), self.pad_id, device=self.device), use_cache=True, logits_to_keep=1,
                        **{self._cache_kw: c}, **kw)
         self._caches[(B, L)] = [c, True]
-    entry = self._caches[(B, L)]
+    Bf = _held_rows(self._caches, B, L)
+    entry = self._caches[(Bf, L)]
     if entry[1]: entry[0].reset()  # zero in place: same addresses, captured graphs stay valid
     entry[1] = True
-    return entry[0]
+    return entry[0] if Bf == B else self._view_cache(entry[0], B, (Bf, B, L))
 
 # %% ../nbs/02_sampling.ipynb #1cf2dbbf
 @patch
@@ -718,7 +725,8 @@ def _compact(self: Sampler, st, top, full_cache, orig, rows: int, L: int, N: int
     new['short'][n:] = False; new['hit_eos'][n:] = False
     for k in ('cur', 't', 'seed'): new[k].copy_(st[k])
     if st['logits'] is not None and new['logits'] is None: new['logits'] = st['logits'].new_zeros(rows, st['logits'].shape[1])
-    return new, self._view_cache(full_cache, rows, (len(top['uid']), rows, L)), orig.index_select(0, keep)
+    Bf = full_cache.layers[0].keys.shape[0]
+    return new, self._view_cache(full_cache, rows, (Bf, rows, L)), orig.index_select(0, keep)
 
 # %% ../nbs/02_sampling.ipynb #4fa3c0a1
 @patch
@@ -733,8 +741,9 @@ def _batch_fixed(self: Sampler, ids: list[list[int]], uids: list[int], cfg: Samp
     rows = [ids[r] if r < n else ids[0] for r in range(B)]
     inp, mask = _left_pad(rows, Wb, self.pad_id)
     inp, mask = inp.to(dev), mask.to(dev)
-    if self.ONE_SHAPE and (B, L) not in self._caches and self._caches: self.release()
+    if self.ONE_SHAPE and self._caches and _held_rows(self._caches, B, L) is None: self.release()
     st, cache = self._state_for(B, L, N), self._cache_for(B, L)
+    Bf = _held_rows(self._caches, B, L)   # the rows of the cache this batch's is (a view of)
     st['valid'].fill_(True); st['valid'][:, :Wb] = mask
     st['uid'].copy_(torch.tensor(list(uids) + [0] * (B - n), dtype=torch.long))
     st['done'].copy_(torch.arange(B) >= n); st['hit_eos'].zero_(); st['length'].zero_(); st['short'].zero_()
@@ -751,7 +760,7 @@ def _batch_fixed(self: Sampler, ids: list[list[int]], uids: list[int], cfg: Samp
     del logits
     check = 8 if dev.type == 'cuda' else 1
     compact = self.COMPACT and not self.compile   # a compiled step would compile each smaller shape again
-    top, cur, orig, rows_now, self._row_steps = st, (B, L, N), torch.arange(B, device=dev), B, B  # the prefill's pick
+    top, cur, orig, rows_now, self._row_steps = st, (B, L, N, Bf), torch.arange(B, device=dev), B, B  # the prefill's pick
     for t in range(N - 1):  # step t: book token t, pick token t + 1
         Lb = min(L, ((Wb + t) // self.BUCKET + 1) * self.BUCKET) if sliced else L
         self._run_step(st, cache, cur, Lb, T, top_p)
@@ -765,8 +774,8 @@ def _batch_fixed(self: Sampler, ids: list[list[int]], uids: list[int], cfg: Samp
             if live == 0: break
             if compact and fit_rows(live, B) <= rows_now // 2:  # the unfinished rows fit in half: a smaller batch
                 rows_now = fit_rows(live, B)
-                st, cache, orig = self._compact(st, top, self._caches[(B, L)][0], orig, rows_now, L, N)
-                cur = (rows_now, L, N, B)
+                st, cache, orig = self._compact(st, top, self._caches[(Bf, L)][0], orig, rows_now, L, N)
+                cur = (rows_now, L, N, Bf)
     self._book(st)  # the last token (after an early break every row is done: it books nothing)
     if st is not top:
         for k in ('tokens', 'length', 'hit_eos'): top[k][orig] = st[k][:len(orig)]

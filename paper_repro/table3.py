@@ -222,11 +222,13 @@ class OKDTable(Experiment):
     def notes(self, raws, cfg, claims=None): return table3_notes(raws, cfg)
     def training_precision(self, cfg, numerics):
         """The teacher and student SFT stages train through trl (bf16 'auto': where generation ran in bf16); distillation in
-        bf16 mixed precision where the GPU run's numerics say `kd_bf16` (`preference.GPU_TRAINING`), else fp32."""
+        bf16 mixed precision or with TF32 matrix products where the GPU run's numerics say so (`preference.GPU_TRAINING`),
+        else fp32."""
         sft = [s.bf16 if s.bf16 != 'auto' else numerics.get('generation_dtype') == 'bfloat16' for s in (cfg.teacher_sft, cfg.student_sft)]
         word = lambda b: 'bf16 mixed precision' if b else 'fp32'
         how = word(sft[0]) if sft[0] == sft[1] else f'{word(sft[0])} (teacher), {word(sft[1])} (student)'
-        kd = 'bf16 mixed precision' if 'kd_bf16' in numerics.get('gpu_training', '') else 'fp32'
+        g = numerics.get('gpu_training', '')
+        kd = 'bf16 mixed precision' if 'kd_bf16' in g else 'fp32 (TF32 matrix products)' if 'kd_tf32' in g else 'fp32'
         return f'{how} for the SFT stages, {kd} for the distillation rows'
     def figures(self, raws, cfg, out): return table3_figures(raws, cfg, out)
 
