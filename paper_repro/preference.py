@@ -116,12 +116,13 @@ def cpu_training_kernels() -> str:
 
 def _on_cpu(flag: str) -> bool: return not torch.cuda.is_available() and CPU_TRAINING[flag]
 
-# GPU speed-ups (issue 30), each a switch so that benchmarks run the old path beside the new: fused AdamW (one kernel
+# GPU switches (issue 30), off by default, so that benchmarks run each beside the plain path: fused AdamW (one kernel
 # over every tensor, for trl's rounds and the distillation steps) and, for the distillation steps (`okd.kd_step`, which
-# train outside trl: fp32 before 2026-12-06), TF32 matrix products or bf16 autocast of their forward passes
-# (`benchmarks/gpu_levers.py` compares them; trl's rounds already train in bf16 mixed precision). Each moves the last
-# bits, so `experiment.numerics` puts `gpu_training_kernels()` in every GPU run key.
-GPU_TRAINING = {'fused_adamw': True, 'kd_tf32': True, 'kd_bf16': False}
+# train outside trl in fp32), TF32 matrix products or bf16 autocast of their forward passes. Measured on one H100
+# (`benchmarks/gpu_levers.py`, records/h100-2026-12-06c): none sped a Table 3 step up beyond the run-to-run noise (a
+# fixed-teacher step 74-96 ms in every variant but bf16, 607 ms; OKD 206-239 ms) — the step waits on the host, not on
+# the matrix products. Each moves the last bits, so `experiment.numerics` puts `gpu_training_kernels()` in GPU run keys.
+GPU_TRAINING = {'fused_adamw': False, 'kd_tf32': False, 'kd_bf16': False}
 
 def gpu_training_kernels() -> str:
     "The GPU speed-ups training runs with, as a run-key string ('plain' when none)."
