@@ -412,9 +412,9 @@ class Sampler:
     # compile + capture' in a 445-s Table 1 seed); compiled, a warm step is x1.38 faster (benchmarks/records/h100-2026-12-06b)
     COMPILE = False
     COMPILE_PICK = True    # a compiled Sampler compiles its decode step's whole-vocabulary pick too (`_pick_fn`)
-    # keep one batch shape's cache, state and graphs at a time (`release` on a new shape): Table 1's workers held two to
-    # four shapes each, 28-29 GiB a process, and one of five ran out of the H100's memory (2026-12-06); eager, a new
-    # shape costs a cache allocation and ≈ 0.1 s a bucket of captures
+    # keep one cache at a time (`release` when a batch needs another length or more rows; smaller batches run on views
+    # of it): Table 1's workers held two to four shapes each, 28-29 GiB a process, and one of five ran out of the H100's
+    # memory (2026-12-06); eager, a new cache costs an allocation and ≈ 0.1 s a bucket of captures
     ONE_SHAPE = True
     # a fixed-shape batch holds `fit_rows` rows, not `fixed_batch_size` (Table 1's 319-row mining ran 1,024 rows, 6 % of
     # its row-steps generating: one H100, 2026-12-06), and an eager batch moves its unfinished rows into a smaller one
