@@ -6,7 +6,8 @@ sample: the Sampler on the embedded model's real weights, with fitted and compac
      `Sampler.COMPACT`: the default since 2026-12-06) and without (every batch `fixed_batch_size` rows, a quarter batch
      for a small remainder, run until its longest row ends), on four workloads shaped like the tables': Table 1's
      mining (319 problems, greedy, <= 256 tokens, batch 1024), Table 2's probe (256 problems x 8, T 0.8, top-p 0.95,
-     <= 128 tokens), Table 3's evaluation (400 instructions x 3, T 1, <= 128 tokens, batch 256) and Table 2's
+     <= 128 tokens), Table 3's evaluation sampling (400 instructions x 3, T 1, <= 128 tokens; in batches of 256,
+     not the 1,024 Table 3 runs, to have full batches and a remainder) and Table 2's
      redesign (256 problems x 8 at <= 512 tokens). Printed: seconds of a warm call (the second), tokens a second, the
      finished share and how many texts equal the other path's (bf16: batch shapes round differently).
 

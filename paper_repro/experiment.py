@@ -166,8 +166,9 @@ class SeedRun:
 @patch
 def load(self: SeedRun, path=None):
     """(model, tokenizer) of `path`, or of the recipe's model; on CUDA when present. The last `LOAD_KEEP` models read stay
-    in memory untouched and every call gets a copy (a path's files never change once its stage is done): Table 3 read
-    its teacher and its initial student 33 times a seed from disk, 22 s on one H100 (2026-12-06)."""
+    in memory untouched and every call gets a copy (a path's files never change once its stage is done). One H100,
+    2026-12-06: Table 1's seed read models 17 times instead of 27; Table 3's 30 instead of 33 — each of its rows cycles
+    through three paths (the initial student, the teacher, the row's trained model), which two kept models cannot hold."""
     import torch
     name = str(path) if path else self.cfg.model
     kept = self._loaded.pop(name, None) or load_model(name, device='cuda' if torch.cuda.is_available() else None)
