@@ -6,7 +6,7 @@ Docs: https://github.com/paper-repro/paper_repro/experiment.html.md"""
 
 # %% ../nbs/10a_experiment.ipynb #b29691ae
 from __future__ import annotations
-import argparse, copy, dataclasses, importlib, os, pkgutil, re, shutil, subprocess, sys, threading, time
+import argparse, copy, dataclasses, importlib, os, pkgutil, re, shutil, subprocess, sys, tempfile, threading, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +20,11 @@ from .tables import (TableSpec, decide_claims, fmt_claim, fmt_tests, register_sp
                                 write_table)
 
 # %% auto #0
-__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'SPAWNED_AT', 'REGISTRY', 'ARM_KEYED', 'numerics', 'method_fields',
-           'run_key', 'Experiment', 'SeedRun', 'record_gpu_peak', 'SeedClock', 'run_seed', 'register', 'get_experiment',
-           'all_experiments', 'recipe_path', 'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe',
-           'numerics_note', 'joined_notes', 'build_table', 'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
+__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'SPAWNED_AT', 'REGISTRY', 'GRID_RULE', 'ARM_KEYED', 'numerics',
+           'method_fields', 'run_key', 'Experiment', 'SeedRun', 'record_gpu_peak', 'SeedClock', 'run_seed', 'register',
+           'get_experiment', 'all_experiments', 'recipe_path', 'apply_overrides', 'upgrade_recipe',
+           'recipe_from_record', 'load_recipe', 'grid_point_key', 'choose_grid_points', 'dev_grid', 'numerics_note',
+           'joined_notes', 'build_table', 'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -98,6 +99,9 @@ class Experiment:
     def validate(self, cfg, where: str): "Raise ReproError naming `where` and the field for a recipe that cannot run."
     def shared(self, run: 'SeedRun'): "Stages every arm of a seed shares (before any arm runs)."
     def prepare(self, run: 'SeedRun', arm: str, r: int) -> dict: return {}
+    def dev_score(self, run: 'SeedRun', model, tok) -> float:
+        "A trained row's score on the dev split, higher is better (`dev_grid` chooses settings by it)."
+        raise ReproError(f"table {self.table}: no dev score, so no dev grid")
     def train(self, run: 'SeedRun', arm: str, r: int, prep: dict, model, tok, d: Path):
         raise NotImplementedError(f"{type(self).__name__}.train")
     def evaluate(self, run: 'SeedRun', model, tok, d: Path) -> dict: raise NotImplementedError(f"{type(self).__name__}.evaluate")
@@ -167,8 +171,8 @@ class SeedRun:
 def load(self: SeedRun, path=None):
     """(model, tokenizer) of `path`, or of the recipe's model; on CUDA when present. The last `LOAD_KEEP` models read stay
     in memory untouched and every call gets a copy (a path's files never change once its stage is done). One H100,
-    2026-12-06: Table 1's seed read models 17 times instead of 27; Table 3's 30 instead of 33 — each of its rows cycles
-    through three paths (the initial student, the teacher, the row's trained model), which two kept models cannot hold."""
+    2026-12-06, with two kept: Table 1's seed read models 17 times instead of 27; Table 3's 30 instead of 33 — each of its
+    rows cycles through three paths (the initial student, the teacher, the row's trained model), so three are kept."""
     import torch
     name = str(path) if path else self.cfg.model
     kept = self._loaded.pop(name, None) or load_model(name, device='cuda' if torch.cuda.is_available() else None)
@@ -178,7 +182,7 @@ def load(self: SeedRun, path=None):
     self._tok = t
     return m, t
 
-SeedRun.LOAD_KEEP = 2
+SeedRun.LOAD_KEEP = 3   # Table 3's rows cycle through three paths (three models of 135M: ~1.6 GB)
 
 @patch
 def sampler(self: SeedRun, model):
@@ -467,6 +471,75 @@ def load_recipe(exp: Experiment, path=None, scale: str | None = None, overrides=
         cfg = config_from_dict(exp.config_cls, d, f"--set {o}")
         exp.validate(cfg, f"--set {o}")
     return cfg
+
+# %% ../nbs/10a_experiment.ipynb #072deab3
+GRID_RULE = ("per row, the best mean dev score over the tuning seeds wins; ties (within 1e-9) go to the point listed first")
+
+def grid_point_key(arm: str, overrides: dict) -> str:
+    "A grid point's name: its row and recipe overrides, e.g. `okd:kd.module_layers=2,okd_lambda=0.1`."
+    return f"{arm}:" + ','.join(f"{k}={v}" for k, v in overrides.items())
+
+def choose_grid_points(res: dict, points) -> dict:
+    "`{row: {'point', 'overrides', 'score', 'seeds'}}`: each row's winner under `GRID_RULE` (rows with a seed that scored all its points)."
+    out = {}
+    for arm in dict.fromkeys(a for a, _ in points):
+        mine = [(grid_point_key(a, o), o) for a, o in points if a == arm]
+        seeds = set.intersection(*(set(res['points'].get(k, {})) for k, _ in mine))
+        if not seeds: continue
+        best = None
+        for k, o in mine:
+            score = sum(res['points'][k][s] for s in seeds) / len(seeds)
+            if best is None or score > best[2] + 1e-9: best = (k, o, score)
+        out[arm] = {'point': best[0], 'overrides': best[1], 'score': best[2], 'seeds': len(seeds)}
+    return out
+
+# %% ../nbs/10a_experiment.ipynb #e708f0e2
+def _grid_cfgs(exp: Experiment, cfg, points) -> dict:
+    "Each point's recipe: `cfg` with the row as its only arm and the overrides set (checked as any recipe is)."
+    base, out = config_to_dict(cfg), {}
+    for arm, ov in points:
+        k = grid_point_key(arm, ov); where = f"dev grid point {k}"
+        if exp.rounds(cfg, arm) != 1: raise ReproError(f"{where}: row {arm!r} trains {exp.rounds(cfg, arm)} rounds; a dev grid trains one")
+        d = copy.deepcopy(base); d[exp.arms_field] = [arm]
+        for key, v in ov.items():
+            if not _has_path(base, key): raise ReproError(f"{where}: no recipe field {key!r}")
+            _set_path(d, key, v, where)
+        out[k] = config_from_dict(type(cfg), d, where=where)
+        exp.validate(out[k], where)
+    return out
+
+def dev_grid(exp: Experiment, cfg, points: list[tuple[str, dict]], seeds, out=None, progress: bool = True) -> dict:
+    """Dev score of every point `(row, {dotted recipe field: value})` on every tuning seed, and each row's winner
+    (`GRID_RULE`, in `res['chosen']`). `out`: a JSON file rewritten after every point and read back first."""
+    cfgs = _grid_cfgs(exp, cfg, points)
+    res = {'table': exp.table, 'recipe': method_fields(exp, config_to_dict(cfg)), 'rule': GRID_RULE,
+           'order': list(cfgs), 'points': {}, 'seconds': {}}
+    if out is not None and Path(out).exists():
+        old = read_json(out)
+        if (old.get('table'), old.get('recipe')) != (res['table'], res['recipe']):
+            raise ReproError(f"{out}: a dev grid of another table or recipe; remove it or choose another --out")
+        res = {**old, 'order': list(dict.fromkeys(old.get('order', []) + list(cfgs)))}
+    for seed in seeds:
+        todo = [(a, o) for a, o in points if str(seed) not in res['points'].get(grid_point_key(a, o), {})]
+        if not todo: continue
+        run = (exp.run_cls or SeedRun)(exp, cfg, seed)
+        exp.shared(run)
+        for arm, ov in todo:
+            k, t0 = grid_point_key(arm, ov), time.perf_counter()
+            run.cfg = cfgs[k]
+            try:
+                prep = exp.prepare(run, arm, 1)
+                model, tok = run.policy(arm, 0)
+                with tempfile.TemporaryDirectory() as td: model, _ = exp.train(run, arm, 1, prep, model, tok, Path(td))
+                score = float(exp.dev_score(run, model, tok))
+            finally: run.cfg = cfg
+            res['points'].setdefault(k, {})[str(seed)] = score
+            res['seconds'].setdefault(k, {})[str(seed)] = round(time.perf_counter() - t0, 1)
+            res['chosen'] = choose_grid_points(res, points)
+            if out is not None: write_json(out, res)
+            if progress: print(f"seed {seed} {k}: dev {score:.2f} ({res['seconds'][k][str(seed)]:.0f} s)", flush=True)
+    res['chosen'] = choose_grid_points(res, points)
+    return res
 
 # %% ../nbs/10a_experiment.ipynb #6800757a
 @patch

@@ -107,15 +107,16 @@ class LoraSettings:
     target_modules: list = cfg_field(['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
                                      "module names that get adapters")
 
-def lora_config(cfg: LoraSettings):
+def lora_config(cfg: LoraSettings, layers: list[int] | None = None):
+    "peft's `LoraConfig` for `cfg`; `layers`: only these decoder layers (0-based) get adapters (None: every layer)."
     from peft import LoraConfig
-    return LoraConfig(r=cfg.r, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout,
-                      target_modules=list(cfg.target_modules), task_type='CAUSAL_LM')
+    return LoraConfig(r=cfg.r, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, target_modules=list(cfg.target_modules),
+                      layers_to_transform=list(layers) if layers else None, task_type='CAUSAL_LM')
 
-def add_lora(model, cfg: LoraSettings):
-    "Wrap `model` with fresh LoRA adapters (only they train)."
+def add_lora(model, cfg: LoraSettings, layers: list[int] | None = None):
+    "Wrap `model` with fresh LoRA adapters (only they train), on decoder `layers` only if given."
     from peft import get_peft_model
-    return get_peft_model(model, lora_config(cfg))
+    return get_peft_model(model, lora_config(cfg, layers))
 
 def model_hash(model, n: int = 16) -> str:
     "Hash of all parameter values (to record exactly which weights a stage used)."

@@ -13,15 +13,16 @@ import torch
 import torch.nn.functional as F
 from .core import cfg_field
 from .evaluation import instruct_prompt
-from .kd_losses import get_divergence
+from .kd_losses import forward_kl, get_divergence
 from .models import LoraSettings, add_lora
 from .preference import on_gpu
 from .sampling import SamplingConfig, Sampler, encode_prompts
 
 # %% auto #0
-__all__ = ['MODES', 'StudentConfig', 'layer_list', 'spread_layers', 'student_layers', 'prune_layers', 'n_params',
+__all__ = ['MODES', 'GENERATORS', 'StudentConfig', 'layer_list', 'spread_layers', 'student_layers', 'prune_layers', 'n_params',
            'prompt_response', 'encode_example', 'collate', 'response_logits', 'KDConfig', 'KDState', 'module_params',
-           'backbone_state', 'setup_kd', 'student_responses', 'kd_step', 'train_kd', 'merged_teacher']
+           'backbone_state', 'online_layers', 'setup_kd', 'grad_layers', 'module_share', 'hf_responses',
+           'student_responses', 'kd_step', 'train_kd', 'merged_teacher', 'probe_divergence']
 
 # %% ../nbs/15_okd.ipynb #516ef045
 @dataclass
@@ -93,13 +94,14 @@ def prompt_response(row: dict) -> tuple[str, str]:
     return instruct_prompt(row['instruction'], row.get('input') or ''), row['references'][0]
 
 def encode_example(tok, prompt: str, response: str, max_length: int = 512, cfg: SamplingConfig | None = None) -> dict:
-    "Token ids of prompt + response + EOS and labels (−100 on the prompt); the prompt is cut from the left to fit."
+    """Token ids of prompt + response + EOS and labels (−100 on the prompt). The prompt stays whole and the response is
+    cut to fit (an on-policy sample and a dataset response lose the same tail); only a prompt longer than the row is cut,
+    from the left, to leave one response token."""
     p = encode_prompts(tok, [prompt], cfg)[0]
-    r = tok(response, add_special_tokens=False)['input_ids'][:max_length - 1] + [tok.eos_token_id]
-    p = p[-max(max_length - len(r), 1):]
+    r = tok(response, add_special_tokens=False)['input_ids'] + [tok.eos_token_id]
+    p = p[-(max_length - 1):]
     r = r[:max_length - len(p)]
     return {'input_ids': p + r, 'labels': [-100] * len(p) + r}
-
 def collate(examples: list[dict], pad_id: int) -> dict:
     "Right-padded `input_ids`, `attention_mask` and `labels` tensors."
     L = max(len(e['input_ids']) for e in examples)
@@ -123,6 +125,7 @@ def response_logits(model, b: dict, mask: torch.Tensor) -> torch.Tensor:
 
 # %% ../nbs/15_okd.ipynb #4f868e1d
 MODES = ('sft', 'kd', 'on_policy', 'okd')
+GENERATORS = ('sampler', 'hf_dynamic', 'hf_static')
 
 @dataclass
 class KDConfig:
@@ -140,6 +143,8 @@ class KDConfig:
                                               "0 trains them on CE only", ge=0)
     modules: LoraSettings = cfg_field(LoraSettings(r=8, alpha=16, dropout=0.0),
                                       "the online modules: LoRA adapters on the frozen teacher ('okd' only)")
+    module_layers: int = cfg_field(0, "the online modules sit on the teacher's top this many decoder layers, so its "
+                                      "backward stops at the lowest of them (0: every layer)", ge=0)
     learning_rate: float = cfg_field(1e-4, "student learning rate (AdamW)", gt=0)
     module_learning_rate: float = cfg_field(1e-4, "learning rate of the online modules (their own parameter group)", ge=0)
     weight_decay: float = cfg_field(0.0, "AdamW weight decay (both groups)", ge=0)
@@ -148,11 +153,15 @@ class KDConfig:
                                            "('on_policy' only)", ge=0, le=1)
     on_policy_sampling: SamplingConfig = cfg_field(SamplingConfig(temperature=0.9, max_new_tokens=128),
                                                    "how the student samples its own responses (GKD: T 0.9, 128 tokens)")
+    on_policy_generator: str = cfg_field('sampler', "what generates them: 'sampler' (the project's Sampler) | 'hf_dynamic' "
+                                                    "(HF `generate`, dynamic cache, as trl's GKD trainer calls it) | "
+                                                    "'hf_static' (HF `generate`, static cache)")
     max_length: int = cfg_field(512, "most tokens of prompt + response per row", ge=2)
     seed: int = cfg_field(0, "seed of the on-policy coin and the data order")
 
     def __post_init__(self):
         if self.mode not in MODES: raise ValueError(f"mode {self.mode!r}: one of {MODES}")
+        if self.on_policy_generator not in GENERATORS: raise ValueError(f"on_policy_generator {self.on_policy_generator!r}: one of {GENERATORS}")
         get_divergence(self.divergence, beta=self.beta, alpha=self.alpha)  # validates name and parameters
 
 # %% ../nbs/15_okd.ipynb #8160b4fd
@@ -176,13 +185,19 @@ def backbone_state(teacher) -> dict:
     "The frozen backbone's tensors (names without the adapters), for checks."
     return {n: p for n, p in teacher.named_parameters() if not p.requires_grad}
 
+def online_layers(cfg: KDConfig, n_layers: int) -> list[int] | None:
+    "The decoder layers that carry OKD's online modules: the top `cfg.module_layers` of `n_layers` (None: every layer)."
+    if not cfg.module_layers: return None
+    if cfg.module_layers > n_layers: raise ValueError(f"module_layers {cfg.module_layers}: the teacher has {n_layers} layers")
+    return list(range(n_layers - cfg.module_layers, n_layers))
+
 def setup_kd(student, teacher, tok, cfg: KDConfig) -> KDState:
     "Freeze or wrap the teacher as `cfg.mode` needs; one AdamW with a 'student' group and (OKD) a 'modules' group."
     student.train()
     for p in student.parameters(): p.requires_grad_(True)
     groups = [{'params': list(student.parameters()), 'lr': cfg.learning_rate, 'name': 'student'}]
     if cfg.mode == 'okd':
-        teacher = add_lora(teacher, cfg.modules)   # peft freezes the backbone
+        teacher = add_lora(teacher, cfg.modules, online_layers(cfg, len(getattr(*layer_list(teacher)))))   # peft freezes the backbone
         teacher.train()
         groups.append({'params': module_params(teacher), 'lr': cfg.module_learning_rate, 'name': 'modules'})
     elif teacher is not None:
@@ -192,6 +207,23 @@ def setup_kd(student, teacher, tok, cfg: KDConfig) -> KDState:
     opt = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay, fused=fused)
     return KDState(student, teacher, tok, cfg, opt)
 
+# %% ../nbs/15_okd.ipynb #eac8b018
+def grad_layers(model, b: dict) -> list[int]:
+    "Indices of the decoder layers whose output requires a gradient in a forward pass of batch `b` with gradients on."
+    layers = getattr(*layer_list(model.get_base_model() if hasattr(model, 'get_base_model') else model))
+    seen = {}
+    hooks = [l.register_forward_hook(lambda m, a, out, i=i: seen.__setitem__(i, (out[0] if isinstance(out, tuple) else out).requires_grad))
+             for i, l in enumerate(layers)]
+    try:
+        with torch.enable_grad(): model(input_ids=b['input_ids'], attention_mask=b['attention_mask'])
+    finally:
+        for h in hooks: h.remove()
+    return [i for i in sorted(seen) if seen[i]]
+
+def module_share(teacher) -> float:
+    "The online modules' parameters as a share of the teacher's backbone."
+    return sum(p.numel() for p in module_params(teacher)) / sum(p.numel() for p in backbone_state(teacher).values())
+
 # %% ../nbs/15_okd.ipynb #21b23af2
 def _sync(model):
     if next(model.parameters()).is_cuda: torch.cuda.synchronize()
@@ -199,15 +231,36 @@ def _sync(model):
 def _on_policy_coin(cfg: KDConfig, step: int) -> bool:
     return random.Random(f"{cfg.seed}-on-policy-{step}").random() < cfg.on_policy_frac
 
+def hf_responses(model, tok, prompts: list[str], sc: SamplingConfig, cache: str = 'dynamic') -> list[str]:
+    """One sampled response per prompt from HF `generate`, called as trl's GKD trainer calls it
+    (`trl/experimental/gkd/gkd_trainer.py`, `generate_on_policy_outputs`: the prompts left-padded in one batch,
+    `do_sample`, `top_k` 0, the row's temperature, top-p and token limit, `use_cache`); `cache='static'` adds
+    `cache_implementation='static'`. Seeded by `sc.seed` through torch's global generator (HF samples with it)."""
+    from transformers import GenerationConfig
+    ids = encode_prompts(tok, prompts, sc)
+    L, pad, dev = max(map(len, ids)), tok.pad_token_id, next(model.parameters()).device
+    x = torch.tensor([[pad] * (L - len(i)) + i for i in ids], device=dev)
+    att = torch.tensor([[0] * (L - len(i)) + [1] * len(i) for i in ids], device=dev)
+    gc = GenerationConfig(max_new_tokens=sc.max_new_tokens, temperature=sc.temperature, do_sample=True, top_k=0,
+                          top_p=sc.top_p, use_cache=True, pad_token_id=pad,
+                          eos_token_id=model.generation_config.eos_token_id or tok.eos_token_id,
+                          **({'cache_implementation': 'static'} if cache == 'static' else {}))
+    torch.manual_seed(sc.seed)
+    out = model.generate(input_ids=x, attention_mask=att, generation_config=gc)
+    return tok.batch_decode(out[:, L:], skip_special_tokens=True)
+
 def student_responses(state: KDState, prompts: list[str]) -> list[str]:
-    "The student's own responses (one sample each) through the project's Sampler, weights refreshed in place."
+    """The student's own responses (one sample each): through the project's Sampler (weights refreshed in place), or
+    through HF `generate` (`cfg.on_policy_generator`: the usual training stack's generation, for the time claim)."""
     s = state.student.module if hasattr(state.student, 'module') else state.student   # unwrap DDP
-    if state.sampler is None: state.sampler = Sampler(s, state.tok, state.cfg.on_policy_sampling)
-    else: state.sampler.load_weights(s)
+    gen, sc = state.cfg.on_policy_generator, state.cfg.on_policy_sampling
+    sc = dataclasses.replace(sc, k=1, seed=sc.seed + state.step)
     was = s.training; s.eval()
     try:
-        sc = state.cfg.on_policy_sampling
-        out = state.sampler.generate(prompts, dataclasses.replace(sc, k=1, seed=sc.seed + state.step), progress=False)
+        if gen != 'sampler': return hf_responses(s, state.tok, prompts, sc, cache=gen.removeprefix('hf_'))
+        if state.sampler is None: state.sampler = Sampler(s, state.tok, state.cfg.on_policy_sampling)
+        else: state.sampler.load_weights(s)
+        out = state.sampler.generate(prompts, sc, progress=False)
     finally: s.train(was)
     return [o[0].text for o in out]
 
@@ -241,7 +294,7 @@ def _kd_update(state: KDState, b: dict, mask, tgt, D, m: dict):
         with torch.set_grad_enabled(cfg.mode == 'okd'), _autocast(dev):
             T = response_logits(te, b, mask)
     if te is not None: _sync(te)
-    m['time_teacher'] = time.perf_counter() - t0
+    m['time_teacher_forward'] = time.perf_counter() - t0
 
     # student: D(stop-grad teacher ‖ student) + CE weight · CE   ('sft': CE only)
     t0 = time.perf_counter()
@@ -265,7 +318,8 @@ def _kd_update(state: KDState, b: dict, mask, tgt, D, m: dict):
         loss_t.backward()
         m['grad_norm_modules'] = _clip(module_params(te), cfg.max_grad_norm)
         m.update(loss_modules=loss_t.item(), ce_teacher=ce_t.item())
-        _sync(te); m['time_teacher'] += time.perf_counter() - t0
+        _sync(te); m['time_modules_backward'] = time.perf_counter() - t0
+    m['time_teacher'] = m['time_teacher_forward'] + m.get('time_modules_backward', 0.0)
     t0 = time.perf_counter()
     state.optimizer.step()
     _sync(st); m['time_student'] += time.perf_counter() - t0
@@ -310,3 +364,21 @@ def train_kd(state: KDState, rows: list[dict], steps: int, batch_size: int, on_s
 def merged_teacher(teacher):
     "A plain copy of an OKD teacher with its online modules merged in (the 'Teacher after OKD' row)."
     return copy.deepcopy(teacher).merge_and_unload() if hasattr(teacher, 'merge_and_unload') else copy.deepcopy(teacher)
+
+# %% ../nbs/15_okd.ipynb #e5e6da79
+def probe_divergence(state: KDState, b: dict) -> dict:
+    "KL(teacher ‖ student) per response token on the collated batch `b` (token mean, no gradient): `kl`, and for OKD `kl_t0` (modules off)."
+    st, te = state.student, state.teacher
+    dev = next(st.parameters()).device
+    b = {k: v.to(dev) for k, v in b.items()}
+    mask = b['labels'][:, 1:] != -100
+    modes = (st.training, te.training)
+    st.eval(); te.eval()
+    try:
+        with torch.no_grad():
+            S = response_logits(st, b, mask)
+            out = {'step': state.step, 'kl': float(forward_kl(S, response_logits(te, b, mask)))}
+            if hasattr(te, 'disable_adapter'):
+                with te.disable_adapter(): out['kl_t0'] = float(forward_kl(S, response_logits(te, b, mask)))
+    finally: st.train(modes[0]); te.train(modes[1])
+    return out

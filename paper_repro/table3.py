@@ -17,8 +17,9 @@ from .experiment import Experiment, register
 from .grading import rouge_l
 from .minidata import data_dir, load_split
 from .models import load_tokenizer
-from .okd import (backbone_state, merged_teacher, module_params, n_params, prompt_response,
-                             prune_layers, setup_kd, student_layers, train_kd)
+from .okd import (KDConfig, backbone_state, collate, encode_example, encode_prompts, grad_layers, merged_teacher,
+                             module_params, module_share, n_params, probe_divergence, prompt_response, prune_layers,
+                             setup_kd, student_layers, train_kd)
 from .preference import sft_round
 from .sampling import SamplingConfig
 from .table3_recipe import ARMS, FIXED_ROW, SPEC, TABLE3_CLAIMS, Table3Config, TEST_SETS, arm_kd
@@ -47,12 +48,13 @@ def sft_examples(rows: list[dict]) -> list[dict]:
     return [dict(zip(('prompt', 'completion'), prompt_response(r))) for r in rows]
 
 def dev_rouge(sampler, model, tok, rows: list[dict], cfg: SamplingConfig) -> float:
-    "Mean ROUGE-L ×100 of `model`'s answers to the dev rows (through `sampler`, weights refreshed in place)."
+    """Mean ROUGE-L ×100 of `model`'s answers to the dev rows (`cfg.k` answers each, averaged within the row, as the test
+    sets are scored), through `sampler` with its weights refreshed in place."""
     sampler.load_weights(model)
     was = model.training; model.eval()
     try: out = sampler.generate([prompt_response(r)[0] for r in rows], cfg, progress=False)
     finally: model.train(was)
-    return float(np.mean(rouge_l([o[0].text for o in out], [r['references'] for r in rows])))
+    return float(np.mean([np.mean(rouge_l([c.text for c in o], [r['references']] * len(o))) for o, r in zip(out, rows)]))
 
 # %% ../nbs/17b_table3.ipynb #295cf395
 class OKDTable(Experiment):
@@ -77,6 +79,11 @@ class OKDTable(Experiment):
         if cfg.okd_divergence not in FIXED_ROW:
             raise ReproError(f"{where}: field 'okd_divergence': {cfg.okd_divergence!r} has no fixed-teacher row (one of {', '.join(FIXED_ROW)})")
         if cfg.steps < 1: raise ReproError(f"{where}: field 'steps': every row trains at least one step")
+        known = {f.name for f in dataclasses.fields(KDConfig)}
+        for row, kv in cfg.row_kd.items():
+            if row not in ARMS: raise ReproError(f"{where}: field 'row_kd': unknown row {row!r}")
+            bad = [k for k in (kv or {}) if k not in known]
+            if bad: raise ReproError(f"{where}: field 'row_kd.{row}': {bad[0]!r} is not a kd field")
 
     # -- data and the shared stages: the SFT'd teacher, the SFT-initialised student -----------------------------------
     def data_root(self, run) -> Path:
@@ -126,7 +133,18 @@ class OKDTable(Experiment):
             run.stage('teacher_sft', lambda d: self._teacher_sft(run, d)); return run.stage_dir('teacher_sft') / 'model'
         run.stage('student_init', lambda d: self._student_init(run, d)); return run.stage_dir('student_init') / 'model'
 
-    def shared(self, run): self._rows(run); self.start(run, 'teacher'); self.start(run, 'student')   # data before any model
+    def check_lengths(self, cfg, rows, tok):
+        "Refuse a recipe whose on-policy samples would not fit `kd.max_length` after the longest training prompt."
+        if not any(arm_kd(cfg, a).mode == 'on_policy' for a in cfg.arms): return
+        sc = cfg.kd.on_policy_sampling
+        longest = max(len(p) for p in encode_prompts(tok, [prompt_response(r)[0] for r in rows], sc))
+        if cfg.kd.max_length < longest + sc.max_new_tokens + 1:
+            raise ReproError(f"field 'kd.max_length': {cfg.kd.max_length} < the longest training prompt ({longest} tokens) + "
+                             f"kd.on_policy_sampling.max_new_tokens ({sc.max_new_tokens}) + 1: on-policy samples would be cut")
+
+    def shared(self, run):
+        self.check_lengths(run.cfg, self._rows(run)[0], load_tokenizer(run.cfg.model))   # before any model trains
+        self.start(run, 'teacher'); self.start(run, 'student')
 
     # -- one row ------------------------------------------------------------------------------------------------------
     def _dev_sampling(self, cfg, seed) -> SamplingConfig:
@@ -156,29 +174,45 @@ class OKDTable(Experiment):
         teacher = run.load(self.start(run, 'teacher'))[0] if kcfg.mode != 'sft' else None
         seed_everything(run.seed)
         state = setup_kd(model, teacher, tok, kcfg)
-        if kcfg.mode == 'on_policy': state.sampler = run.sampler(model)   # the seed's student-shaped sampler (compiled once)
+        if kcfg.mode == 'on_policy' and kcfg.on_policy_generator == 'sampler':
+            state.sampler = run.sampler(model)   # the seed's student-shaped sampler (compiled once)
         if kcfg.mode == 'okd':
             bb0 = {n: p.detach().clone() for n, p in backbone_state(state.teacher).items()}
             mod0 = [p.detach().clone() for p in module_params(state.teacher)]
+        okd_stats = {}
+        if kcfg.mode == 'okd':   # the modules' size and where the teacher's backward stops, from one forward pass
+            b0 = collate([encode_example(tok, *prompt_response(x), kcfg.max_length) for x in prep['_rows'][:cfg.batch_size]], tok.pad_token_id)
+            gl = grad_layers(state.teacher, {k: v.to(next(model.parameters()).device) for k, v in b0.items()})
+            okd_stats = {'module_layers': kcfg.module_layers, 'grad_layers': gl, 'module_share': module_share(state.teacher)}
         dev = self._rows(run)[1] if cfg.dev_every else []
-        box = {'dev_s': 0.0, 'curve': [], 'best': None}
+        box = {'dev_s': 0.0, 'probe_s': 0.0, 'curve': [], 'best': None, 'probe': []}
+        probe = None
+        if cfg.probe_every and state.teacher is not None:
+            src = self._rows(run)[1] or self._rows(run)[0]
+            probe = collate([encode_example(tok, *prompt_response(x), kcfg.max_length) for x in src[:cfg.probe_rows]], tok.pad_token_id)
+            box['probe'].append(probe_divergence(state, probe))
         t_loop = time.perf_counter()
         def check(state, m):
+            if probe is not None and (state.step % cfg.probe_every == 0 or state.step == cfg.steps):
+                t0 = time.perf_counter(); box['probe'].append(probe_divergence(state, probe)); box['probe_s'] += time.perf_counter() - t0
             if not dev or (state.step % cfg.dev_every and state.step != cfg.steps): return
             t0 = time.perf_counter()
             score = dev_rouge(run.sampler(state.student), state.student, tok, dev, self._dev_sampling(cfg, derive_seed(run.seed, 'dev')))
-            train_s = t0 - t_loop - box['dev_s']
+            train_s = t0 - t_loop - box['dev_s'] - box['probe_s']
             box['curve'].append({'step': state.step, 'train_s': train_s, 'dev_rougeL': score})
             if box['best'] is None or score > box['best'][1]:
                 box['best'] = (state.step, score, {k: v.detach().clone() for k, v in state.student.state_dict().items()})
             box['dev_s'] += time.perf_counter() - t0
         hist = train_kd(state, prep['_rows'], cfg.steps, cfg.batch_size, on_step=check)
-        loop_s = time.perf_counter() - t_loop - box['dev_s']
+        loop_s = time.perf_counter() - t_loop - box['dev_s'] - box['probe_s']   # the checks are not training
         gen0 = prep.get('seqkd_gen_s', 0.0)
         stats = {'mode': kcfg.mode, 'divergence': kcfg.divergence if kcfg.mode != 'sft' else None, 'steps': len(hist),
                  'wall_s': loop_s + gen0, 'time_generation': gen0 + sum(h['time_generation'] for h in hist),
                  'time_teacher': sum(h['time_teacher'] for h in hist), 'time_student': sum(h['time_student'] for h in hist),
-                 'n_on_policy': sum(h['on_policy'] for h in hist), 'dev_s': box['dev_s'], 'dev_curve': box['curve'],
+                 'time_teacher_forward': sum(h.get('time_teacher_forward', 0.0) for h in hist),
+                 'time_modules_backward': sum(h.get('time_modules_backward', 0.0) for h in hist), **okd_stats,
+                 'probe_curve': box['probe'],
+                 'n_on_policy': sum(h['on_policy'] for h in hist), 'dev_s': box['dev_s'], 'probe_s': box['probe_s'], 'dev_curve': box['curve'],
                  'curve': [{k: h.get(k) for k in ('kd', 'ce_student', 'ce_teacher', 'loss_modules')} for h in hist]}
         if box['best'] is not None:
             stats['best_step'], stats['best_dev_rougeL'] = box['best'][:2]
@@ -189,6 +223,13 @@ class OKDTable(Experiment):
             merged = merged_teacher(state.teacher)
             merged.save_pretrained(d / 'teacher'); tok.save_pretrained(d / 'teacher')
         return model, stats
+
+    def dev_score(self, run, model, tok):
+        "The dev grid's score: mean dev ROUGE-L ×100, `evaluation.instruct_samples` answers per dev row (its own sampling seed)."
+        cfg, dev = run.cfg, self._rows(run)[1]
+        if not dev: raise ReproError("table3: the dev grid needs dev rows (field 'dev_items')")
+        sc = dataclasses.replace(self._dev_sampling(cfg, derive_seed(run.seed, 'dev_grid')), k=cfg.evaluation.instruct_samples)
+        return dev_rouge(run.sampler(model), model, tok, dev, sc)
 
     def finalize_row(self, run, arm, logs):
         tr = logs[-1]['train']

@@ -18,13 +18,15 @@ from .sampling import SamplingConfig
 from .tables import Claim, TableSpec, register_spec
 
 # %% auto #0
-__all__ = ['SPEC', 'ROW_LABELS', 'ARMS', 'FIXED_ROW', 'TEST_SETS', 'TABLE3_CLAIMS', 'Table3Config', 'arm_kd']
+__all__ = ['SPEC', 'ROW_LABELS', 'ARMS', 'FIXED_ROW', 'TEST_SETS', 'TABLE3_CLAIMS', 'GRID_LEARNING_RATES', 'TABLE3_GRID',
+           'Table3Config', 'arm_kd', 'grid_points']
 
 # %% ../nbs/17_table3_recipe.ipynb #8f33908c
 SPEC = register_spec(TableSpec(3, 'OKD — online knowledge distillation', 'arXiv 2409.12512',
                                rows={'teacher': 'Teacher', 'okd_teacher': 'Teacher after OKD (modules merged)', 'sft': 'Student-SFT',
                                      'seqkd': 'SeqKD', 'fkl': 'KD (FKL)', 'rkl': 'RKL', 'jsd': 'JSD', 'skl': 'Skew KL', 'srkl': 'Skew RKL',
-                                     'gkd': 'On-policy GKD-style', 'okd': 'OKD', 'okd_l0': 'OKD, λ = 0 (modules on CE only)',
+                                     'gkd': 'On-policy GKD-style', 'gkd_hf': 'On-policy GKD-style, HF generate (dynamic cache)',
+                                     'gkd_hf_static': 'On-policy GKD-style, HF generate (static cache)', 'okd': 'OKD', 'okd_l0': 'OKD, λ = 0 (modules on CE only)',
                                      'minillm': 'MiniLLM', 'distillm_sgo': 'DistiLLM adaptive SGO'},
                                columns={'dolly': 'Dolly*', 'selfinst': 'SelfInst*', 'vicuna': 'Vicuna*', 'sni': 'S-NI*', 'unni': 'UnNI*',
                                         'average': 'Avg', 'wall_time': 'Wall time (s)'},
@@ -35,7 +37,7 @@ SPEC = register_spec(TableSpec(3, 'OKD — online knowledge distillation', 'arXi
 ROW_LABELS = SPEC.rows   # row labels are defined once, in the spec
 
 # %% ../nbs/17_table3_recipe.ipynb #8f901247
-ARMS = ('sft', 'seqkd', 'fkl', 'rkl', 'jsd', 'skl', 'srkl', 'gkd', 'okd', 'okd_l0')
+ARMS = ('sft', 'seqkd', 'fkl', 'rkl', 'jsd', 'skl', 'srkl', 'gkd', 'gkd_hf', 'gkd_hf_static', 'okd', 'okd_l0')
 "Rows a recipe can train (besides the Teacher and the Teacher after OKD)."
 FIXED_ROW = {'fkl': 'fkl', 'rkl': 'rkl', 'jsd': 'jsd', 'skew_kl': 'skl', 'skew_rkl': 'srkl'}
 "The fixed-teacher row of each divergence (OKD is compared with the row of its own divergence)."
@@ -80,6 +82,10 @@ class Table3Config(RecipeBase):
                                        "papers' evaluation seeds), `limit` items per set, `batch_size`; its seed is derived "
                                        "from the training seed. The dev checks sample as it does, at top-p 1.0")
     dev_every: int = cfg_field(0, "measure dev ROUGE-L every this many steps and keep the best state (0: keep the last)", ge=0)
+    probe_every: int = cfg_field(0, "log KL(teacher ‖ student) on a fixed probe batch every this many steps, outside the "
+                                    "timed loop (rows with a teacher; 0: never)", ge=0)
+    probe_rows: int = cfg_field(32, "rows of the probe batch: the first dev rows (the first training rows without a dev split)", ge=1)
+    row_kd: dict = cfg_field({}, "per-row `kd` settings chosen on the dev grid, {row: {kd field: value}}, laid over `kd` for that row")
 
 # %% ../nbs/17_table3_recipe.ipynb #bc628dc5
 def arm_kd(cfg: Table3Config, arm: str, seed: int = 0) -> KDConfig:
@@ -90,18 +96,23 @@ def arm_kd(cfg: Table3Config, arm: str, seed: int = 0) -> KDConfig:
             'jsd': dict(mode='kd', divergence='jsd'), 'skl': dict(mode='kd', divergence='skew_kl'),
             'srkl': dict(mode='kd', divergence='skew_rkl'),
             'gkd': dict(mode='on_policy', divergence='jsd', on_policy_frac=cfg.gkd_frac),
+            'gkd_hf': dict(mode='on_policy', divergence='jsd', on_policy_frac=cfg.gkd_frac, on_policy_generator='hf_dynamic'),
+            'gkd_hf_static': dict(mode='on_policy', divergence='jsd', on_policy_frac=cfg.gkd_frac, on_policy_generator='hf_static'),
             'okd': dict(mode='okd', divergence=cfg.okd_divergence, teacher_kd_weight=cfg.okd_lambda),
             'okd_l0': dict(mode='okd', divergence=cfg.okd_divergence, teacher_kd_weight=0.0)}[arm]
     d = spec.get('divergence', cfg.kd.divergence)
-    p = dict(beta=cfg.gkd_beta, alpha=None) if arm == 'gkd' else par(d)
+    p = dict(beta=cfg.gkd_beta, alpha=None) if arm.startswith('gkd') else par(d)
     samp = dataclasses.replace(cfg.kd.on_policy_sampling, seed=derive_seed(seed, 'on_policy'))
-    return dataclasses.replace(cfg.kd, **spec, **p, on_policy_sampling=samp, seed=derive_seed(seed, 'kd'))   # every row: one data order
+    kd = dataclasses.replace(cfg.kd, **cfg.row_kd.get(arm, {}))   # the row's own dev-grid settings
+    return dataclasses.replace(kd, **spec, **p, on_policy_sampling=samp, seed=derive_seed(seed, 'kd'))   # every row: one data order
 
 # %% ../nbs/17_table3_recipe.ipynb #473cb177
 TEST_SETS = list(INSTRUCT_SETS)   # the five instruct test sets whose mean ROUGE-L is the Avg column
 
 TABLE3_CLAIMS = [Claim('time_ratio', 'log₂(on-policy KD time / OKD time), equal steps (+2.0 = 4×)', 'up to 4× less time',
                 'gkd', 'okd', 'log2_wall_time', paper_value=2.0, paper_kind='up to'),
+          Claim('time_ratio_hf', 'log₂(on-policy KD time with HF generate / OKD time), equal steps (+2.0 = 4×)', 'up to 4× less time',
+                'gkd_hf', 'okd', 'log2_wall_time', paper_value=2.0, paper_kind='up to'),
           Claim('okd_vs_fkl', 'OKD − KD (FKL, OKD\'s divergence), Avg ROUGE-L; non-inferiority, margin 1',
                 'matches or beats', 'okd', 'fkl', 'average', TEST_SETS, kind='noninferiority', margin=1.0),
           Claim('okd_vs_skl', 'OKD − skew KL (DistiLLM\'s), Avg ROUGE-L; non-inferiority, margin 1',
@@ -109,3 +120,19 @@ TABLE3_CLAIMS = [Claim('time_ratio', 'log₂(on-policy KD time / OKD time), equa
           Claim('okd_vs_gkd', 'OKD − on-policy KD, Avg ROUGE-L; non-inferiority, margin 1',
                 'matches or beats', 'okd', 'gkd', 'average', TEST_SETS, kind='noninferiority', margin=1.0)]
 "The claim family: the time claim against the paper's \"up to 4×\" and non-inferiority of OKD's quality (10)."
+
+# %% ../nbs/17_table3_recipe.ipynb #31a5f162
+GRID_LEARNING_RATES = (2e-5, 5e-5, 1e-4, 2e-4)
+TABLE3_GRID = {
+    'okd': [{'kd.module_layers': L, 'okd_lambda': lam} for L in (1, 2, 4, 0) for lam in (0.0, 0.1, 1.0, 5.0)],
+    'fkl': [{'kd.learning_rate': lr, 'kd.student_ce_weight': w} for lr in GRID_LEARNING_RATES for w in (0.0, 0.1, 0.5, 1.0)],
+    'skl': [{'kd.learning_rate': lr, 'skew_alpha': a} for lr in GRID_LEARNING_RATES for a in (0.05, 0.1, 0.2, 0.4)],
+    'gkd': [{'kd.learning_rate': lr, 'gkd_frac': f} for lr in GRID_LEARNING_RATES for f in (0.25, 0.5, 0.75, 1.0)]}
+"Table 3's dev grid: {row: points in tie-break order}; `kd.module_layers` 0 = every layer."
+
+def grid_points(rows=None) -> list[tuple[str, dict]]:
+    "`experiment.dev_grid`'s points for `rows` (default: all of `TABLE3_GRID`), in its order."
+    rows = list(rows or TABLE3_GRID)
+    bad = [r for r in rows if r not in TABLE3_GRID]
+    if bad: raise ValueError(f"no dev grid for row {bad[0]!r} (rows: {', '.join(TABLE3_GRID)})")
+    return [(r, o) for r in rows for o in TABLE3_GRID[r]]

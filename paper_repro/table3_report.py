@@ -18,7 +18,7 @@ from .tables import fmt_range
 
 # %% auto #0
 __all__ = ['PAPER_TEST_ITEMS', 'toy_bimodal', 'plot_toy', 'table3_deviations', 'equal_quality_ratio', 'table3_notes',
-           'training_notes', 'table3_figures', 'table3_plan']
+           'training_notes', 'table3_figures', 'module_notes', 'probe_notes', 'table3_plan']
 
 # %% ../nbs/17a_table3_report.ipynb #0afbe1f6
 def toy_bimodal(steps: int = 400, k: int = 40, lam: float = 1.0, lr: float = 0.05, seed: int = 0) -> dict:
@@ -96,13 +96,16 @@ def table3_deviations(cfg: Table3Config) -> list[str]:
             f"Every distillation row: {cfg.steps} steps × {cfg.batch_size} rows from the same SFT-initialised student, same "
             f"data order, AdamW lr {k.learning_rate}, T = {k.temperature}, student CE weight {k.student_ce_weight}, "
             f"max_length {k.max_length}, fp32 (no mixed precision) [ours].",
-            f"OKD [ours, a reconstruction]: LoRA modules r = {k.modules.r}, α = {k.modules.alpha} on every projection of the frozen "
-            f"teacher, own param group lr {k.module_learning_rate}; modules minimise CE + λ·D(teacher ‖ sg student), λ = {cfg.okd_lambda}, "
+            f"OKD [ours, a reconstruction]: LoRA modules r = {k.modules.r}, α = {k.modules.alpha} on every projection of "
+            + (f"the frozen teacher's top {k.module_layers} decoder layers (its backward stops at the lowest of them)" if k.module_layers
+               else "every layer of the frozen teacher") + f", own param group lr {k.module_learning_rate}; modules minimise CE + λ·D(teacher ‖ sg student), λ = {cfg.okd_lambda}, "
             f"D = {cfg.okd_divergence}; the student minimises D(sg teacher ‖ student); both updated every step, off-policy "
             "(dataset tokens only). OKD λ = 0: the modules train on CE only.",
             f"On-policy KD (GKD-style): a {cfg.gkd_frac} share of batches with the student's own responses (T = "
             f"{k.on_policy_sampling.temperature}, ≤ {k.on_policy_sampling.max_new_tokens} tokens, the project's sampler refreshed in place), "
-            f"JSD β = {cfg.gkd_beta}. SeqKD: one teacher sample per training prompt at T = {cfg.seqkd.temperature}, then SFT; "
+            f"JSD β = {cfg.gkd_beta}" + ("; the same row with HF `generate` as trl's GKD trainer calls it (dynamic cache"
+            + (", and static cache" if 'gkd_hf_static' in cfg.arms else '') + ") is the time claim's second regime"
+            if 'gkd_hf' in cfg.arms else '') + f"; max_length {k.max_length} ≥ the longest prompt + the sample: prompts stay whole. SeqKD: one teacher sample per training prompt at T = {cfg.seqkd.temperature}, then SFT; "
             "its sampling time is part of its wall time.",
             f"Fixed-teacher rows: JSD β = {cfg.jsd_beta}; skew KL / skew RKL α = {cfg.skew_alpha} in KL form (kd_losses).",
             ("Checkpoint: the best dev ROUGE-L state" + f" (every {cfg.dev_every} steps, {cfg.dev_items} held-out rows)" if cfg.dev_every
@@ -133,6 +136,10 @@ def table3_notes(raws: list[dict], cfg: Table3Config) -> list[str]:
                    "pipeline and the order of magnitude of the times.")
     g, o = _vals(raws, 'gkd', 'wall_time'), _vals(raws, 'okd', 'wall_time')
     if g and o: out.append(f"Time ratio on-policy KD / OKD at equal steps: {np.mean(g) / np.mean(o):.2f}× (means over seeds).")
+    for hf in ('gkd_hf', 'gkd_hf_static'):
+        d = [r['rows'][hf]['average'] - r['rows']['gkd']['average'] for r in raws if {hf, 'gkd'} <= set(r['rows'])]
+        if d: out.append(f"Check (not a claim): {ROW_LABELS[hf]} − on-policy KD with the project's Sampler, Avg ROUGE-L: "
+                         f"{fmt_range(d, '+.1f')} over {len(d)} seed(s) — the same algorithm, so it should lie within the noise of the rows.")
     eq = [x for x in (equal_quality_ratio(r) for r in raws) if x is not None]
     if eq: out.append(f"Time ratio at equal quality (on-policy KD's training seconds / OKD's to first reach the dev ROUGE-L "
                       f"both reach, the lower of their best; dev checks every {cfg.dev_every} steps): "
@@ -150,9 +157,12 @@ def training_notes(raws: list[dict]) -> list[str]:
     arms = list(dict.fromkeys(a for s in splits for a in s))
     per = lambda a, k: [s[a][k] for s in splits if a in s and k in s[a]]
     if arms:
+        teacher = lambda a: (f"{fmt_range(per(a, 'time_teacher_forward'), '.1f')} forward + {fmt_range(per(a, 'time_modules_backward'), '.1f')} "
+                             "modules' backward" if any(per(a, 'time_modules_backward')) else fmt_range(per(a, 'time_teacher'), '.1f'))
         out.append(f"time split (generation / teacher / student, s; {'range over ' + str(n) + ' seeds' if n > 1 else '1 seed'}): "
-                   + '; '.join(f"{a} {fmt_range(per(a, 'time_generation'), '.1f')} / {fmt_range(per(a, 'time_teacher'), '.1f')} / "
+                   + '; '.join(f"{a} {fmt_range(per(a, 'time_generation'), '.1f')} / {teacher(a)} / "
                                f"{fmt_range(per(a, 'time_student'), '.1f')}" for a in arms if per(a, 'time_generation')))
+    out += module_notes(splits) + probe_notes(splits)
     best = {a: per(a, 'best_step') for a in arms if per(a, 'best_step')}
     if best: out.append("dev-selected step per row (one per seed): " + ', '.join(f"{a} {'/'.join(map(str, b))}" for a, b in best.items()))
     return out
@@ -172,17 +182,62 @@ def table3_figures(raws: list[dict], cfg: Table3Config, out: Path) -> list[str]:
         files.append('rouge_vs_time.png')
     curves = {}
     for row in ('fkl', 'gkd', 'okd', 'okd_l0'):
-        ys = [[c['kd'] for c in r['rounds'][row][0]['train']['curve']] for r in raws if r.get('rounds', {}).get(row)]
-        if ys: curves[ROW_LABELS[row]] = np.mean(np.array(ys, float), 0)
+        tr = [r['rounds'][row][0]['train'] for r in raws if r.get('rounds', {}).get(row)]
+        probe = [t['probe_curve'] for t in tr if t.get('probe_curve')]
+        if probe and len(probe) == len(tr):   # the fixed probe batch: the teacher now, and (OKD) before training
+            x = [p['step'] for p in probe[0]]
+            curves[ROW_LABELS[row]] = (x, np.mean([[p['kl'] for p in c] for c in probe], 0), '-')
+            if 'kl_t0' in probe[0][0]:
+                curves[ROW_LABELS[row] + ' vs the teacher before training'] = (x, np.mean([[p['kl_t0'] for p in c] for c in probe], 0), ':')
+        elif tr:
+            y = np.mean(np.array([[c['kd'] for c in t['curve']] for t in tr], float), 0)
+            curves[ROW_LABELS[row]] = (np.arange(1, len(y) + 1), y, '-')
     if curves:
         fig, ax = plt.subplots(figsize=(6.5, 4))
-        for lab, y in curves.items(): ax.plot(np.arange(1, len(y) + 1), y, marker='.', label=lab)
-        ax.set(xlabel='step', ylabel="student's divergence to its teacher (nats/token)",
+        for lab, (x, y, ls) in curves.items(): ax.plot(x, y, ls, marker='.', label=lab)
+        ax.set(xlabel='step', ylabel="KL(teacher ‖ student) (nats/token)",
                title=f'Table 3 ({cfg.scale}): teacher–student divergence, fixed vs online teacher')
         ax.grid(alpha=0.3); ax.legend(fontsize=8); fig.tight_layout(); fig.savefig(out / 'kd_over_training.png', dpi=120); plt.close(fig)
         files.append('kd_over_training.png')
     plot_toy(toy_bimodal(), out / 'toy_bimodal.png'); files.append('toy_bimodal.png')
     return files
+
+def module_notes(splits: list[dict]) -> list[str]:
+    "OKD's online modules: where they sit, their share of the teacher, and where the teacher's backward stopped."
+    out = []
+    for a in ('okd', 'okd_l0'):
+        t = [s[a] for s in splits if a in s and 'grad_layers' in s[a]]
+        if not t: continue
+        gl = {(min(x['grad_layers']), max(x['grad_layers'])) if x['grad_layers'] else None for x in t}
+        where = f"top {t[0]['module_layers']} decoder layers" if t[0]['module_layers'] else 'every decoder layer'
+        out.append(f"{a}: online modules on the teacher's {where}, {100 * t[0]['module_share']:.2f} % of its parameters; the "
+                   f"teacher's backward ran through layers {', '.join(f'{lo}–{hi}' for lo, hi in sorted(x for x in gl if x))} "
+                   f"({len(t)} seed(s)).")
+    return out
+
+def _probe_end(t: dict) -> dict | None:
+    c = t.get('probe_curve') or []
+    return {'start': c[0]['kl'], 'end': c[-1]['kl'], 'end_t0': c[-1].get('kl_t0')} if len(c) > 1 else None
+
+def probe_notes(splits: list[dict]) -> list[str]:
+    """Whether the online teacher adapted: KL(teacher ‖ student) on the fixed probe batch at the first and the last step
+    (mean over seeds), and for OKD the last KL against the teacher before training (its modules off)."""
+    ends = {a: [e for e in (_probe_end(s[a]) for s in splits if a in s) if e] for a in dict.fromkeys(a for s in splits for a in s)}
+    ends = {a: e for a, e in ends.items() if e}
+    if not ends: return []
+    m = lambda xs: float(np.mean(xs))
+    parts = [f"{a} {m([e['start'] for e in es]):.3f} → {m([e['end'] for e in es]):.3f}" for a, es in ends.items()]
+    out = ["KL(teacher ‖ student) on the fixed probe batch, first → last step (nats/token, mean over seeds): " + '; '.join(parts) + '.']
+    for a in ('okd', 'okd_l0'):
+        es = [e for e in ends.get(a, []) if e['end_t0'] is not None]
+        if not es: continue
+        d = [e['end_t0'] - e['end'] for e in es]
+        verdict = ('moved toward the student' if all(x > 0 for x in d) else 'moved away from the student' if all(x < 0 for x in d)
+                   else 'moved neither way consistently')
+        out.append(f"{a}: at the last step the adapted teacher is {fmt_range(d, '.3f')} nats/token closer to the student than the "
+                   f"teacher before training (its modules off) on the probe batch: the online teacher {verdict} "
+                   f"({sum(x > 0 for x in d)} of {len(d)} seeds).")
+    return out
 
 # %% ../nbs/17a_table3_report.ipynb #39c16cfd
 PAPER_TEST_ITEMS = {'dolly': 500, 'selfinst': 252, 'vicuna': 80}
@@ -202,6 +257,7 @@ def _row_plan(cfg: Table3Config, arm: str) -> dict:
     checks = (cfg.steps // cfg.dev_every + bool(cfg.steps % cfg.dev_every)) if cfg.dev_every and cfg.dev_items else 0
     gen = {'seqkd': f"{cfg.train_items} teacher responses (T = {cfg.seqkd.temperature}), before its SFT",
            'gkd': f"~{cfg.gkd_frac:g} of the steps: {cfg.batch_size} student responses each"}.get(arm, 'none')
+    if arm.startswith('gkd_hf'): gen = f"~{cfg.gkd_frac:g} of the steps: {cfg.batch_size} student responses each, HF generate ({k.on_policy_generator.removeprefix('hf_')} cache)"
     return {'mode': k.mode, 'divergence': k.divergence if k.mode != 'sft' else None, 'optimizer steps': cfg.steps,
             'rows per step': cfg.batch_size, 'generations while training': gen,
             'dev checks (dev_items generations each)': checks}

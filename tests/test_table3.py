@@ -27,6 +27,11 @@ def test_table3_tiny_cli(tmp_path):
     for arm in arms: assert seed['rounds'][arm][0]['train']['steps'] >= 1, arm
     okd = seed['rounds']['okd'][0]['train']
     assert okd['backbone_unchanged'] is True and okd['modules_changed'] is True
+    # small online modules: the top two of the teacher's 30 layers, and its backward ran through those two only
+    assert okd['module_layers'] == 2 and okd['grad_layers'] == [28, 29] and 0 < okd['module_share'] < 0.01
+    assert len(okd['probe_curve']) == 2 and all({'kl', 'kl_t0'} <= set(p) for p in okd['probe_curve'])
+    for hf in ('gkd_hf', 'gkd_hf_static'):   # the time claim's HF-generate regime: the on-policy row, another generator
+        assert hf in arms and seed['rounds'][hf][0]['train']['n_on_policy'] >= 0, hf
     run = json.loads((out / 'run.json').read_text())
     assert {'command', 'config', 'git', 'packages', 'hardware', 'stage_seconds'} <= set(run)
     md = (out / 'table.md').read_text()

@@ -16,6 +16,7 @@
 # Usage (from the repository root on the device):  bash tools/device.sh install a|b|c|d
 #                                                  bash tools/device.sh table N SEED [--set k=v]  # one gpu seed -> $OUT/tN_seedS.tgz
 #                                                  bash tools/device.sh grid [--set k=v]  # Table 1's dev grid -> $OUT/grid_*.json
+#                                                  bash tools/device.sh grid3 [--set k=v] # Table 3's dev grid -> $OUT/grid3.json
 #                                                  bash tools/device.sh bench ARGS       # benchmarks/sampling.py
 #                                                  bash tools/device.sh launch [fsdp ddp] # two-GPU launch check
 #                                                  bash tools/device.sh py SCRIPT ARGS   # python with this environment
@@ -133,6 +134,13 @@ case "$1" in
     run1 sft ${GRID_SFT:-3e-6,1e-5,3e-5} sft "$@" & run1 lora_sft ${GRID_LORA:-1e-4,2e-4,5e-4} lora_sft "$@" &
     for lr in $(echo ${GRID_DPO:-1e-6,2e-6,5e-6} | tr ',' ' '); do run1 dpo $lr dpo_$lr "$@" & done; wait
     cp /tmp/grid/grid_*.json $out/ 2>/dev/null || true; ls $out ;;
+  grid3)    # Table 3's dev grid -> $OUT/grid3.json, resumed from results/table3/grid/gpu.json when the tree has it (copy the
+            # returned file there between calls); rows GRID_ROWS (default all), tuning seeds GRID_SEEDS (default 100,101)
+    shift; out=${OUT:-/tmp/out}; mkdir -p $out /tmp/prc
+    [ -f results/table3/grid/gpu.json ] && cp results/table3/grid/gpu.json $out/grid3.json
+    PYTHONUNBUFFERED=1 python tools/dev_grid.py --table 3 --scale gpu --rows ${GRID_ROWS:-okd,fkl,skl,gkd} \
+      --seeds ${GRID_SEEDS:-100,101} --out $out/grid3.json "$@" > $out/grid3.log 2>&1 || true
+    tr '\r' '\n' < $out/grid3.log | grep -v -E "it/s\]|sample/s\]|^\s*$" | tail -25 ;;
   py)       # any python command with this environment, e.g. bash tools/device.sh py benchmarks/determinism.py
     shift; python "$@" 2>&1 | tr '\r' '\n' | grep -v -E "^\s*$|it/s\]|sample/s\]" ;;
   *) echo "unknown subcommand $1" >&2; exit 2 ;;
