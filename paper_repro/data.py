@@ -107,7 +107,7 @@ def nltk_offline() -> Path:
 nltk_offline()
 
 # %% ../nbs/03_data.ipynb #8cf21e32
-DATA_VERSION = 2
+DATA_VERSION = 3   # 3: S-NI* and SelfInst* reworked (04_minidata, issue 33)
 
 _SUITE_SCHEMA = {('general', 'ifeval'): 'ifeval', ('general', 'mc'): 'mc', ('general', 'prose'): 'prose'}
 

@@ -15,8 +15,8 @@ from .data import (write_rows, read_rows, MATH_TEST_SETS, TRANSFER_SET, INSTRUCT
 # %% auto #0
 __all__ = ['NAMES', 'OBJECTS', 'ITEMS', 'MATH_SKILLS', 'MATH_SET_SPECS', 'TRANSFER_MIX', 'IFEVAL_TYPES', 'SIZES', 'TINY',
            'DEV_SIZES', 'math_problem', 'math_rows', 'math_suite', 'knowledge_points', 'countries', 'elements',
-           'ifeval_rows', 'mc_rows', 'prose_rows', 'instruct_rows', 'generate_sets', 'data_card', 'generate_all',
-           'data_dir', 'load_split', 'held_out_math', 'math_dev']
+           'ifeval_rows', 'mc_rows', 'prose_rows', 'instruct_rows', 'instruct_novel', 'generate_sets', 'data_card',
+           'generate_all', 'data_dir', 'load_split', 'held_out_math', 'math_dev']
 
 # %% ../nbs/04_minidata.ipynb #87f706dc
 NAMES = ["Ava", "Ben", "Carla", "Dev", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jack", "Kira", "Liam", "Mia",
@@ -679,28 +679,41 @@ def _instruct_item(rng, family, cs, els):
             return f"Classify each of the following as a country or a chemical element: {', '.join(x for x, _ in xs)}", "", ['\n'.join(f"{x} is {k}." for x, k in xs)]
         reg = _by_region(cs); sub = rng.choice(sorted(reg)); top = reg[sub][:3]
         return f"Name three countries in {sub}.", "", [f"Three countries in {sub} are {top[0]}, {top[1]} and {top[2]}."]
-    if family == 'selfinst':
-        if r in (0, 1):
-            ws = _list_words(rng, rng.randint(4, 6)); return "Sort the following words in alphabetical order.", ', '.join(ws), [', '.join(sorted(ws))]
-        if r == 2:
-            ws = _list_words(rng, rng.randint(3, 5)); return "Turn this comma-separated list into a numbered list.", ', '.join(ws), ['\n'.join(f"{i}. {w}" for i, w in enumerate(ws, 1))]
+    if family == 'selfinst':   # data v3: every reference a complete answer; a Dolly-trained model's sentences can reach it
+        if r == 0:
+            ws = _list_words(rng, rng.randint(4, 6))
+            return "Sort the following words in alphabetical order.", ', '.join(ws), [f"The words in alphabetical order are: {', '.join(sorted(ws))}."]
+        if r == 1: return (f"Make a numbered list of three facts about {c['name']}: where it is, its capital and its population.", "",
+                           [f"1. {c['name']} is a country in {c['subregion']}.\n2. Its capital is {c['capital']}.\n"
+                            f"3. It has a population of about {_mil(c['population'])} million people."])
+        if r == 2: return (f"I am writing a geography quiz. Write one question about the capital of {c['name']}, then its answer.", "",
+                           [f"Question: What is the capital of {c['name']}?\nAnswer: The capital of {c['name']} is {c['capital']}."])
         if r == 3: return f"Write a one-line description of {c['name']} for a travel brochure.", "", [f"{c['name']}: a country in {c['subregion']} with its capital in {c['capital']}."]
         if r == 4:
             s = _passage(c).split('. ')[0] + '.'; return "Count the number of words in the following sentence.", s, [f"The sentence has {len(s.split())} words."]
-        return f"Write a fact card about the element {e['name'].lower()}.", "", [f"Name: {e['name'].lower()}\nSymbol: {e['symbol']}\nAtomic number: {e['number']}"]
+        return (f"Write a fact card about the element {e['name'].lower()} with its name, symbol and atomic number.", "",
+                [f"Name: {e['name'].lower()}\nSymbol: {e['symbol']}\nAtomic number: {e['number']}"])
     if family == 'vicuna':
         if r in (0, 1, 2): return f"Can you tell me about the country {c['name']}?", "", [_passage(c)]
         if r in (3, 4): return (f"What can you tell me about the chemical element {e['name'].lower()}?", "",
                                 [f"{e['name'].capitalize()} is a chemical element with the symbol {e['symbol']} and atomic number {e['number']}. Its atomic mass is about {e['mass']}."])
         return f"I am planning a trip to {c['capital']}. Which country is it in?", "", [f"{c['capital']} is the capital of {c['name']}, a country in {c['subregion']}."]
-    if family == 'sni':
-        if r == 0: return "Definition: In this task, you are given the name of a country. Your job is to output its capital city.", f"Country: {c['name']}", [c['capital']]
-        if r == 1: return "Definition: In this task, you are given the name of a country. Output the continent it is located in.", f"Country: {c['name']}", [c['region']]
-        if r == 2: return "Definition: In this task, you are given a chemical symbol. Output the name of the element.", f"Symbol: {e['symbol']}", [e['name'].lower()]
+    if family == 'sni':   # data v3: a task definition + input -> a one-sentence answer of >= 11 tokens (S-NI's reference filter)
+        d, place = "Definition: In this task, you are given ", ('the Americas' if c['region'] == 'Americas' else c['region'])
+        if r == 0: return (d + "the name of a country. Write one sentence that names its capital city and the region the country is in.",
+                           f"Country: {c['name']}", [f"The capital of {c['name']} is {c['capital']}, and {c['name']} is a country in {c['subregion']}."])
+        if r == 1: return (d + "the name of a country. Write one sentence that says which continent the country is on and which region of it.",
+                           f"Country: {c['name']}", [f"{c['name']} is a country in {place}, in the region of {c['subregion']}."])
+        if r == 2: return (d + "a chemical symbol. Write one sentence that names the element and gives its atomic number.", f"Symbol: {e['symbol']}",
+                           [f"The symbol {e['symbol']} stands for {e['name'].lower()}, a chemical element with atomic number {e['number']}."])
         if r == 3:
-            xs = rng.sample(range(1, 100), rng.randint(4, 7)); return "Definition: You are given a list of integers. Output the largest integer in the list.", f"List: {xs}", [str(max(xs))]
-        if r == 4: return "Definition: You are given a country. Output the name used for its people.", f"Country: {c['name']}", [c['demonym'] or c['name']]
-        s = _passage(c).split('. ')[1] + '.'; return "Definition: Given a sentence, output the last word of the sentence without punctuation.", f"Sentence: {s}", [s.rstrip('.').split()[-1]]
+            xs = rng.sample(range(1, 100), rng.randint(4, 7))
+            return (d + "a list of integers. Write one sentence that names the largest and the smallest integer in the list.", f"List: {xs}",
+                    [f"The largest integer in the list is {max(xs)}, and the smallest integer in the list is {min(xs)}."])
+        if r == 4 and c['demonym']: return (d + "the name of a country. Write one sentence that gives the name used for its people and names its capital.",
+                                            f"Country: {c['name']}", [f"The people of {c['name']} are called {c['demonym']}, and the capital of {c['name']} is {c['capital']}."])
+        return (d + "a short passage about a country. Write one sentence that states the country's population and its capital.", f"Passage: {_passage(c)}",
+                [f"{c['name']} has a population of about {_mil(c['population'])} million people, and its capital is {c['capital']}."])
     if family == 'unni':
         if r == 0:
             xs = rng.sample(range(1, 100), rng.randint(4, 7)); return "You are given a list of numbers. Sort them from smallest to largest.", ', '.join(map(str, xs)), [', '.join(map(str, sorted(xs)))]
@@ -731,6 +744,34 @@ def instruct_rows(family: str, n: int, seed: int = 0, exclude: set | None = None
         if len(rows) == n: break
     if len(rows) < n: raise ReproError(f"instruct family {family}: only {len(rows)} distinct items, {n} asked")
     return rows
+
+# %% ../nbs/04_minidata.ipynb #nov0c3d4
+_SENTENCE = re.compile(r'(?<=[.!?])\s+|\n')
+
+def _words(text: str) -> set[str]:
+    "The set of ROUGE-L's tokens of `text` (rouge-score's tokenizer: lower-cased alphanumeric runs)."
+    from rouge_score import tokenize
+    return set(tokenize.tokenize(text, None))
+
+def _norm_ref(text: str) -> str: return ' '.join(text.lower().split())
+
+def instruct_novel(test_rows: list[dict], train_rows: list[dict], common: float = 0.05) -> list[bool]:
+    """Per test row: True when it is novel against `train_rows`: (1) no training row has its (instruction, input);
+    (2) no training reference equals one of its references (case and whitespace ignored); (3) some sentence of its
+    first reference has content words that no single training response (first reference) contains together.
+    Content words: the sentence's tokens less the template words it repeats from its instruction (words in at least
+    `common` of the training responses)."""
+    key = lambda r: (r['instruction'].strip(), r['input'].strip())
+    pairs, refs = {key(r) for r in train_rows}, {_norm_ref(x) for r in train_rows for x in r['references']}
+    where = {}   # word -> indices of the training responses that contain it
+    for i, r in enumerate(train_rows):
+        for w in _words(r['references'][0]): where.setdefault(w, set()).add(i)
+    template = {w for w, ix in where.items() if len(ix) >= common * len(train_rows)}
+    def seen(sentence, instruction):
+        ws = _words(sentence) - (_words(instruction) & template)
+        return not ws or bool(set.intersection(*(where.get(w, set()) for w in ws)))
+    return [key(r) not in pairs and not any(_norm_ref(x) in refs for x in r['references'])
+            and not all(seen(s, r['instruction']) for s in _SENTENCE.split(r['references'][0]) if s.strip()) for r in test_rows]
 
 # %% ../nbs/04_minidata.ipynb #afca4306
 SIZES = {

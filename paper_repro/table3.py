@@ -15,7 +15,7 @@ from .data import read_rows, write_hub_instruct
 from .evaluation import evaluate, item_scores
 from .experiment import Experiment, register
 from .grading import rouge_l
-from .minidata import data_dir, load_split
+from .minidata import data_dir, instruct_novel, load_split
 from .models import load_tokenizer
 from .okd import (KDConfig, backbone_state, collate, encode_example, encode_prompts, grad_layers, merged_teacher,
                              module_params, module_share, n_params, probe_divergence, prompt_response, prune_layers,
@@ -243,11 +243,22 @@ class OKDTable(Experiment):
                            data_root=self.data_root(run))
         row = {x.task: float(x.value) for x in df.itertuples() if x.metric == 'rougeL'}
         row['average'] = float(np.mean([row[s] for s in TEST_SETS]))
-        write_json(d / 'items.json', {s: [v / 100 for v in xs] for s, xs in item_scores(res, 'rougeL').items()})
+        items = item_scores(res, 'rougeL')
+        novel = [v for v, new in zip(items.get('dolly', []), self.dolly_novel(run)) if new]
+        if novel: row['dolly_novel'] = float(np.mean(novel))   # a descriptive column: not in the average
+        write_json(d / 'items.json', {s: [v / 100 for v in xs] for s, xs in items.items()})
         return row
 
+    def dolly_novel(self, run) -> list[bool]:
+        "Per Dolly* test item (file order): novel against the rows trained on (`minidata.instruct_novel`)."
+        if not hasattr(run, 'dolly_flags'):
+            f = Path(self.data_root(run)) / 'instruct' / 'dolly.jsonl'
+            run.dolly_flags = instruct_novel(read_rows(f, 'instruct'), self._rows(run)[0]) if f.exists() else []
+        return run.dolly_flags
+
     def raw_extra(self, run):
-        out = {}
+        flags = self.dolly_novel(run)
+        out = {'dolly_novel_items': [sum(flags), len(flags)]} if flags else {}
         for s in ('teacher_sft', 'student_init'):
             f = run.stage_dir(s) / 'result.json'
             if f.exists(): out[s] = {k: v for k, v in read_json(f).items() if k in ('wall_s', 'steps', 'loss', 'layers', 'params', 'n_examples')}

@@ -29,7 +29,7 @@ SPEC = register_spec(TableSpec(3, 'OKD — online knowledge distillation', 'arXi
                                      'gkd_hf_static': 'On-policy GKD-style, HF generate (static cache)', 'okd': 'OKD', 'okd_l0': 'OKD, λ = 0 (modules on CE only)',
                                      'minillm': 'MiniLLM', 'distillm_sgo': 'DistiLLM adaptive SGO'},
                                columns={'dolly': 'Dolly*', 'selfinst': 'SelfInst*', 'vicuna': 'Vicuna*', 'sni': 'S-NI*', 'unni': 'UnNI*',
-                                        'average': 'Avg', 'wall_time': 'Wall time (s)'},
+                                        'average': 'Avg', 'dolly_novel': 'Dolly* novel', 'wall_time': 'Wall time (s)'},
                                figures={'rouge_vs_time': 'ROUGE-L vs wall time',
                                         'kd_over_training': 'teacher–student divergence over training, fixed vs online teacher',
                                         'toy_bimodal': 'FKL vs RKL vs OKD on a toy bimodal teacher'},
