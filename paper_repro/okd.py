@@ -111,16 +111,18 @@ def collate(examples: list[dict], pad_id: int) -> dict:
             'labels': torch.tensor(pad([e['labels'] for e in examples], -100))}
 
 # %% ../nbs/15_okd.ipynb #762d0fca
-def response_logits(model, b: dict, mask: torch.Tensor) -> torch.Tensor:
+def response_logits(model, b: dict, mask: torch.Tensor, n: int | None = None) -> torch.Tensor:
     """Logits [n, V] at the n positions of `mask` ([B, L-1]: the next token is a response token), equal to
-    `model(...).logits[:, :-1][mask]`; the decoder runs on every position, the LM head only on these."""
+    `model(...).logits[:, :-1][mask]`; the decoder runs on every position, the LM head only on these. `n`: the count of
+    `mask`, when the caller knows it (counting a GPU mask waits for the GPU)."""
     inner = model.module if isinstance(model, torch.nn.parallel.DistributedDataParallel) else model
     head = inner.get_output_embeddings()
     hook = head.register_forward_pre_hook(lambda m, args: (args[0][:, :-1][mask], *args[1:]))
     try: out = model(input_ids=b['input_ids'], attention_mask=b['attention_mask']).logits
     finally: hook.remove()
-    if out.shape[:-1] != (int(mask.sum()),):   # a model that reshapes its logits after the head
-        raise ValueError(f"{type(inner).__name__}: logits {tuple(out.shape)} after selecting {int(mask.sum())} positions")
+    n = int(mask.sum()) if n is None else n
+    if out.shape[:-1] != (n,):   # a model that reshapes its logits after the head
+        raise ValueError(f"{type(inner).__name__}: logits {tuple(out.shape)} after selecting {n} positions")
     return out
 
 # %% ../nbs/15_okd.ipynb #4f868e1d
@@ -176,6 +178,7 @@ class KDState:
     sampler: Sampler | None = None
     step: int = 0
     history: list = field(default_factory=list)
+    encoded: dict = field(default_factory=dict)   # (prompt, response) → encoded dataset row: a row is tokenized once a run
 
 def module_params(teacher) -> list:
     "The trainable (online-module) parameters of a peft-wrapped teacher."
@@ -292,13 +295,13 @@ def _kd_update(state: KDState, b: dict, mask, tgt, D, m: dict):
     T = None
     if cfg.mode != 'sft':
         with torch.set_grad_enabled(cfg.mode == 'okd'), _autocast(dev):
-            T = response_logits(te, b, mask)
+            T = response_logits(te, b, mask, m['n_tokens'])
     if te is not None: _sync(te)
     m['time_teacher_forward'] = time.perf_counter() - t0
 
     # student: D(stop-grad teacher ‖ student) + CE weight · CE   ('sft': CE only)
     t0 = time.perf_counter()
-    with _autocast(dev): S = response_logits(st, b, mask)
+    with _autocast(dev): S = response_logits(st, b, mask, m['n_tokens'])
     ce_s = F.cross_entropy(S.float(), tgt)
     if cfg.mode == 'sft': loss_s = ce_s
     else:
@@ -335,13 +338,15 @@ def kd_step(state: KDState, rows: list[dict]) -> dict:
         gen = student_responses(state, [p for p, _ in pairs])
         pairs = [(p, r) for (p, _), r in zip(pairs, gen)]
         m.update(on_policy=True, time_generation=time.perf_counter() - t0)
-    b = collate([encode_example(state.tok, p, r, cfg.max_length) for p, r in pairs], state.tok.pad_token_id)
+    enc = (lambda p, r: encode_example(state.tok, p, r, cfg.max_length)) if m['on_policy'] else \
+          (lambda p, r: state.encoded.get((p, r)) or state.encoded.setdefault((p, r), encode_example(state.tok, p, r, cfg.max_length)))
+    b = collate([enc(p, r) for p, r in pairs], state.tok.pad_token_id)
+    mask = b['labels'][:, 1:] != -100
+    m['n_tokens'] = int(mask.sum())   # counted here, before the batch goes to the GPU: no wait
     dev = next(st.parameters()).device
     b = {k: v.to(dev) for k, v in b.items()}
-    labels = b['labels'][:, 1:]
-    mask = labels != -100
-    tgt = labels[mask]
-    m['n_tokens'] = int(mask.sum())
+    mask = mask.to(dev)
+    tgt = b['labels'][:, 1:][mask]
     with _tf32(dev): _kd_update(state, b, mask, tgt, D, m)
     state.step += 1
     state.history.append(m)
