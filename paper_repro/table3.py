@@ -61,7 +61,7 @@ class OKDTable(Experiment):
     "Table 3: distillation rows from one SFT-initialised student, ROUGE-L on the instruct sets and training wall time."
     table, name, config_cls, arms_field, base_row, spec = 3, 'table3', Table3Config, 'arms', 'teacher', SPEC
     claims = TABLE3_CLAIMS
-    numerics_version = 1   # 1: every random stream from derive_seed (was 7·seed + 1, 1000 + seed, 1000·seed + 10, and one seed for two streams)
+    numerics_version = 2   # 2: data v3 (S-NI*, SelfInst*), training rows keep the whole prompt; 1: every random stream from derive_seed
     removed_fields = ('eval_every_round',)   # unused (every row is one training stage); older recipes and seed folders had it
     moved_fields = {'kd.lr': ('kd.learning_rate',), 'kd.module_lr': ('kd.module_learning_rate',), 'kd.max_len': ('kd.max_length',),   # one vocabulary
                     # every sampling a nested config: the flat generation fields of older recipes and seed folders
