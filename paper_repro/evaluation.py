@@ -380,21 +380,25 @@ ANSWER_LINE = re.compile(r'####\s*\$?\s*-?[\d,]*\.?\d+(?:\s*/\s*\d+)?')   # a pa
 
 def answer_format(results: dict, finished: dict, sets) -> dict[str, float]:
     """Beside accuracy, to tell format from math: % of greedy answers on `sets` with a parseable `#### <number>` line
-    ('format_ok') and % that finished (EOS or a stop string) before the token limit ('finished'; `finished` is
-    `PaperReproLM.finished`)."""
+    ('format_ok'), % that finished (EOS or a stop string) before the token limit ('finished'; `finished` is
+    `PaperReproLM.finished`) and % correct (`exact_match`) among the finished ones ('finished_acc', pooled over the
+    sets' items; absent when none finished) — accuracy that stopping early cannot explain."""
     names = {t: name for t, (suite, name) in results['paper_repro']['tasks'].items()}
-    fmt, fin = [], []
+    fmt, fin, right = [], [], []
     for t, recs in results.get('samples', {}).items():
         if names.get(t) not in sets: continue
         for s in recs:
             fmt.append(bool(ANSWER_LINE.search(s['resps'][0][0])))
             fin.append(all(finished.get(s['arguments'][0][0], [True])))
-    return {'format_ok': 100.0 * sum(fmt) / len(fmt), 'finished': 100.0 * sum(fin) / len(fin)} if fmt else {}
+            if fin[-1] and 'exact_match' in s: right.append(float(s['exact_match']))
+    if not fmt: return {}
+    return {'format_ok': 100.0 * sum(fmt) / len(fmt), 'finished': 100.0 * sum(fin) / len(fin),
+            **({'finished_acc': 100.0 * sum(right) / len(right)} if right else {})}
 
 def score_math(model, tokenizer, scale: str, sets=None, sampler=None, cfg: EvalConfig | None = None, out=None,
                data_root=None, with_format: bool = False) -> tuple[dict[str, float], dict[str, list[float]]]:
     """(accuracy % per math set + 'average' over the eight main sets present, per-item scores per set);
-    `with_format` adds `answer_format`'s 'format_ok' and 'finished' over the same main sets."""
+    `with_format` adds `answer_format`'s 'format_ok', 'finished' and 'finished_acc' over the same main sets."""
     import numpy as np
     main = suite_sets('math')
     cfg = cfg or eval_config(scale)

@@ -17,13 +17,13 @@ from .retrieval import embed, kmeans
 from .sampling import Sampler, SamplingConfig
 
 # %% auto #0
-__all__ = ['DIFFICULTY_TARGETS', 'POLICIES', 'SELF_AWARE', 'BLIND', 'RECORD_FIELDS', 'KNOWLEDGE_PROMPT', 'probe_stats',
-           'difficulty_key', 'frontier_key', 'learnable', 'cluster_weights', 'weight_ratio', 'weighted_interleave',
-           'SelectionContext', 'order_random', 'order_static_difficulty', 'order_static_diversity',
-           'order_saidpo_difficulty', 'order_saidpo_knowledge', 'order_saidpo', 'order_saidpo_hardest',
-           'order_blind_diversity', 'order_blind_difficulty_shuffled', 'fill_budget', 'build_pairs',
-           'selection_records', 'select_round', 'walk_round', 'knowledge_text', 'parse_knowledge', 'annotate_knowledge',
-           'knowledge_clusters', 'cluster_ami']
+__all__ = ['DIFFICULTY_TARGETS', 'POLICIES', 'SELF_AWARE', 'BLIND', 'SHARES_RANDOM_ORDER', 'RECORD_FIELDS', 'KNOWLEDGE_PROMPT',
+           'probe_stats', 'difficulty_key', 'frontier_key', 'learnable', 'cluster_weights', 'weight_ratio',
+           'weighted_interleave', 'SelectionContext', 'order_random', 'order_static_difficulty',
+           'order_static_diversity', 'order_saidpo_difficulty', 'order_saidpo_knowledge', 'order_saidpo',
+           'order_saidpo_hardest', 'order_blind_diversity', 'order_blind_difficulty_shuffled', 'fill_budget',
+           'build_pairs', 'band_mix', 'band_draw', 'selection_records', 'select_round', 'walk_round', 'knowledge_text',
+           'parse_knowledge', 'annotate_knowledge', 'knowledge_clusters', 'cluster_ami']
 
 # %% ../nbs/09_saidpo.ipynb #b6887462
 def probe_stats(samples: list[dict]) -> dict:
@@ -204,6 +204,27 @@ def build_pairs(ids: list[str], samples: dict[str, list[dict]], prompts: dict[st
         pairs.append({'id': i, 'prompt': prompts[i], 'chosen': samples[i][g]['text'], 'rejected': samples[i][b]['text']})
     return pairs
 
+# %% ../nbs/09_saidpo.ipynb #29119353
+# orders that begin with the round seed's shuffle of the whole pool, as blind random's does (`order_random`, `_by_level`):
+# inside a level they walk blind random's permutation, so their picks are not independent of its draw
+SHARES_RANDOM_ORDER = {'random', 'blind_random', 'static_difficulty', 'blind_difficulty'}
+
+def _count(vals) -> dict[str, int]:
+    "{value as text: how many}, small numbers first (levels and c are small non-negative integers)."
+    return dict(sorted(Counter(str(v) for v in vals).items(), key=lambda kv: (len(kv[0]), kv[0])))
+
+def band_mix(stats: dict[str, dict], items: dict[str, dict]) -> dict:
+    "The probe's learnable band by c and by generator level ({value: problems}): what a random draw from it expects."
+    band = [i for i in stats if learnable(stats[i])]
+    return {'band_c': _count(stats[i]['c'] for i in band), 'band_level': _count(items[i]['level'] for i in band)}
+
+def band_draw(items: dict[str, dict], stats: dict[str, dict], budget: int, seed: int,
+              max_pairs_per_problem: int = 1) -> list[str]:
+    """The distinct problems blind random's order (`order_random` with the round's `seed`) takes from this probe's
+    learnable band: a uniform random draw of min(N, band) of them, made without looking at any arm's picks."""
+    order = order_random(SelectionContext(items, stats, {}, random.Random(seed)))
+    return list(dict.fromkeys(fill_budget(order, stats, budget, max_pairs_per_problem)['ids']))
+
 # %% ../nbs/09_saidpo.ipynb #58d90e33
 RECORD_FIELDS = ('id', 'c', 'level', 'cluster', 'mean_tokens', 'n_finished', 'pairs')
 
@@ -227,15 +248,19 @@ def select_round(policy: str, items: dict[str, dict], stats: dict[str, dict], cl
                  budget: int, seed: int, eps: float = 0.05, hard_first: bool = True, max_pairs_per_problem: int = 2,
                  target: str = 'hardest', temperature: float = 1.0) -> dict:
     """Order the candidates with `policy` (which sees the whole probe `stats`), fill the budget, and log weights,
-    choices, the selected mix, the cost (every problem probed) and whether the learnable band gave a real choice (≥ 2N)."""
+    choices, the selected mix, the cost (every problem probed), whether the learnable band gave a real choice (≥ 2N),
+    and for the selection diagnostic the band's make-up (`band_mix`) and the picks' overlap with a random draw from
+    it (`band_draw`: `draw_size` problems, `draw_overlap` of them picked)."""
     if policy not in POLICIES: raise ReproError(f"unknown selection policy {policy!r} (known: {', '.join(POLICIES)})")
     if policy in BLIND: raise ReproError(f"{policy} is blind: it walks its order with `walk_round`, it does not read a probe")
     ctx = SelectionContext(items, stats, clusters, random.Random(seed), eps, hard_first, target, temperature)
     fill = fill_budget(POLICIES[policy](ctx), stats, budget, max_pairs_per_problem)
     w = ctx.weights()
     n_learn = sum(learnable(s) for s in stats.values())
+    draw = band_draw(items, stats, budget, seed, max_pairs_per_problem)
     return {'policy': policy, **fill, 'cluster_weights': {str(k): v for k, v in w.items()}, 'weight_ratio': weight_ratio(w),
             **_mix(fill['ids'], items, stats, clusters), 'pool_learnable': n_learn, 'pool_size': len(stats),
+            **band_mix(stats, items), 'draw_size': len(draw), 'draw_overlap': len(set(draw) & set(fill['ids'])),
             'learnable_lt_2n': n_learn < 2 * budget, 'n_pairs': len(fill['ids']),
             'problems_sampled': len(stats), 'gen_tokens': _gen_tokens(stats, stats)}
 

@@ -211,7 +211,7 @@ def train(self: SAIDPO, run, policy, r, prep, model, tok, d):
 @patch
 def evaluate(self: SAIDPO, run, model, tok, d):
     """Accuracy (%) per evaluation set + the average over the eight math sets, and the answers' format ('format_ok',
-    'finished', `evaluation.answer_format`); item scores into d/items.json."""
+    'finished', 'finished_acc': `evaluation.answer_format`); item scores into d/items.json."""
     cfg = run.cfg
     acc, items = score_math(model, tok, cfg.scale, sets=cfg.sets, sampler=run.sampler(model), cfg=cfg.evaluation, out=d,
                             data_root=self.data_root(run), with_format=True)

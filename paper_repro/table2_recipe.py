@@ -35,10 +35,14 @@ SPEC = register_spec(TableSpec(2, 'SAI-DPO — self-aware data selection for ite
                                      'static_difficulty': 'Static difficulty in the band (v1 design, sees the probe)',
                                      'static_diversity': 'Static diversity in the band (v1 design, sees the probe)'},
                                columns={**MATH_COLUMNS, 'format_ok': 'Format ok (%)', 'finished': 'Finished (%)',
+                                        'finished_acc': 'Acc. among finished (%)',
                                         'pairs': 'Pairs trained', 'problems': 'Problems sampled', 'gen_ktokens': 'Generated tokens (k)'},
                                figures={'accuracy_per_round': 'accuracy per round per policy',
                                         'selection_mix_level': 'difficulty (generator level) mix of the selected pairs per round',
-                                        'selection_mix_cluster': 'knowledge-cluster mix of the selected pairs per round'}))
+                                        'selection_mix_cluster': 'knowledge-cluster mix of the selected pairs per round',
+                                        'selection_diagnostic': "round-1 overlap of each arm's picks with blind random's against "
+                                                                "chance (z), and the picks' mean c and share with c = 1 per round"},
+                               optional=('finished_acc',)))   # descriptive: seeds evaluated before it was recorded lack it
 POLICY_LABELS = SPEC.rows   # row labels are defined once, in the spec
 
 # %% ../nbs/11_table2_recipe.ipynb #8387b1d7

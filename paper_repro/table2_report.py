@@ -6,18 +6,20 @@ Docs: https://github.com/paper-repro/paper_repro/table2_report.html.md"""
 
 # %% ../nbs/11a_table2_report.ipynb #89b7803e
 from __future__ import annotations
+import math
 from pathlib import Path
 
 import numpy as np
-from .core import config_to_dict
+from .core import config_to_dict, ReproError
 from .data import DATA_VERSION, HUB_MATH
 from .minidata import SIZES, TINY
-from .saidpo import BLIND
+from .saidpo import BLIND, RECORD_FIELDS, SHARES_RANDOM_ORDER
 from .table2_recipe import POLICY_LABELS, Table2Config, table2_claims
-from .tables import decide_claims, plot_lines, plot_stacked
+from .tables import decide_claims, fmt_range, plot_lines, plot_stacked
 
 # %% auto #0
-__all__ = ['table2_deviations', 'table2_plan', 'arm_costs', 'table2_notes', 'accuracy_curves', 'table2_figures']
+__all__ = ['table2_deviations', 'table2_plan', 'overlap_chance', 'draw_mean_chance', 'selection_diagnostic', 'diagnostic_note',
+           'plot_selection_diagnostic', 'arm_costs', 'table2_notes', 'accuracy_curves', 'table2_figures']
 
 # %% ../nbs/11a_table2_report.ipynb #eb4983c4
 def table2_deviations(cfg: Table2Config) -> list[str]:
@@ -112,6 +114,169 @@ def table2_plan(cfg: Table2Config) -> dict:
                              'evaluations of the test sets (Base + policies)': evals},
     }
 
+# %% ../nbs/11a_table2_report.ipynb #32ce7561
+def overlap_chance(a: int, b: int, n: int) -> tuple[float, float]:
+    """Mean and SD of |A ∩ B| where A is a uniform random a-subset of a set of n and B any b-subset of it chosen
+    without looking at A (hypergeometric): a·b/n and √(a·b·(n − a)·(n − b) / (n²·(n − 1)))."""
+    if not (n > 0 and 0 <= a <= n and 0 <= b <= n): raise ReproError(f"overlap_chance: sizes {a} and {b} must lie in 0..{n}")
+    sd = math.sqrt(a * b * (n - a) * (n - b) / (n * n * (n - 1))) if n > 1 else 0.0
+    return a * b / n, sd
+
+def draw_mean_chance(hist: dict, a: int) -> tuple[float, float]:
+    """Mean and SD of the average value over a uniform random draw of `a` of a band's problems (without replacement),
+    `hist` = {value: problems} of the band (a round's `band_c`): μ and √((1 − a/n)·S²/a), S² the band's variance (n − 1)."""
+    vals = {float(v): int(k) for v, k in hist.items() if k}
+    n = sum(vals.values())
+    if not 0 < a <= n: raise ReproError(f"draw_mean_chance: a draw of {a} from a band of {n}")
+    mu = sum(v * k for v, k in vals.items()) / n
+    s2 = sum(k * (v - mu) ** 2 for v, k in vals.items()) / (n - 1) if n > 1 else 0.0
+    return mu, math.sqrt((1 - a / n) * s2 / a)
+
+def _z(x, mean, sd):
+    "(x − mean) / sd, None where any of them is missing or sd is 0."
+    return None if x is None or mean is None or not sd else (x - mean) / sd
+
+_F = {f: j for j, f in enumerate(RECORD_FIELDS)}
+
+def _diag_row(seed, arm, r, recs, band, ref, a, overlap, shared) -> dict:
+    "One seed × arm × round of `selection_diagnostic` (None: not recorded)."
+    b, n = len(recs), (band or {}).get('pool_learnable')
+    cs = [x[_F['c']] for x in recs]
+    mean_c, c1 = float(np.mean(cs)), float(np.mean([c == 1 for c in cs]))
+    m = sd = mc = mcsd = c1c = c1sd = None
+    if a is not None and n and a <= n and b <= n: m, sd = overlap_chance(a, b, n)
+    hist = (band or {}).get('band_c')
+    if hist and b <= n:
+        mc, mcsd = draw_mean_chance(hist, b)
+        c1c, c1sd = draw_mean_chance({1: hist.get('1', 0), 0: n - hist.get('1', 0)}, b)
+    share = lambda cnt: {k: v / sum(cnt.values()) for k, v in cnt.items()}
+    levels = {}
+    for x in recs: levels[str(x[_F['level']])] = levels.get(str(x[_F['level']]), 0) + 1
+    return {'seed': seed, 'arm': arm, 'round': r, 'picks': b, 'band': n, 'ref': ref, 'ref_size': a,
+            'overlap': overlap, 'overlap_chance': m, 'overlap_sd': sd, 'overlap_z': _z(overlap, m, sd), 'shared_order': shared,
+            'mean_c': mean_c, 'c1_share': c1, 'level_mix': share(dict(sorted(levels.items()))),
+            'mean_c_chance': mc, 'mean_c_sd': mcsd, 'mean_c_z': _z(mean_c, mc, mcsd),
+            'c1_chance': c1c, 'c1_sd': c1sd, 'c1_z': _z(c1, c1c, c1sd),
+            'band_level_mix': share((band or {}).get('band_level')) if (band or {}).get('band_level') else None}
+
+def selection_diagnostic(raws: list[dict], cfg: Table2Config) -> list[dict]:
+    """Per seed, arm and round, from the recorded selections alone (no model): the picks (distinct problems), the band
+    they came from (the learnable problems of that probe), their overlap with a random draw from it against chance
+    (`overlap_chance`), their mean c, share with c = 1 (against a random draw of as many, `draw_mean_chance`, where the
+    band's make-up was recorded) and level mix. None = not recorded by that run.
+    The draw: in round 1 blind random's own picks — every arm of a folder reads one Base probe of one pool, so both
+    picks lie in its band and blind random's are a uniform draw from it (rows joined from a second folder of the seed
+    had their own Base probe: there band-random's picks, the same draw). Later rounds: a probing arm's `draw_overlap`
+    with `band_draw` on its own probe (its chance follows from the band size alone: min(N, n) drawn). A blind arm
+    probes no pool after round 1: no band, no draw."""
+    N, out = cfg.pairs_per_round, []
+    for raw in raws:
+        rounds, joined = raw.get('rounds', {}), set(raw.get('joined_rows') or [])
+        folder = lambda x: x in joined
+        first = lambda x: next(((lg.get('select') or {}) for lg in rounds.get(x, []) if lg['round'] == 1), {})
+        for arm, logs in rounds.items():
+            # round 1's band: any probing arm of the folder probed its one Base probe; its random draw: blind random's picks
+            band1 = next((first(x) for x in rounds if folder(x) == folder(arm) and first(x).get('pool_learnable') is not None), None)
+            ref1 = next((x for x in ('blind_random', 'random') if x in rounds and folder(x) == folder(arm) and first(x).get('records')), None)
+            for lg in logs:
+                sel, r = lg.get('select') or {}, lg['round']
+                recs = sel.get('records')
+                if not recs: continue
+                band = sel if sel.get('pool_learnable') is not None else band1 if r == 1 else None
+                ref, a, overlap = None, None, None
+                if r == 1 and ref1 and ref1 != arm:
+                    ids = {x[_F['id']] for x in first(ref1)['records']}
+                    ref, a, overlap = ref1, len(ids), len(ids & {x[_F['id']] for x in recs})
+                elif sel.get('pool_learnable') is not None and not (r == 1 and ref1 == arm):   # a probing arm's own band
+                    ref, a, overlap = 'band draw', sel.get('draw_size', min(N, sel['pool_learnable'])), sel.get('draw_overlap')
+                out.append(_diag_row(raw['seed'], arm, r, recs, band, ref, a, overlap, ref is not None and arm in SHARES_RANDOM_ORDER))
+    return out
+
+# %% ../nbs/11a_table2_report.ipynb #740826c7
+def _seed_mean(rows: list[dict], arm: str, r: int, f: str) -> tuple[float | None, list]:
+    "(mean over seeds, the seeds' values) of field `f` of an arm's round (None, [] where no seed recorded it)."
+    v = [x[f] for x in rows if x['arm'] == arm and x['round'] == r and x[f] is not None]
+    return (float(np.mean(v)) if v else None), v
+
+_REF_NOTE = {'random': " [vs band-random's pick on its own folder's Base probe: the same draw]",
+             'band draw': " [vs the draw it recorded from its probe's band]"}
+
+def _diag_arms(rows: list[dict]) -> list[str]:
+    "The arms of the diagnostic's rows in the table's row order."
+    return [a for a in dict.fromkeys([*POLICY_LABELS, *(x['arm'] for x in rows)]) if any(x['arm'] == a for x in rows)]
+
+def diagnostic_note(rows: list[dict], cfg: Table2Config) -> str | None:
+    "One notes line from `selection_diagnostic`'s rows: round 1's overlap against chance, then mean c and c = 1 per round."
+    if not rows: return None
+    arms = _diag_arms(rows)
+    R = max(x['round'] for x in rows)
+    mean = lambda a, r, f: _seed_mean(rows, a, r, f)[0]
+    over = []
+    for a in arms:
+        ov = mean(a, 1, 'overlap')
+        if ov is None: continue
+        ch, (z, zs) = mean(a, 1, 'overlap_chance'), _seed_mean(rows, a, 1, 'overlap_z')
+        refs = {x['ref'] for x in rows if x['arm'] == a and x['round'] == 1 and x['ref']}
+        t = f"{a} {ov:.0f}" + (f" vs {ch:.0f} ± {mean(a, 1, 'overlap_sd'):.1f}, z {z:+.1f}" + (f" ({fmt_range(zs, '+.1f')})" if len(zs) > 1 else '')
+                               if z is not None else " (chance not recorded)" if ch is None else
+                               f" = chance {ch:.0f} (the band held no choice: at most N problems)")
+        for ref in sorted(refs - {'blind_random'}): t += _REF_NOTE[ref]
+        if any(x['shared_order'] for x in rows if x['arm'] == a and x['round'] == 1): t += " [shares blind random's shuffle: no chance comparison]"
+        over.append(t)
+    n1 = [x['band'] for x in rows if x['round'] == 1 and x['band']]
+    sel = []
+    for a in arms:
+        per = []
+        for r in range(1, R + 1):
+            mc, c1 = mean(a, r, 'mean_c'), mean(a, r, 'c1_share')
+            if mc is None: continue
+            zc, z1 = mean(a, r, 'mean_c_z'), mean(a, r, 'c1_z')
+            per.append(f"{mc:.2f} / {100 * c1:.0f} %" + (f" (z {zc:+.1f} / {z1:+.1f})" if zc is not None and z1 is not None else ''))
+        if per: sel.append(f"{a} " + ' → '.join(per))
+    later = [(a, r) for a in arms for r in range(2, R + 1) if any(x['arm'] == a and x['round'] == r and x['ref'] == 'band draw' for x in rows)]
+    rec = [(a, r) for a, r in later if mean(a, r, 'overlap_z') is not None]
+    txt = ("selection diagnostic (`selection_diagnostic.png`; picks = a round's distinct training problems; band = the "
+           "learnable problems, 0 < c < K, of the probe they came from). Round 1, overlap with blind random's picks — one Base "
+           "probe and one pool, so both lie in one band" + (f" (n = {fmt_range(n1)})" if n1 else '') + " and blind random's are "
+           "a uniform draw from it: chance a·b/n ± the hypergeometric SD; mean over seeds (z per seed): " +
+           ('; '.join(over) if over else 'not recorded') + ". A pick made without blind random's draw overlaps it at chance "
+           "in expectation however it selects: the overlap detects shared randomness, not selection. Selection shows in the "
+           f"picks' mean c / share with c = 1 (K = {cfg.probe.k}), round 1" + (f" → {R}" if R > 1 else '') +
+           " (z against a random draw of as many from the band where its make-up was recorded; blind random's round-1 picks "
+           "are such a draw; mean over seeds): " + '; '.join(sel) + "; level mix: `selection_mix_level.png`.")
+    if later:
+        txt += ((" Round 2" if R == 2 else f" Rounds 2–{R}") + ", overlap with a random draw from the arm's own band: " +
+                ('; '.join(f"{a} r{r} z {mean(a, r, 'overlap_z'):+.1f}" for a, r in rec) if rec else
+                 "not recorded by these runs (its chance a·b/n, n the arm's band: " +
+                 fmt_range([x['overlap_chance'] for x in rows if x['round'] > 1 and x['overlap_chance'] is not None], '.0f') +
+                 f" of N = {cfg.pairs_per_round})") + '.')
+    return txt
+
+def plot_selection_diagnostic(rows: list[dict], path, title: str):
+    "Round 1's overlap z per arm (dots: seeds; grey: orders sharing blind random's shuffle), then mean c and c = 1 share per round."
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+    arms = _diag_arms(rows)
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
+    ax, zarms = axes[0], [a for a in arms if _seed_mean(rows, a, 1, 'overlap_z')[1]]
+    ax.axhspan(-2, 2, color='0.92'); ax.axhline(0, color='0.6', lw=0.8)
+    for j, a in enumerate(zarms):
+        m, zs = _seed_mean(rows, a, 1, 'overlap_z')
+        grey = any(x['shared_order'] for x in rows if x['arm'] == a and x['round'] == 1)
+        ax.scatter([j] * len(zs), zs, s=14, alpha=0.7, color='0.55' if grey else 'C0'); ax.plot([j - 0.3, j + 0.3], [m, m], color='k')
+    ax.set_xticks(range(len(zarms))); ax.set_xticklabels(zarms, rotation=40, ha='right', fontsize=7)
+    ax.set_ylabel("z of the overlap with blind random's picks"); ax.set_title('round 1: overlap against chance (band ±2 SD)', fontsize=8)
+    if not zarms: ax.text(0.5, 0.5, 'not recorded', ha='center', transform=ax.transAxes)
+    for ax, f, lab in ((axes[1], 'mean_c', "mean c of the picks"), (axes[2], 'c1_share', 'share of the picks with c = 1')):
+        for a in arms:
+            pts = [(r, m) for r in sorted({x['round'] for x in rows}) if (m := _seed_mean(rows, a, r, f)[0]) is not None]
+            if pts: ax.plot(*zip(*pts), marker='o', label=a, **({'color': 'k', 'ls': '--'} if a == 'blind_random' else {}))
+        ax.set(xlabel='round', ylabel=lab); ax.grid(alpha=0.3); ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[2].legend(fontsize=6, bbox_to_anchor=(1.02, 1), loc='upper left')
+    fig.suptitle(title, fontsize=9); fig.tight_layout(); fig.savefig(path, dpi=120); plt.close(fig)
+    return Path(path)
+
 # %% ../nbs/11a_table2_report.ipynb #d98a7d3c
 def arm_costs(logs: list[dict]) -> dict:
     "Cost columns of one arm from its round logs: pairs trained, problems sampled or probed, generated tokens (thousands)."
@@ -121,12 +286,16 @@ def arm_costs(logs: list[dict]) -> dict:
             'gen_ktokens': float(sum(s.get('gen_tokens', 0) for s in sel)) / 1000}
 
 def table2_notes(raws: list[dict], cfg: Table2Config, claims: list[dict] | None = None) -> list[str]:
-    "The table's notes: what the extra columns mean, cluster AMI, the learnable band per probe, weight ratios, shortfalls."
+    """The table's notes: what the extra columns mean, cluster AMI, the learnable band per probe, weight ratios, the
+    selection diagnostic, shortfalls."""
     N = cfg.pairs_per_round
     out = ["accuracy in % (greedy, math-verify). 'Format ok' = % of greedy answers on the eight math sets with a parseable "
            "`#### <number>` line; 'Finished' = % that ended before the token limit. Cost columns sum over an arm's rounds: "
            "problems sampled (probing arms: the whole pool, round 1's shared Base probe included; blind arms: their walk) "
            "and the tokens of those samples."]
+    if any('finished_acc' in row for raw in raws for row in raw.get('rows', {}).values()):
+        out[0] += (" 'Acc. among finished' = % correct among the finished answers (pooled over the eight sets' items): "
+                   "descriptive, no claim reads it.")
     if cfg.scale == 'mini': out.append("mini cannot decide the claim (one seed, few rows, small pools): it shows the pipeline; "
                                        "the gpu table with ≥ 8 paired seeds decides it.")
     amis = [r['cluster_ami'] for r in raws if r.get('cluster_ami')]
@@ -148,6 +317,7 @@ def table2_notes(raws: list[dict], cfg: Table2Config, claims: list[dict] | None 
                    (f"fewer than 2N = {2 * N} (little choice) in: {', '.join(flagged)}." if flagged else f"every probe had ≥ 2N = {2 * N}."))
     if ratios: out.append(f"SAI-DPO cluster weights, max/min ratio per round: {min(ratios):.2f}–{max(ratios):.2f} "
                           f"(T = {cfg.cluster_temperature}).")
+    if diag := (diagnostic_note(selection_diagnostic(raws, cfg), cfg) if raws else None): out.append(diag)
     if short: out.append("rounds short of N pairs: " + '; '.join(short[:6]) + (' …' if len(short) > 6 else '') + '.')
     decided = claims if claims is not None else decide_claims(raws, table2_claims(cfg)) if raws else []   # the runner passes its own
     fam = [c for c in decided if c['n'] >= 2 and c.get('mde') == c.get('mde')]
@@ -191,4 +361,8 @@ def table2_figures(raws: list[dict], cfg: Table2Config, out: Path) -> list[str]:
             groups[POLICY_LABELS[p]] = xs
         plot_stacked(groups, out / fname, f'Table 2 ({cfg.scale}): {legend} mix of the selected pairs per round', legend)
         files.append(fname)
+    if diag := selection_diagnostic(raws, cfg):
+        plot_selection_diagnostic(diag, out / 'selection_diagnostic.png', f'Table 2 ({cfg.scale}): selection diagnostic '
+                                  "(mean over seeds; dots: seeds; blind random dashed)")
+        files.append('selection_diagnostic.png')
     return files

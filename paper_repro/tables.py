@@ -33,6 +33,7 @@ class TableSpec:
     reported: dict[tuple, float] = field(default_factory=dict)  # (row, column) → number stated by the paper
     not_implemented: tuple = ()          # rows the paper compares that this project does not build (named under the grid)
     digits: dict[str, int] = field(default_factory=dict)    # column → decimals shown (1 where absent), e.g. bits per byte
+    optional: tuple = ()                 # columns left out of the grid when no seed recorded them (older raw results)
 
 TABLES: dict[int, TableSpec] = {}   # number → spec; each table's recipe module registers its own (`register_spec`)
 
@@ -75,7 +76,8 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
                     scale: str = '', side_claims: list[dict] | None = None) -> str:
     "Markdown for a table: grid, decided claims (the family, then comparisons outside it), deviations, notes."
     row_status = row_status or {}
-    cols = list(spec.columns)
+    seen = set(summary.loc[summary.n_seeds > 0, 'column']) if len(summary) else set()
+    cols = [c for c in spec.columns if c not in spec.optional or c in seen]   # an optional column only where recorded
     real = scale == 'paper'   # the paper scale evaluates on the benchmarks themselves: no stand-in marks
     head = {c: spec.columns[c].rstrip('*') if real else spec.columns[c] for c in cols}
     stated = bool(spec.reported)   # does the paper's table state any cell's number?
