@@ -8,15 +8,17 @@ import functools, importlib.util, json, math, os, random, re, shutil
 from collections import Counter
 from fractions import Fraction
 from pathlib import Path
-from .core import ReproError, cache_dir, write_json, file_hash
+from .core import ReproError, cache_dir, write_json, file_hash, stable_hash
 from .data import (write_rows, read_rows, MATH_TEST_SETS, TRANSFER_SET, INSTRUCT_SETS, DATA_VERSION, validate_row,
                               math_prompt, GENERATED_SCALES, schema_of, numeric_answers)
 
 # %% auto #0
-__all__ = ['NAMES', 'OBJECTS', 'ITEMS', 'MATH_SKILLS', 'MATH_SET_SPECS', 'TRANSFER_MIX', 'IFEVAL_TYPES', 'SIZES', 'TINY',
-           'DEV_SIZES', 'math_problem', 'math_rows', 'math_suite', 'knowledge_points', 'countries', 'elements',
-           'ifeval_rows', 'mc_rows', 'prose_rows', 'instruct_rows', 'instruct_novel', 'generate_sets', 'data_card',
-           'generate_all', 'data_dir', 'load_split', 'held_out_math', 'math_dev']
+__all__ = ['NAMES', 'OBJECTS', 'ITEMS', 'MATH_SKILLS', 'EXTRA_SKILLS', 'MATH_SET_SPECS', 'TRANSFER_MIX', 'IFEVAL_TYPES', 'SIZES',
+           'TINY', 'DEV_SIZES', 'APT_SHARES', 'APT_DOMAIN', 'APT_DOMAIN_SIZES', 'math_problem', 'math_rows',
+           'math_suite', 'knowledge_points', 'countries', 'elements', 'ifeval_rows', 'mc_rows', 'prose_rows',
+           'instruct_rows', 'instruct_novel', 'generate_sets', 'data_card', 'generate_all', 'data_dir', 'load_split',
+           'held_out_math', 'math_dev', 'solution_key', 'solution_part', 'solution_overlap', 'distinct_solutions',
+           'part_rows', 'apt_domain_splits']
 
 # %% ../nbs/04_minidata.ipynb #87f706dc
 NAMES = ["Ava", "Ben", "Carla", "Dev", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jack", "Kira", "Liam", "Mia",
@@ -376,15 +378,31 @@ def _g_linear_equations(rng, level, t, transfer):
                f"If {a} times a number plus {b} is the same as {c} times that number plus {d}, what is the number?"][t % 4]
     return q, Fraction(x), steps
 
+# %% ../nbs/04_minidata.ipynb #aptf0002
+def _g_facts(rng, level, t, transfer):
+    "One-step facts on a two-digit n: n x 1, n + 0, n x 10, n x 100 (levels 1-4); 90 distinct solutions a level."
+    n = rng.randint(10, 99)
+    op, b = [('x', 1), ('+', 0), ('x', 10), ('x', 100)][level - 1]
+    ans = n * b if op == 'x' else n + b
+    e = f"{n} {'*' if op == 'x' else op} {b}"   # '*' in the question: the form the regime scan measured
+    if transfer: q = [f"Evaluate the expression {e}.", f"{n} {'times' if op == 'x' else 'plus'} {b} equals what?"][t % 2]
+    else: q = [f"What is {e}?", f"Calculate {e}.", f"Compute {e}.", f"Find the value of {e}.", f"What does {e} equal?",
+               f"Work out {e}.", f"Tell me the value of {e}.", f"How much is {e}?"][t % 8]
+    return q, Fraction(ans), [f"{n} {op} {b} = {ans}"]
+
 # %% ../nbs/04_minidata.ipynb #e5680161
 _GENS = {'arithmetic': _g_arithmetic, 'add_sub': _g_add_sub, 'multiplication': _g_multiplication, 'division': _g_division, 'fractions': _g_fractions,
          'percentages': _g_percentages, 'ratios': _g_ratios, 'units': _g_units, 'money': _g_money,
          'area_perimeter': _g_area_perimeter, 'averages': _g_averages, 'linear_equations': _g_linear_equations}
 MATH_SKILLS = list(_GENS)
+# skills generated only where a mixture names them (APT's domain): not in MATH_SKILLS, so the training pool, the test
+# sets and the dev split (all drawn over MATH_SKILLS) stay byte-identical
+_EXTRA_GENS = {'facts': _g_facts}
+EXTRA_SKILLS = list(_EXTRA_GENS)
 
 def math_problem(rng, skill, level, t=0, transfer=False) -> dict:
     "One math row (without `id`/`source`): question, canonical answer, step-by-step solution ending '#### <answer>'."
-    q, ans, steps = _GENS[skill](rng, level, t, transfer)
+    q, ans, steps = (_GENS.get(skill) or _EXTRA_GENS[skill])(rng, level, t, transfer)
     a = _canon(ans, as_fraction=(skill == 'fractions'))
     return dict(question=q, answer=a, solution='\n'.join(steps + [f"#### {a}"]), skill=skill, level=level)
 
@@ -876,3 +894,74 @@ def math_dev(scale: str, seed: int = 0) -> list[dict]:
     if scale == 'tiny': return math_dev('mini', seed)[:TINY['math_train']]
     if scale not in DEV_SIZES: raise ReproError(f"math_dev: scale {scale!r}: a dev split exists for tiny, mini, gpu")
     return held_out_math('dev', scale, DEV_SIZES[scale], seed=seed)
+
+# %% ../nbs/04_minidata.ipynb #aptf0005
+_NUM = re.compile(r'\d+(?:\.\d+)?')
+
+def solution_key(row: dict) -> tuple[str, ...]:
+    """The numbers of `row`'s reference solution: the sorted multiset of the numbers in its steps (canonical, so
+    $2.50 = 2.5; the '####' line left out), the answer added when no step states it. Two rows share a solution when
+    their keys are equal, whatever the names, objects, phrasing, operand order or operation."""
+    steps = '\n'.join(l for l in row['solution'].splitlines() if not l.lstrip().startswith('####'))
+    nums = [Fraction(x) for x in _NUM.findall(steps)]
+    if Fraction(row['answer']) not in nums: nums.append(Fraction(row['answer']))
+    return tuple(_canon(x) for x in sorted(nums))
+
+APT_SHARES = (('test', 30), ('dev', 15), ('pool', 55))
+"The solution space's partition: percent of the solution keys in each part (by a fixed hash of the key)."
+
+def solution_part(key) -> str:
+    "The part ('test', 'dev' or 'pool') that solution `key` belongs to: a fixed hash, whatever the cell, seed or scale."
+    h = int(stable_hash(list(key), 8), 16) % 100
+    for part, share in APT_SHARES:
+        if h < share: return part
+        h -= share
+    raise AssertionError('APT_SHARES must sum to 100')
+
+def solution_overlap(rows: list[dict], others: list[dict]) -> list[dict]:
+    "The rows of `rows` that share their solution (`solution_key`) with some row of `others`."
+    keys = {solution_key(r) for r in others}
+    return [r for r in rows if solution_key(r) in keys]
+
+def distinct_solutions(mix: dict, draws: int = 5000, seed: int = 0) -> dict:
+    """{'skill/level': {'all', 'test', 'dev', 'pool'}}: distinct solution keys seen in `draws` random problems of each
+    cell of `mix`, in all and per part (exact for cells as small as the facts'; a lower bound for larger ones)."""
+    rng, out = random.Random(f"{seed}-solutions"), {}
+    for s, l in mix:
+        keys = {solution_key(math_problem(rng, s, l, t=rng.randrange(8))) for _ in range(draws)}
+        out[f"{s}/{l}"] = {'all': len(keys), **{p: sum(solution_part(k) == p for k in keys) for p, _ in APT_SHARES}}
+    return out
+
+APT_DOMAIN = {('facts', 1): 1, ('facts', 2): 1, ('facts', 3): 1}
+"APT's domain (Table 1 v2), {(skill, level): weight}: n x 1, n + 0, n x 10 on two-digit n; cells facts/1, facts/2, facts/3."
+APT_DOMAIN_SIZES = {'mini': dict(pool=200, dev=100, test=200), 'gpu': dict(pool=400, dev=200, test=400)}
+"Rows of each part of APT's domain; tiny = the first 16 pool, 16 dev and 8 test rows of mini."
+
+def part_rows(part: str, n: int, mix: dict, seed: int = 0, exclude=None) -> list[dict]:
+    """`n` math rows of `mix` ({(skill, level): weight}) whose solutions lie in `part` of the partition, distinct
+    questions, none in `exclude`: drawn by rejection from the RNG stream `{seed}-math-apt_{part}`."""
+    rng = random.Random(f"{seed}-math-apt_{part}")
+    cells, w = list(mix), list(mix.values())
+    seen, rows, tag = set(exclude or ()), [], f"apt_{part}" + (f"_s{seed}" if part == 'pool' else '')
+    for _ in range(400 * n):
+        skill, level = rng.choices(cells, w)[0]
+        r = math_problem(rng, skill, level, t=rng.randrange(8))
+        if r['question'] in seen or solution_part(solution_key(r)) != part: continue
+        seen.add(r['question']); rows.append(dict(id=f"{tag}-{len(rows)}", **r, source=f"minidata/apt_{part}"))
+        if len(rows) == n: break
+    if len(rows) < n: raise ReproError(f"APT domain {part}: only {len(rows)} distinct questions with {part} solutions, {n} asked")
+    return rows
+
+def apt_domain_splits(scale: str, seed: int = 0, mix: dict | None = None) -> tuple[list[dict], list[dict], list[dict]]:
+    """(pool, dev, test) of APT's domain `mix` (default `APT_DOMAIN`) at `scale`: test and dev fixed (stream seed 0),
+    the pool drawn per `seed` (the data seed); no test item shares its solution with a pool or dev item, no dev item
+    with a pool item (`solution_part`), and no question is one of the scale's math sets."""
+    if scale == 'tiny':
+        pool, dev, test = apt_domain_splits('mini', seed, mix)
+        return pool[:16], dev[:16], test[:8]
+    if scale not in APT_DOMAIN_SIZES: raise ReproError(f"apt_domain_splits: scale {scale!r}: generated for tiny, mini, gpu")
+    mix, sz, taken = mix or APT_DOMAIN, APT_DOMAIN_SIZES[scale], _suite_questions(scale, 0)
+    test, dev = part_rows('test', sz['test'], mix, 0, taken), part_rows('dev', sz['dev'], mix, 0, taken)
+    pool = part_rows('pool', sz['pool'], mix, seed, taken)
+    if solution_overlap(test, pool + dev) or solution_overlap(dev, pool): raise AssertionError('solution partition broken')
+    return pool, dev, test
