@@ -8,7 +8,7 @@ Docs: https://github.com/paper-repro/paper_repro/apt.html.md"""
 
 # %% ../nbs/13_apt.ipynb #1b94dcf3
 from __future__ import annotations
-import dataclasses, hashlib, json, math, re, time
+import dataclasses, hashlib, json, math, random, re, time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +28,8 @@ from .sampling import Sampler, SamplingConfig
 __all__ = ['DEFAULT_DOMAIN_CELLS', 'MATH_RUBRIC', 'VARIANTS', 'DomainSettings', 'in_domain', 'domain_rows', 'domain_mix',
            'judged_wrong', 'VerifierJudge', 'JudgeCache', 'LLMJudge', 'JudgeSettings', 'judge_name', 'make_judge',
            'mine_bad_cases', 'similar_cases', 'domain_embeddings', 'pick_rejected', 'make_pair', 'apt_pairs',
-           'dpo_all_pairs', 'APTSettings', 'dpo_trainer', 'mine_round', 'apt_round', 'cell_accuracy', 'stratified']
+           'dpo_all_pairs', 'fair_all_pairs', 'repeat_pairs', 'APTSettings', 'dpo_trainer', 'random_cases',
+           'mine_round', 'apt_round', 'cell_accuracy', 'stratified']
 
 # %% ../nbs/13_apt.ipynb #3a0c0a82
 DEFAULT_DOMAIN_CELLS = ['arithmetic/1', 'arithmetic/2', 'money/1', 'averages/1', 'area_perimeter/2']
@@ -261,14 +262,35 @@ def dpo_all_pairs(rows: dict[str, dict], mined: dict[str, list[dict]], round: in
         else: pairs.append(p)
     return {'pairs': pairs, 'n_same_text': same, 'n_rejected_correct': sum(p.meta['correct'] for p in pairs)}
 
+def fair_all_pairs(rows: dict[str, dict], samples: dict[str, list[dict]], round: int = 1, prompt=None) -> dict:
+    """Baseline "DPO on all domain data", fair: every item's K samples (APT's similar-case sampling), rejected = a
+    judged-wrong one (`pick_rejected`); an item with none gives no pair and is counted — so no pair pushes down a
+    correct answer."""
+    pairs, skipped, same = [], [], 0
+    for i, ss in samples.items():
+        j = pick_rejected(ss)
+        if j is None: skipped.append(i); continue
+        p = make_pair(rows[i], ss[j], 'all', round, prompt)
+        if p is None: same += 1
+        else: pairs.append(p)
+    return {'pairs': pairs, 'n_same_text': same, 'n_skipped_no_wrong': len(skipped), 'skipped_ids': skipped,
+            'n_rejected_correct': sum(p.meta['correct'] for p in pairs)}
+
+def repeat_pairs(pairs: list, n: int) -> list:
+    "`pairs` repeated in order until there are `n` (the matched bad-only row: as many pairs, so as many steps, as APT's)."
+    if not pairs or n <= len(pairs): return list(pairs)
+    return [pairs[i % len(pairs)] for i in range(n)]
+
 # %% ../nbs/13_apt.ipynb #17b0a9d9
-VARIANTS = ('bad_similar', 'bad_only', 'dpo_all')
+VARIANTS = ('bad_similar', 'bad_only', 'dpo_all', 'dpo_all_fair', 'bad_random')
 
 @dataclass
 class APTSettings:
     "One APT round (and the two rows that reuse it)."
     variant: str = cfg_field('bad_similar', "'bad_similar' = APT (bad + similar cases) | 'bad_only' = APT bad cases only | "
-                                            "'dpo_all' = DPO on all domain data (rejected = the model's own answer)")
+                                            "'dpo_all' = DPO on all domain data (rejected = the model's own answer) | "
+                                            "'dpo_all_fair' = the same, rejected = a judged-wrong sample among K | "
+                                            "'bad_random' = bad cases + random non-bad items (as many pairs as asked)")
     domain: DomainSettings = cfg_field(DomainSettings(), "the domain's skills and levels")
     judge: JudgeSettings = cfg_field(JudgeSettings(), "who decides that an answer is wrong")
     k_sim: int = cfg_field(2, "neighbours retrieved per bad case [ours: the paper's summaries suggest 1–3]", ge=1)
@@ -288,14 +310,34 @@ def dpo_trainer(model, tokenizer, cfg: DPOSettings, out_dir=None, seed: int | No
     return lambda pairs: dpo_round(model, tokenizer, pairs, cfg, out_dir=out_dir, seed=seed)
 
 # %% ../nbs/13_apt.ipynb #81842c59
+def random_cases(sampler, by_id: dict, bad: set, n_pairs: int, cfg: APTSettings, judge, round: int = 1, seed: int = 0,
+                 prompt=None, chunk: int = 64) -> tuple[dict, dict]:
+    """The 'bad + random' control's extra cases: non-bad items in a seeded random order, K samples each (APT's
+    similar-case sampling), drawn chunk by chunk until `n_pairs` of them have a judged-wrong sample that makes a pair.
+    Returns ({id: samples} of the items kept, in order; {'n_random_drawn', 'n_random_skipped'})."""
+    order = [i for i in by_id if i not in bad]
+    random.Random(derive_seed(seed, 'random_cases', round)).shuffle(order)
+    kept, drawn, pos = {}, 0, 0
+    while pos < len(order) and len(kept) < n_pairs:
+        ids = order[pos:pos + chunk]; pos += len(ids)
+        got = sample_and_grade(sampler, [by_id[i] for i in ids], dataclasses.replace(cfg.similar, seed=derive_seed(seed, 'random_cases', round, pos)),
+                               prompt=prompt, grade=judge)
+        for i in ids:
+            drawn += 1
+            j = pick_rejected(got[i])
+            if j is not None and make_pair(by_id[i], got[i][j], 'similar', round, prompt) is not None: kept[i] = got[i]
+            if len(kept) == n_pairs: break
+    return kept, {'n_random_drawn': drawn, 'n_random_skipped': drawn - len(kept)}
+
 def mine_round(sampler, rows: list[dict], cfg: APTSettings, judge=None, emb=None, round: int = 1, seed: int = 0,
-               prompt=None, mined: dict | None = None) -> dict:
+               prompt=None, mined: dict | None = None, extra_pairs: int = 0) -> dict:
     """Steps 1–3 of a round of `cfg.variant` on the domain `rows` with the sampler's current weights: mining, similar
     cases, pairs. `judge` defaults to `make_judge(cfg.judge)`, `emb` (embeddings of `rows`' questions) to
     `domain_embeddings`. Returns {'pairs', 'mined', 'similar_samples', 'stats'}; `stats` (JSON-able) has the
     bad-case counts, the similar cases and skips, unparseable verdicts, pair counts and the seconds of each step.
     `mined` (graded answers of these rows by this model, as `sample_and_grade` returns them) skips step 1: rows that
-    start from one model share its mining (Table 1's round 1)."""
+    start from one model share its mining (Table 1's round 1). `extra_pairs` ('bad_random'): how many pairs of random
+    non-bad items to form beside the bad cases' (Table 1: as many as APT's similar cases formed in that round)."""
     if cfg.variant not in VARIANTS: raise ReproError(f"field 'variant': expected one of {VARIANTS}, got {cfg.variant!r}")
     if cfg.mine.k != 1: raise ReproError(f"field 'mine.k': mining takes one answer per item, got {cfg.mine.k}")
     if len({r['id'] for r in rows}) != len(rows): raise ReproError("mine_round: row ids must be unique")
@@ -318,7 +360,19 @@ def mine_round(sampler, rows: list[dict], cfg: APTSettings, judge=None, emb=None
                                                dataclasses.replace(cfg.similar, seed=derive_seed(seed, 'similar', round)),
                                                prompt=prompt, grade=judge)
         t['similar'] = time.perf_counter() - t0
+    extra = {}
+    if cfg.variant == 'dpo_all_fair':   # K samples of every item: the rejected answer is a judged-wrong one
+        t0 = time.perf_counter()
+        similar_samples = sample_and_grade(sampler, rows, dataclasses.replace(cfg.similar, seed=derive_seed(seed, 'fair', round)),
+                                           prompt=prompt, grade=judge)
+        t['fair'] = time.perf_counter() - t0
+    if cfg.variant == 'bad_random' and extra_pairs > 0:
+        t0 = time.perf_counter()
+        similar_samples, extra = random_cases(sampler, by_id, set(mine['bad']), extra_pairs, cfg, judge, round, seed, prompt)
+        sim_ids = list(similar_samples)
+        t['random'] = time.perf_counter() - t0
     built = (dpo_all_pairs(by_id, mined, round, prompt) if cfg.variant == 'dpo_all'
+             else fair_all_pairs(by_id, similar_samples, round, prompt) if cfg.variant == 'dpo_all_fair'
              else apt_pairs(by_id, mined, mine['bad'], similar_samples, round, prompt))
     pairs = built.pop('pairs')
     n_unp_sim = sum(not s.get('parsed', True) for ss in similar_samples.values() for s in ss)
@@ -327,7 +381,7 @@ def mine_round(sampler, rows: list[dict], cfg: APTSettings, judge=None, emb=None
              'bad_ids': mine['bad'], 'unjudged_ids': mine['unjudged'], 'n_similar_candidates': len(sim_ids),
              'similar_ids': sim_ids, 'n_similar': len(sim_ids) - len(skipped), 'n_similar_skipped': len(skipped),
              'similar_skipped_ids': skipped, **built, 'n_unparseable_similar': n_unp_sim,
-             'n_unparseable_total': mine['n_unparseable'] + n_unp_sim, 'n_pairs': len(pairs), 'seconds': t}
+             'n_unparseable_total': mine['n_unparseable'] + n_unp_sim, 'n_pairs': len(pairs), **extra, 'seconds': t}
     return {'pairs': pairs, 'mined': mined, 'similar_samples': similar_samples, 'stats': stats}
 
 def apt_round(sampler, rows: list[dict], cfg: APTSettings, train: Callable[[list], tuple[Any, dict]], judge=None,

@@ -12,24 +12,25 @@ from pathlib import Path
 
 import numpy as np
 from .apt import (APTSettings, domain_embeddings, domain_mix, domain_rows, DomainSettings,
-                             make_judge, mine_bad_cases, mine_round)
+                             make_judge, mine_bad_cases, mine_round, repeat_pairs)
 from .core import (ReproError, config_to_dict, derive_seed, iter_jsonl, read_json, seed_everything, write_json,
                               write_jsonl)
 from .data import HUB_MATH, math_prompt, MATH_TEST_SETS, read_rows, TRANSFER_SET, write_hub_math
 from .evaluation import eval_config, evaluate, score_math
 from .experiment import Experiment, method_fields, register
 from .grading import sample_and_grade
-from .minidata import held_out_math, load_split, math_dev
+from .minidata import EXTRA_SKILLS, apt_domain_splits, held_out_math, load_split, math_dev, solution_key, solution_overlap
 from .models import load_model, lora_config
 from .preference import dpo_round, sft_round, SFTSettings
 from .sampling import Sampler, SamplingConfig
 from .table1_recipe import (ARMS, GENERAL, LM_EVAL_GENERAL, LOWER_IS_BETTER, METRICS, PAPER_FIELDS,
-                                       SFT_ARMS, SPEC, VARIANT, Table1Config, general_metrics, table1_claims)
+                                       MATCHED, SFT_ARMS, SPEC, VARIANT, Table1Config, general_metrics, table1_claims,
+                                       table1_side_claims)
 from .table1_report import table1_deviations, table1_figures, table1_notes, table1_plan
 
 # %% auto #0
-__all__ = ['EXPERIMENT', 'GRID_FAMILIES', 'hub_domain_splits', 'domain_splits', 'sft_examples', 'lm_eval_general',
-           'qlora_unavailable', 'qlora_sft_round', 'APTTable', 'choose_grid_point', 'dev_grid']
+__all__ = ['EXPERIMENT', 'GRID_FAMILIES', 'hub_domain_splits', 'novel_domain', 'domain_dev', 'domain_splits', 'sft_examples',
+           'lm_eval_general', 'qlora_unavailable', 'qlora_sft_round', 'APTTable', 'choose_grid_point', 'dev_grid']
 
 # %% ../nbs/16b_table1.ipynb #3ebf436c
 def hub_domain_splits(cfg: Table1Config, root) -> tuple[list[dict], list[dict]]:
@@ -40,9 +41,23 @@ def hub_domain_splits(cfg: Table1Config, root) -> tuple[list[dict], list[dict]]:
     test = domain_rows(read('domain_test'), cfg.apt.domain)
     return pool, test[:cfg.domain_test_items] if cfg.domain_test_items else test
 
-def domain_splits(cfg: Table1Config, root=None) -> tuple[list[dict], list[dict]]:
-    "(training pool, held-out in-domain test) of the recipe's domain (paper scale: of the hub data under `root`)."
+def novel_domain(cfg: Table1Config) -> bool:
+    "Is the recipe's domain one of the solution-partitioned cells (`minidata.apt_domain_splits`: test solutions never in the pool)?"
+    return cfg.scale != 'paper' and bool(cfg.apt.domain.cells) and all(str(c).split('/')[0] in EXTRA_SKILLS for c in cfg.apt.domain.cells)
+
+def domain_dev(cfg: Table1Config) -> list[dict]:
+    "The domain's dev rows (the dev grid's): the partitioned domain's dev part, else the domain rows of the math dev split."
+    return apt_domain_splits(cfg.scale, 0, domain_mix(cfg.apt.domain))[1] if novel_domain(cfg) else domain_rows(math_dev(cfg.scale), cfg.apt.domain)
+
+def domain_splits(cfg: Table1Config, root=None, seed: int = 0) -> tuple[list[dict], list[dict]]:
+    """(training pool, held-out in-domain test) of the recipe's domain (paper scale: of the hub data under `root`). A
+    partitioned domain (`novel_domain`) draws its pool per `seed` and its test once, no test solution in the pool."""
     if cfg.scale == 'paper': return hub_domain_splits(cfg, root)
+    if novel_domain(cfg):
+        pool, _, test = apt_domain_splits(cfg.scale, seed, domain_mix(cfg.apt.domain))
+        for f, n, have in (('train_items', cfg.train_items, len(pool)), ('domain_test_items', cfg.domain_test_items, len(test))):
+            if n > have: raise ReproError(f"table1: field {f!r}: {n} > the {have} rows the {cfg.scale} domain holds")
+        return pool[:cfg.train_items or None], test[:cfg.domain_test_items or None]
     pool = domain_rows(load_split(cfg.scale, 'math', 'train'), cfg.apt.domain)
     if cfg.train_items:
         if cfg.scale != 'tiny' and len(pool) < cfg.train_items:
@@ -123,6 +138,7 @@ class APTTable(Experiment):
     report_fields = ('margins',)    # decide claims, change no computed number: not in the run key
 
     def claims_for(self, cfg): return table1_claims(cfg)
+    def side_claims_for(self, cfg): return table1_side_claims(cfg)
     def evaluates(self, cfg, arm, r): return cfg.eval_every_round or r == self.rounds(cfg, arm)
     def training_settings(self, cfg): return cfg.apt.dpo   # the preference rows' DPO (the SFT rows' precision follows the same rule)
     def rounds(self, cfg, arm): return 1 if arm in SFT_ARMS else cfg.rounds
@@ -135,6 +151,9 @@ class APTTable(Experiment):
         if miss: raise ReproError(f"{where}: field 'margins': needs a positive δ for {', '.join(miss)}")
         if cfg.lora_sft.lora is None: raise ReproError(f"{where}: field 'lora_sft.lora': the LoRA-SFT row needs LoRA settings")
         if cfg.sft.lora is not None: raise ReproError(f"{where}: field 'sft.lora': the SFT row is full fine-tuning (use lora_sft)")
+        for m in (a for a in cfg.arms if a in MATCHED):   # a matched row reads APT's round: APT must run, and first
+            if 'apt' not in cfg.arms or cfg.arms.index('apt') > cfg.arms.index(m):
+                raise ReproError(f"{where}: field 'arms': {m!r} is matched to APT's rounds, so 'apt' must come before it")
         if cfg.apt.judge.kind not in ('verifier', 'rubric'):
             raise ReproError(f"{where}: field 'apt.judge.kind': expected 'verifier' or 'rubric', got {cfg.apt.judge.kind!r}")
         self._validate_paper(cfg, where)
@@ -161,7 +180,7 @@ class APTTable(Experiment):
         return run.stage_dir('data')
 
     def _data(self, run):
-        if not hasattr(run, 'apt_data'): run.apt_data = domain_splits(run.cfg, self.data_root(run))
+        if not hasattr(run, 'apt_data'): run.apt_data = domain_splits(run.cfg, self.data_root(run), seed=run.seed)
         return run.apt_data
 
     def _judge(self, run):
@@ -189,9 +208,18 @@ class APTTable(Experiment):
         if any(a in VARIANT for a in run.cfg.arms): self.base_mining(run)
 
     # -- one round of one row -----------------------------------------------------------------------------------------
+    def apt_round_stats(self, run, r: int, wait_s: float = 3600.0) -> dict:
+        "APT's round-r mining stats (its pairs), waiting for APT's worker when it has not written them yet."
+        name, t0 = f'apt__r{r}__mine', time.perf_counter()
+        while not run.done(name):
+            if time.perf_counter() - t0 > wait_s: raise ReproError(f"table 1: APT's round {r} did not finish mining within {wait_s:.0f} s")
+            time.sleep(2)
+        return read_json(run.stage_dir(name) / 'result.json')
+
     def prepare(self, run, arm, r):
         cfg, pool = run.cfg, self._data(run)[0]
         if arm in SFT_ARMS: return {'n_examples': len(pool), '_examples': sft_examples(pool)}
+        match = self.apt_round_stats(run, r)[MATCHED[arm]] if arm in MATCHED else 0
         name = f'{arm}__r{r}__mine'
         def make(d):
             base = self.base_mining(run) if r == 1 else None
@@ -199,14 +227,15 @@ class APTTable(Experiment):
             mined = read_json(run.stage_dir('base__mine') / 'mined.json') if r == 1 else None
             emb = domain_embeddings(pool, cfg.apt.embedder) if VARIANT[arm] == 'bad_similar' else None
             out = mine_round(run.sampler(m), pool, dataclasses.replace(cfg.apt, variant=VARIANT[arm]), self._judge(run), emb,
-                             round=r, seed=run.seed, mined=mined)
+                             round=r, seed=run.seed, mined=mined, extra_pairs=match if arm == 'apt_bad_random' else 0)
             write_jsonl(d / 'pairs.jsonl', [dataclasses.asdict(p) for p in out['pairs']])
             write_json(d / 'similar_samples.json', out['similar_samples'])
             st = out['stats']
             if base is not None: st['seconds']['mine'] = base['seconds']   # the shared Base mining, counted in every row
             return st
         st = run.stage(name, make)
-        return {'mine': {k: v for k, v in st.items() if not k.endswith('_ids')}, '_pairs': run.stage_dir(name) / 'pairs.jsonl'}
+        return {'mine': {k: v for k, v in st.items() if not k.endswith('_ids')}, '_pairs': run.stage_dir(name) / 'pairs.jsonl',
+                **({'match_pairs': match} if arm == 'apt_bad_matched' else {})}
 
     def train(self, run, arm, r, prep, model, tok, d):
         import shutil
@@ -217,6 +246,7 @@ class APTTable(Experiment):
             model, stats = sft_round(model, tok, prep['_examples'], getattr(run.cfg, arm), d / 'trainer', seed=run.seed)
         else:
             pairs = [p for _, p in iter_jsonl(prep['_pairs'])]
+            if 'match_pairs' in prep: pairs = repeat_pairs(pairs, prep['match_pairs'])   # as many pairs (steps) as APT's round
             model, stats = dpo_round(model, tok, pairs, run.cfg.apt.dpo, d / 'trainer', seed=run.seed)
         shutil.rmtree(d / 'trainer', ignore_errors=True)
         return model, stats
@@ -273,16 +303,20 @@ class APTTable(Experiment):
     def raw_extra(self, run):
         pool, test = self._data(run)
         out = {'n_pool': len(pool), 'n_domain_test': len(test), 'domain_cells': list(run.cfg.apt.domain.cells)}
+        if run.cfg.scale != 'paper':   # novelty: test items whose solution (its numbers) a pool or dev item shares
+            dev = domain_dev(run.cfg)
+            out['solutions'] = {'test_in_pool_or_dev': len(solution_overlap(test, pool + dev)),
+                                'distinct': {k: len({solution_key(r) for r in rows}) for k, rows in (('pool', pool), ('test', test))}}
         if run.cfg.scale == 'paper': out['data_card'] = read_json(self.data_root(run) / 'card.json')
         if run.done('base__mine'): out['base_mine'] = read_json(run.stage_dir('base__mine') / 'result.json')
         return out
 
     def plan(self, cfg): return table1_plan(cfg)
     def embed_ahead(self, cfg):
-        "The domain training pool, which similar-case retrieval embeds."
-        pool = domain_splits(cfg)[0]
-        domain_embeddings(pool, cfg.apt.embedder)
-        return len(pool)
+        "The domain training pool(s) that similar-case retrieval embeds: a partitioned domain's pools of seeds 0–15."
+        pools = [domain_splits(cfg, seed=s)[0] for s in (range(16) if novel_domain(cfg) else [0])]
+        for pool in pools: domain_embeddings(pool, cfg.apt.embedder)
+        return sum(map(len, pools))
     def deviations(self, cfg): return table1_deviations(cfg)
     def notes(self, raws, cfg, claims=None): return table1_notes(raws, cfg, claims)
     def figures(self, raws, cfg, out): return table1_figures(raws, cfg, out)
@@ -319,7 +353,7 @@ def dev_grid(cfg: Table1Config, family: str, learning_rates, epochs, seed: int =
             raise ReproError(f"{out}: a dev grid of another recipe, family or seed; remove it or choose another --out")
         res = old
     pool = domain_splits(cfg)[0]
-    dev = domain_rows(math_dev(cfg.scale), cfg.apt.domain)
+    dev = domain_dev(cfg)
     greedy = SamplingConfig(k=1, temperature=0.0, max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size,
                             max_prompt_tokens=cfg.max_prompt_tokens)
     dev_acc = lambda smp: 100 * float(np.mean([s[0]['correct'] for s in sample_and_grade(smp, dev, greedy).values()]))

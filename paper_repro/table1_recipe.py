@@ -15,13 +15,16 @@ from .preference import SFTSettings
 from .tables import Claim, TableSpec, register_spec
 
 # %% auto #0
-__all__ = ['SPEC', 'ROW_LABELS', 'SFT_ARMS', 'VARIANT', 'ARMS', 'METRICS', 'GENERAL', 'LOWER_IS_BETTER', 'ITEM_SETS',
-           'LM_EVAL_GENERAL', 'PAPER_FIELDS', 'Table1Config', 'general_metrics', 'general_claims', 'table1_claims']
+__all__ = ['SPEC', 'ROW_LABELS', 'SFT_ARMS', 'VARIANT', 'MATCHED', 'FAMILY_BASELINES', 'ARMS', 'METRICS', 'GENERAL',
+           'LOWER_IS_BETTER', 'ITEM_SETS', 'LM_EVAL_GENERAL', 'PAPER_FIELDS', 'Table1Config', 'general_metrics',
+           'general_claims', 'table1_claims', 'table1_side_claims']
 
 # %% ../nbs/16_table1_recipe.ipynb #50106944
 SPEC = register_spec(TableSpec(1, 'APT — bad cases + similar cases, iterative preference training', 'arXiv 2506.03483',
                                rows={'base': 'Base', 'sft': 'SFT (all domain data)', 'lora_sft': 'LoRA-SFT', 'qlora_sft': 'QLoRA-SFT',
-                                     'dpo': 'DPO (all domain data)', 'apt_bad': 'APT bad-only', 'apt': 'APT bad+similar'},
+                                     'dpo': 'DPO (all domain data)', 'dpo_fair': 'DPO (all domain data, wrong samples rejected)',
+                                     'apt_bad': 'APT bad-only', 'apt_bad_matched': 'APT bad-only, matched steps',
+                                     'apt_bad_random': 'APT bad + random', 'apt': 'APT bad+similar'},
                                columns={'domain': 'Domain acc*', 'd_domain': 'Δ', 'math_avg': 'Other math avg*', 'd_math_avg': 'Δ',
                                         'transfer': 'Transfer*', 'd_transfer': 'Δ', 'ifeval_prompt': 'IFEval prompt*', 'd_ifeval_prompt': 'Δ',
                                         'ifeval_inst': 'IFEval inst*', 'd_ifeval_inst': 'Δ', 'mc': 'Facts MC*', 'd_mc': 'Δ',
@@ -34,7 +37,13 @@ ROW_LABELS = SPEC.rows   # row labels are defined once, in the spec
 
 # %% ../nbs/16_table1_recipe.ipynb #ac4569c8
 SFT_ARMS = ('sft', 'lora_sft', 'qlora_sft')
-VARIANT = {'dpo': 'dpo_all', 'apt_bad': 'bad_only', 'apt': 'bad_similar'}
+VARIANT = {'dpo': 'dpo_all', 'dpo_fair': 'dpo_all_fair', 'apt_bad': 'bad_only', 'apt_bad_matched': 'bad_only',
+           'apt_bad_random': 'bad_random', 'apt': 'bad_similar'}
+MATCHED = {'apt_bad_matched': 'n_pairs', 'apt_bad_random': 'n_pairs_similar'}
+"Rows matched to APT's round: each round forms as many pairs as APT's round formed (its pairs repeated), or as many extra pairs as its similar cases gave."
+FAMILY_BASELINES = ('sft', 'lora_sft', 'dpo_fair', 'apt_bad_matched', 'apt_bad_random')
+"Table 1 v2's claim family: APT − each of these on the domain (equal pairs or steps where they differ only in what is trained on)."
+
 ARMS = (*SFT_ARMS, *VARIANT)
 "Rows a recipe can train (besides Base). QLoRA-SFT runs at the paper scale only, where bitsandbytes' 4-bit CUDA path runs."
 METRICS = ('domain', 'math_avg', 'transfer', 'ifeval_prompt', 'ifeval_inst', 'mc', 'prose_bpb')
@@ -112,9 +121,20 @@ def general_claims(cfg: Table1Config, a: str = 'apt') -> list[Claim]:
                              ITEM_SETS.get(m), kind='noninferiority', margin=d))
     return out
 
+def _vs(b: str) -> Claim:
+    return Claim(f'apt_vs_{b}', f"APT bad+similar − {ROW_LABELS[b]}, domain accuracy", 'beats the baselines on the domain',
+                 'apt', b, 'domain', ITEM_SETS['domain'])
+
+def _v2(cfg) -> bool: return any(a in cfg.arms for a in ('dpo_fair', *MATCHED))
+
 def table1_claims(cfg: Table1Config) -> list[Claim]:
-    "APT − every other row run on the domain (superiority); APT vs Base on every general metric (non-inferiority)."
+    """APT − the other rows on the domain (superiority); APT vs Base on every general metric (non-inferiority). A recipe
+    with the v2 rows (fair DPO-all, the matched controls): APT − `FAMILY_BASELINES`; before them, APT − every row."""
     if 'apt' not in cfg.arms: return []
-    dom = [Claim(f'apt_vs_{b}', f"APT bad+similar − {ROW_LABELS[b]}, domain accuracy", 'beats the baselines on the domain',
-                 'apt', b, 'domain', ITEM_SETS['domain']) for b in ['base', *[a for a in ARMS if a != 'apt' and a in cfg.arms]]]
-    return dom + general_claims(cfg)
+    vs = [b for b in FAMILY_BASELINES if b in cfg.arms] if _v2(cfg) else ['base', *[a for a in ARMS if a != 'apt' and a in cfg.arms]]
+    return [_vs(b) for b in vs] + general_claims(cfg)
+
+def table1_side_claims(cfg: Table1Config) -> list[Claim]:
+    "v2: APT − Base, − the greedy-rejected DPO-all, − the natural bad-only row, outside the family (each unadjusted)."
+    if 'apt' not in cfg.arms or not _v2(cfg): return []
+    return [_vs(b) for b in ('base', 'dpo', 'apt_bad') if b == 'base' or b in cfg.arms]

@@ -46,6 +46,9 @@ def mining_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
                    f"pairs {col(lambda m: m['n_pairs'])}"
                    + (f"; similar cases candidates {col(lambda m: m['n_similar_candidates'])}, kept {col(lambda m: m['n_similar'])}, "
                       f"skipped (no wrong sample) {col(lambda m: m['n_similar_skipped'])}" if arm == 'apt' else '')
+                   + (f"; random non-bad items drawn {col(lambda m: m.get('n_random_drawn', 0))}, without a pair "
+                      f"{col(lambda m: m.get('n_random_skipped', 0))}" if arm == 'apt_bad_random' else '')
+                   + (f"; items without a wrong sample (no pair) {col(lambda m: m.get('n_skipped_no_wrong', 0))}" if arm == 'dpo_fair' else '')
                    + f"; unparseable judge verdicts {sum(m['n_unparseable_total'] for ms in per for m in ms)} (all seeds).")
     return out
 
@@ -132,6 +135,10 @@ def table1_notes(raws: list[dict], cfg: Table1Config, claims: list[dict] | None 
         out.append(f"The {cfg.scale} scale cannot decide the claim: one seed, few test items and training steps; it shows "
                    "the pipeline and the direction of the effects.")
     out += mining_notes(raws, cfg)
+    sol = [r['solutions'] for r in raws if r.get('solutions')]
+    if sol: out.append(f"Novel test items: {fmt_range([s['test_in_pool_or_dev'] for s in sol])} of the domain test items share their "
+                       f"solution (its numbers, minidata.solution_key) with a pool or dev item; distinct solutions: pool "
+                       f"{fmt_range([s['distinct']['pool'] for s in sol])}, test {fmt_range([s['distinct']['test'] for s in sol])}.")
     for t in cfg.general_tasks:
         for metric in LM_EVAL_GENERAL[t].values():
             per = {row: _vals(raws, row, f'lm_{t}_{metric}') for row in ('base', *cfg.arms)}

@@ -26,6 +26,12 @@ def test_table1_tiny_cli(tmp_path):
     for row in ('base', *arms):
         for col in COLUMNS: assert math.isfinite(seed['rows'][row][col]), (row, col)
     for arm in arms: assert seed['rows'][arm]['n_train'] >= 1 and seed['rows'][arm]['wall_time'] > 0, arm
+    # v2: novel test items, and the controls matched to APT's round (pairs formed in the same round of the same seed)
+    assert seed['solutions']['test_in_pool_or_dev'] == 0, seed['solutions']
+    apt1, m1, b1 = (seed['rounds'][a][0] for a in ('apt', 'apt_bad_matched', 'apt_bad_random'))
+    assert m1['match_pairs'] == apt1['mine']['n_pairs'] and m1['train']['n_pairs'] == max(apt1['mine']['n_pairs'], m1['mine']['n_pairs'])
+    assert b1['mine']['n_pairs_similar'] <= apt1['mine']['n_pairs_similar'], (b1['mine'], apt1['mine'])   # random extras: as many as could form
+    assert seed['rounds']['dpo_fair'][0]['mine']['n_rejected_correct'] == 0
     run = json.loads((out / 'run.json').read_text())
     assert {'command', 'config', 'git', 'packages', 'hardware', 'stage_seconds'} <= set(run)
     md = (out / 'table.md').read_text()
