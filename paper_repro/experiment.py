@@ -6,7 +6,7 @@ Docs: https://github.com/paper-repro/paper_repro/experiment.html.md"""
 
 # %% ../nbs/10a_experiment.ipynb #b29691ae
 from __future__ import annotations
-import argparse, copy, dataclasses, importlib, os, pkgutil, re, shutil, subprocess, sys, tempfile, threading, time
+import argparse, copy, dataclasses, hashlib, importlib, math, os, pkgutil, re, shutil, statistics, subprocess, sys, tempfile, threading, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,11 +20,12 @@ from .tables import (TableSpec, decide_claims, fmt_claim, fmt_tests, register_sp
                                 write_table)
 
 # %% auto #0
-__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'SPAWNED_AT', 'REGISTRY', 'GRID_RULE', 'ARM_KEYED', 'numerics',
-           'method_fields', 'run_key', 'Experiment', 'SeedRun', 'record_gpu_peak', 'SeedClock', 'run_seed', 'register',
-           'get_experiment', 'all_experiments', 'recipe_path', 'apply_overrides', 'upgrade_recipe',
-           'recipe_from_record', 'load_recipe', 'grid_point_key', 'choose_grid_points', 'dev_grid', 'numerics_note',
-           'joined_notes', 'build_table', 'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
+__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'SPAWNED_AT', 'REGISTRY', 'GRID_RULE', 'GRID_RULE_SE',
+           'GRID_RULES', 'ARM_KEYED', 'numerics', 'method_fields', 'run_key', 'Experiment', 'SeedRun',
+           'record_gpu_peak', 'SeedClock', 'run_seed', 'register', 'get_experiment', 'all_experiments', 'recipe_path',
+           'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe', 'grid_points', 'grid_point_key',
+           'choose_grid_points', 'dev_grid', 'numerics_note', 'joined_notes', 'build_table', 'join_seed_raws',
+           'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -78,6 +79,8 @@ class Experiment:
     base_row: str = 'base'         # the table row the recipe's model (before any round) fills
     spec: TableSpec | None = None  # the table's rows, columns and figures (tables.TableSpec), registered with it
     claims: list = []              # tables.Claim family decided for the claims block
+    grid: dict = {}                # the dev grid {row: [recipe overrides, ...]}, simplest first (`dev_grid`, `grid_points`)
+    grid_rule: str = 'best'        # how `dev_grid` chooses: a key of GRID_RULES
     numerics_version: int = 0      # this table's own numerics version: bump it when a change alters only this table's
                                    # numbers (0: none; the global NUMERICS_VERSION is for changes every table sees)
     run_cls: type = None           # the SeedRun subclass its seeds run in, here and in worker processes (None: SeedRun)
@@ -134,6 +137,13 @@ class Experiment:
     def side_claims_for(self, cfg) -> list:
         "Comparisons reported with their own intervals outside the claim family (ablations, controls): no Holm adjustment."
         return []
+    def control_claims_for(self, cfg) -> list:
+        """Positive controls: claims about a row built to lose what a 'no reduction' claim says is kept, decided as a Holm
+        family of their own (`qualify_claims` reads them). Default: none."""
+        return []
+    def qualify_claims(self, claims: list[dict], controls: list[dict], cfg) -> list[dict]:
+        "The family's decided claims as the positive controls qualify them (e.g. 'not testable here'); default: unchanged."
+        return claims
     def evaluates(self, cfg, arm: str, r: int) -> bool:
         "Is `arm` evaluated after round r? (default: after its last round only; a table with per-round curves says more)"
         return r == self.rounds(cfg, arm)
@@ -151,16 +161,21 @@ class SeedRun:
             deterministic_cuda()
         self.run = Run(exp.name, run_key(exp, cfg, seed), fresh=fresh, root=root)
         self._tok, self._samplers, self._loaded = None, {}, {}
+        self.grid_point = None   # (row, tag) while `dev_grid` trains a point: that row's stages get their own names
 
     @property
     def dir(self) -> Path: return self.run.dir
+    def _name(self, name: str) -> str:
+        "A stage's name; a dev-grid point's row stages carry the point's tag (its overrides may change what they compute)."
+        if self.grid_point and name.startswith(self.grid_point[0] + '__'): return f"{name}__grid_{self.grid_point[1]}"
+        return name
     def stage(self, name: str, fn):
         "`Run.stage`; then the samplers give their per-shape memory back (training and the other workers need it)."
-        try: return self.run.stage(name, fn)
+        try: return self.run.stage(self._name(name), fn)
         finally:
             for s in self._samplers.values(): s.release()
-    def done(self, name: str) -> bool: return self.run.done(name)
-    def stage_dir(self, name: str) -> Path: return self.run.stage_dir(name)
+    def done(self, name: str) -> bool: return self.run.done(self._name(name))
+    def stage_dir(self, name: str) -> Path: return self.run.stage_dir(self._name(name))
 
     def items(self, stage: str):
         f = self.stage_dir(stage) / 'items.json'
@@ -474,22 +489,45 @@ def load_recipe(exp: Experiment, path=None, scale: str | None = None, overrides=
 
 # %% ../nbs/10a_experiment.ipynb #072deab3
 GRID_RULE = ("per row, the best mean dev score over the tuning seeds wins; ties (within 1e-9) go to the point listed first")
+GRID_RULE_SE = ("per row, the first listed point whose mean dev score over the tuning seeds lies within one standard error "
+                "of the best point's wins (SE² = the variance of the best's seed scores / n + the mean of its dev items' "
+                "SE² / n); points are listed simplest first")
+GRID_RULES = {'best': GRID_RULE, 'one_se': GRID_RULE_SE}
+
+def grid_points(grid: dict, rows=None) -> list[tuple[str, dict]]:
+    "`dev_grid`'s points for `rows` (default: every row) of a table's grid `{row: [overrides, ...]}`, in its order."
+    rows = list(rows or grid)
+    bad = [r for r in rows if r not in grid]
+    if bad: raise ValueError(f"no dev grid for row {bad[0]!r} (rows: {', '.join(grid)})")
+    return [(r, o) for r in rows for o in grid[r]]
 
 def grid_point_key(arm: str, overrides: dict) -> str:
     "A grid point's name: its row and recipe overrides, e.g. `okd:kd.module_layers=2,okd_lambda=0.1`."
     return f"{arm}:" + ','.join(f"{k}={v}" for k, v in overrides.items())
 
-def choose_grid_points(res: dict, points) -> dict:
-    "`{row: {'point', 'overrides', 'score', 'seeds'}}`: each row's winner under `GRID_RULE` (rows with a seed that scored all its points)."
+def _best_se(res: dict, k: str, seeds) -> float:
+    "The standard error of point k's mean dev score over `seeds` (seed spread + the dev items' SE, where recorded)."
+    xs = [res['points'][k][s] for s in seeds]
+    ses = [res.get('se', {}).get(k, {}).get(s, 0.0) for s in seeds]
+    n = len(xs)
+    return math.sqrt((statistics.variance(xs) / n if n > 1 else 0.0) + sum(e * e for e in ses) / n ** 2)
+
+def choose_grid_points(res: dict, points, rule: str = 'best') -> dict:
+    """`{row: {'point', 'overrides', 'score', 'seeds'}}`: each row's winner under `GRID_RULES[rule]` (rows with a seed
+    that scored all its points)."""
+    if rule not in GRID_RULES: raise ValueError(f"grid rule {rule!r}: one of {', '.join(GRID_RULES)}")
     out = {}
     for arm in dict.fromkeys(a for a, _ in points):
         mine = [(grid_point_key(a, o), o) for a, o in points if a == arm]
-        seeds = set.intersection(*(set(res['points'].get(k, {})) for k, _ in mine))
+        seeds = sorted(set.intersection(*(set(res['points'].get(k, {})) for k, _ in mine)))
         if not seeds: continue
+        scored = [(k, o, sum(res['points'][k][s] for s in seeds) / len(seeds)) for k, o in mine]
         best = None
-        for k, o in mine:
-            score = sum(res['points'][k][s] for s in seeds) / len(seeds)
-            if best is None or score > best[2] + 1e-9: best = (k, o, score)
+        for x in scored:
+            if best is None or x[2] > best[2] + 1e-9: best = x
+        if rule == 'one_se':
+            floor = best[2] - _best_se(res, best[0], seeds) - 1e-9
+            best = next(x for x in scored if x[2] >= floor)
         out[arm] = {'point': best[0], 'overrides': best[1], 'score': best[2], 'seeds': len(seeds)}
     return out
 
@@ -510,10 +548,11 @@ def _grid_cfgs(exp: Experiment, cfg, points) -> dict:
 
 def dev_grid(exp: Experiment, cfg, points: list[tuple[str, dict]], seeds, out=None, progress: bool = True) -> dict:
     """Dev score of every point `(row, {dotted recipe field: value})` on every tuning seed, and each row's winner
-    (`GRID_RULE`, in `res['chosen']`). `out`: a JSON file rewritten after every point and read back first."""
+    (`GRID_RULES[exp.grid_rule]`, in `res['chosen']`). `out`: a JSON file rewritten after every point and read back first.
+    A point's row stages are its own (`SeedRun.grid_point`); the shared stages (e.g. a Base mining) serve every point."""
     cfgs = _grid_cfgs(exp, cfg, points)
-    res = {'table': exp.table, 'recipe': method_fields(exp, config_to_dict(cfg)), 'rule': GRID_RULE,
-           'order': list(cfgs), 'points': {}, 'seconds': {}}
+    res = {'table': exp.table, 'recipe': method_fields(exp, config_to_dict(cfg)), 'rule': GRID_RULES[exp.grid_rule],
+           'order': list(cfgs), 'points': {}, 'se': {}, 'seconds': {}}
     if out is not None and Path(out).exists():
         old = read_json(out)
         if (old.get('table'), old.get('recipe')) != (res['table'], res['recipe']):
@@ -526,19 +565,21 @@ def dev_grid(exp: Experiment, cfg, points: list[tuple[str, dict]], seeds, out=No
         exp.shared(run)
         for arm, ov in todo:
             k, t0 = grid_point_key(arm, ov), time.perf_counter()
-            run.cfg = cfgs[k]
+            run.cfg, run.grid_point = cfgs[k], (arm, hashlib.sha1(k.encode()).hexdigest()[:10])
             try:
                 prep = exp.prepare(run, arm, 1)
                 model, tok = run.policy(arm, 0)
                 with tempfile.TemporaryDirectory() as td: model, _ = exp.train(run, arm, 1, prep, model, tok, Path(td))
-                score = float(exp.dev_score(run, model, tok))
-            finally: run.cfg = cfg
+                got = exp.dev_score(run, model, tok)   # a score, or (score, its dev items' standard error)
+            finally: run.cfg, run.grid_point = cfg, None
+            score, se = (float(got[0]), float(got[1])) if isinstance(got, tuple) else (float(got), 0.0)
             res['points'].setdefault(k, {})[str(seed)] = score
+            res.setdefault('se', {}).setdefault(k, {})[str(seed)] = se
             res['seconds'].setdefault(k, {})[str(seed)] = round(time.perf_counter() - t0, 1)
-            res['chosen'] = choose_grid_points(res, points)
+            res['chosen'] = choose_grid_points(res, points, exp.grid_rule)
             if out is not None: write_json(out, res)
             if progress: print(f"seed {seed} {k}: dev {score:.2f} ({res['seconds'][k][str(seed)]:.0f} s)", flush=True)
-    res['chosen'] = choose_grid_points(res, points)
+    res['chosen'] = choose_grid_points(res, points, exp.grid_rule)
     return res
 
 # %% ../nbs/10a_experiment.ipynb #6800757a
@@ -606,22 +647,25 @@ def joined_notes(raws: list[dict], spec) -> list[str]:
             for rows, s in by_rows.items()]
 
 def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: dict, spec, summary) -> tuple:
-    """(markdown, figure files, claims, side claims) of the table: its rows' status (not in the recipe, not run in
-    time), notes, the claim family decided from the seeds and the experiment's figures (written into `out`)."""
+    """(markdown, figure files, claims, side claims, controls) of the table: its rows' status (not in the recipe, not run
+    in time), notes, the claim family decided from the seeds (as its positive controls qualify it) and the experiment's
+    figures (written into `out`)."""
     arms = exp.arms(cfg)
     status = {a: 'not implemented' if a in spec.not_implemented else 'not run (not in recipe)'
               for a in spec.rows if a not in arms and a != exp.base_row}
     status.update({a: 'not run (time)' for r in raws for a in r.get('not_run_time', [])})
     joined = joined_notes(raws, spec)
     family = exp.claims_for(cfg)
-    claims = decide_claims(raws, family) if family else None   # decided once: the notes read them
+    controls = decide_claims(raws, ctl) if (ctl := exp.control_claims_for(cfg)) else []   # a Holm family of their own
+    claims = exp.qualify_claims(decide_claims(raws, family), controls, cfg) if family else None   # decided once: the notes read them
     notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *joined, *exp.notes(raws, cfg, claims),
              *numerics_note(raws, record, exp, cfg), "Per-stage wall times are in run.json (stage_seconds per seed)."]
     side = [decide_claims(raws, [c])[0] for c in exp.side_claims_for(cfg)]   # each its own family: unadjusted
-    md = render_markdown(spec, summary, status, claims, exp.deviations(cfg), notes, cfg.scale, side_claims=side)
+    md = render_markdown(spec, summary, status, claims, exp.deviations(cfg), notes, cfg.scale, side_claims=side,
+                         control_claims=controls)
     figs = exp.figures(raws, cfg, out)
     if figs: md += '\n' + '\n'.join(f"![{f}]({f})" for f in figs) + '\n'
-    return md, figs, claims, side
+    return md, figs, claims, side, controls
 
 # %% ../nbs/10a_experiment.ipynb #dc9569b7
 def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -> str:
@@ -629,9 +673,10 @@ def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -
     spec = exp.spec
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     summary = summarize({r['seed']: r['rows'] for r in raws}, spec)
-    md, figs, claims, side = _table_markdown(exp, raws, cfg, out, record, spec, summary)
+    md, figs, claims, side, controls = _table_markdown(exp, raws, cfg, out, record, spec, summary)
     seeds = _write_sidecar(exp, raws, out)
-    write_table(out, spec, summary, md, {**record, 'figures': figs, 'claims': claims, 'side_claims': side},
+    write_table(out, spec, summary, md, {**record, 'figures': figs, 'claims': claims, 'side_claims': side,
+                                              **({'control_claims': controls} if controls else {})},
                 raw={'table': exp.table, 'config': config_to_dict(cfg), 'seeds': seeds})
     return md
 

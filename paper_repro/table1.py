@@ -24,13 +24,14 @@ from .models import load_model, lora_config
 from .preference import dpo_round, sft_round, SFTSettings
 from .sampling import Sampler, SamplingConfig
 from .table1_recipe import (ARMS, GENERAL, LM_EVAL_GENERAL, LOWER_IS_BETTER, METRICS, PAPER_FIELDS,
-                                       MATCHED, SFT_ARMS, SPEC, VARIANT, Table1Config, general_metrics, table1_claims,
-                                       table1_side_claims)
+                                       ADDED_FIELDS, MATCHED, SFT_ARMS, SPEC, TABLE1_GRID, VARIANT, Table1Config, dpo_settings,
+                                       general_metrics, table1_claims,
+                                       qualify_kept, sft_settings, table1_control_claims, table1_side_claims)
 from .table1_report import table1_deviations, table1_figures, table1_notes, table1_plan
 
 # %% auto #0
-__all__ = ['EXPERIMENT', 'GRID_FAMILIES', 'hub_domain_splits', 'novel_domain', 'domain_dev', 'domain_splits', 'sft_examples',
-           'lm_eval_general', 'qlora_unavailable', 'qlora_sft_round', 'APTTable', 'choose_grid_point', 'dev_grid']
+__all__ = ['EXPERIMENT', 'hub_domain_splits', 'novel_domain', 'domain_dev', 'domain_splits', 'sft_examples', 'lm_eval_general',
+           'qlora_unavailable', 'qlora_sft_round', 'APTTable']
 
 # %% ../nbs/16b_table1.ipynb #3ebf436c
 def hub_domain_splits(cfg: Table1Config, root) -> tuple[list[dict], list[dict]]:
@@ -128,7 +129,8 @@ def _samples(res: dict, name: str, metric: str) -> list[float]:
 class APTTable(Experiment):
     "Table 1: APT's rounds and its baselines on one math domain; domain, other-math, transfer and general columns."
     table, name, config_cls, arms_field, base_row, spec = 1, 'table1', Table1Config, 'arms', 'base', SPEC
-    added_fields = {k: v for k, v in config_to_dict(Table1Config()).items() if k in PAPER_FIELDS}
+    added_fields = {k: v for k, v in config_to_dict(Table1Config()).items() if k in ADDED_FIELDS}
+    grid, grid_rule = TABLE1_GRID, 'one_se'   # issue 31: ties within one SE go to the simpler point
     numerics_version = 1   # 1: every random stream from derive_seed (was 10 000·seed + 2r (+1): streams of two seeds could collide)
     removed_fields = ('grid',)
     moved_fields = {'apt.k': ('apt.similar.k',), 'apt.temperature': ('apt.similar.temperature',), 'apt.top_p': ('apt.similar.top_p',),
@@ -139,6 +141,8 @@ class APTTable(Experiment):
 
     def claims_for(self, cfg): return table1_claims(cfg)
     def side_claims_for(self, cfg): return table1_side_claims(cfg)
+    def control_claims_for(self, cfg): return table1_control_claims(cfg)
+    def qualify_claims(self, claims, controls, cfg): return qualify_kept(claims, controls)
     def evaluates(self, cfg, arm, r): return cfg.eval_every_round or r == self.rounds(cfg, arm)
     def training_settings(self, cfg): return cfg.apt.dpo   # the preference rows' DPO (the SFT rows' precision follows the same rule)
     def rounds(self, cfg, arm): return 1 if arm in SFT_ARMS else cfg.rounds
@@ -151,6 +155,10 @@ class APTTable(Experiment):
         if miss: raise ReproError(f"{where}: field 'margins': needs a positive δ for {', '.join(miss)}")
         if cfg.lora_sft.lora is None: raise ReproError(f"{where}: field 'lora_sft.lora': the LoRA-SFT row needs LoRA settings")
         if cfg.sft.lora is not None: raise ReproError(f"{where}: field 'sft.lora': the SFT row is full fine-tuning (use lora_sft)")
+        for row, kv in cfg.row_dpo.items():
+            if row not in VARIANT: raise ReproError(f"{where}: field 'row_dpo': {row!r} is not a preference row ({', '.join(VARIANT)})")
+            bad = [k for k in kv if k not in {f.name for f in dataclasses.fields(cfg.apt.dpo)}]
+            if bad: raise ReproError(f"{where}: field 'row_dpo.{row}': {bad[0]!r} is not a DPO setting")
         for m in (a for a in cfg.arms if a in MATCHED):   # a matched row reads APT's round: APT must run, and first
             if 'apt' not in cfg.arms or cfg.arms.index('apt') > cfg.arms.index(m):
                 raise ReproError(f"{where}: field 'arms': {m!r} is matched to APT's rounds, so 'apt' must come before it")
@@ -243,13 +251,21 @@ class APTTable(Experiment):
         if arm == 'qlora_sft':
             model, stats = qlora_sft_round(model, tok, prep['_examples'], run.cfg.qlora_sft, d / 'trainer', seed=run.seed)
         elif arm in SFT_ARMS:
-            model, stats = sft_round(model, tok, prep['_examples'], getattr(run.cfg, arm), d / 'trainer', seed=run.seed)
+            model, stats = sft_round(model, tok, prep['_examples'], sft_settings(run.cfg, arm), d / 'trainer', seed=run.seed)
         else:
             pairs = [p for _, p in iter_jsonl(prep['_pairs'])]
             if 'match_pairs' in prep: pairs = repeat_pairs(pairs, prep['match_pairs'])   # as many pairs (steps) as APT's round
-            model, stats = dpo_round(model, tok, pairs, run.cfg.apt.dpo, d / 'trainer', seed=run.seed)
+            model, stats = dpo_round(model, tok, pairs, dpo_settings(run.cfg, arm), d / 'trainer', seed=run.seed)
         shutil.rmtree(d / 'trainer', ignore_errors=True)
         return model, stats
+
+    def dev_score(self, run, model, tok):
+        "The dev grid's score: greedy accuracy (%) on the domain's dev rows (`domain_dev`), with its standard error over them."
+        cfg = run.cfg
+        greedy = SamplingConfig(k=1, temperature=0.0, max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size,
+                                max_prompt_tokens=cfg.max_prompt_tokens)
+        acc = [float(s[0]['correct']) for s in sample_and_grade(run.sampler(model), domain_dev(cfg), greedy).values()]
+        return 100 * float(np.mean(acc)), (100 * float(np.std(acc, ddof=1)) / math.sqrt(len(acc)) if len(acc) > 1 else 0.0)
 
     def finalize_row(self, run, arm, logs):
         "The last evaluation, its Δ vs Base, the training examples used and the wall time of training + mining."
@@ -322,67 +338,3 @@ class APTTable(Experiment):
     def figures(self, raws, cfg, out): return table1_figures(raws, cfg, out)
 
 EXPERIMENT = register(APTTable())
-
-# %% ../nbs/16b_table1.ipynb #8a1c6686
-GRID_FAMILIES = ('sft', 'lora_sft', 'dpo')
-
-def _grid_key(lr: float, ep: float) -> str: return f"lr={lr:g},epochs={ep:g}"
-
-def choose_grid_point(points: dict) -> dict:
-    "The best `{'lr=…,epochs=…': dev accuracy}` point; ties go to the smaller learning rate, then fewer epochs."
-    parse = lambda k: tuple(float(x.split('=')[1]) for x in k.split(','))
-    k, acc = max(points.items(), key=lambda kv: (kv[1], -parse(kv[0])[0], -parse(kv[0])[1]))
-    return {'learning_rate': parse(k)[0], 'epochs': parse(k)[1], 'dev_acc': acc}
-
-def dev_grid(cfg: Table1Config, family: str, learning_rates, epochs, seed: int = 0, out=None, progress: bool = True) -> dict:
-    """Dev accuracy (%) of every (learning rate, epochs) point of row family `family` ('sft' | 'lora_sft' | 'dpo' — the
-    DPO settings the DPO and APT rows share), and the best point.
-
-    Each point trains the recipe's model as the table trains that row — on the domain training pool; `dpo`: the DPO
-    row's `cfg.rounds` rounds, re-mined with the updated model each round, round 1 from the Base model's shared
-    mining — and scores greedy accuracy on the dev split's domain rows (`minidata.math_dev`, disjoint from the pool
-    and every test set). `out` (a JSON path) is rewritten after every point and read back first: a rerun with the
-    same recipe and family resumes, one with another recipe refuses."""
-    import torch
-    if family not in GRID_FAMILIES: raise ReproError(f"dev_grid: family {family!r}: one of {', '.join(GRID_FAMILIES)}")
-    recipe = method_fields(EXPERIMENT, config_to_dict(cfg))   # execution fields (workers, budget) may differ on a rerun
-    res = {'family': family, 'seed': seed, 'recipe': recipe, 'points': {}, 'seconds': {}}
-    if out is not None and Path(out).exists():
-        old = read_json(out)
-        if (old.get('family'), old.get('seed'), old.get('recipe')) != (family, seed, recipe):
-            raise ReproError(f"{out}: a dev grid of another recipe, family or seed; remove it or choose another --out")
-        res = old
-    pool = domain_splits(cfg)[0]
-    dev = domain_dev(cfg)
-    greedy = SamplingConfig(k=1, temperature=0.0, max_new_tokens=cfg.max_new_tokens, batch_size=cfg.batch_size,
-                            max_prompt_tokens=cfg.max_prompt_tokens)
-    dev_acc = lambda smp: 100 * float(np.mean([s[0]['correct'] for s in sample_and_grade(smp, dev, greedy).values()]))
-    m0, tok = load_model(cfg.model, device='cuda' if torch.cuda.is_available() else None)
-    state0 = {k: v.detach().clone() for k, v in m0.state_dict().items()}
-    sampler = Sampler(m0, tok)
-    res.update(n_pool=len(pool), n_dev=len(dev))
-    if 'base' not in res: res['base'] = dev_acc(sampler)
-    todo = [(lr, ep) for lr in learning_rates for ep in epochs if _grid_key(lr, ep) not in res['points']]
-    judge, mined = make_judge(cfg.apt.judge), None   # mined: Base's graded answers, shared by round 1 of every DPO point
-    for lr, ep in todo:
-        t0 = time.perf_counter()
-        m0.load_state_dict(state0); sampler.load_weights(m0); seed_everything(seed)
-        if family == 'dpo':
-            dcfg = dataclasses.replace(cfg.apt.dpo, learning_rate=lr, epochs=ep)
-            for r in range(1, cfg.rounds + 1):
-                got = mine_round(sampler, pool, dataclasses.replace(cfg.apt, variant='dpo_all'), judge, round=r, seed=seed,
-                                 mined=mined if r == 1 else None)
-                if r == 1: mined = got['mined']
-                m0, _ = dpo_round(m0, tok, got['pairs'], dcfg, seed=seed)
-                sampler.load_weights(m0)
-        else:
-            m0, _ = sft_round(m0, tok, sft_examples(pool), dataclasses.replace(getattr(cfg, family), learning_rate=lr, epochs=ep),
-                              seed=seed)
-            sampler.load_weights(m0)
-        k = _grid_key(lr, ep)
-        res['points'][k] = acc = dev_acc(sampler)
-        res['seconds'][k] = time.perf_counter() - t0
-        res['chosen'] = choose_grid_point(res['points'])
-        if out is not None: write_json(out, res)
-        if progress: print(family, k, f"dev {acc:.1f} %", f"{res['seconds'][k]:.0f} s", flush=True)
-    return res

@@ -6,6 +6,7 @@ Docs: https://github.com/paper-repro/paper_repro/table1_recipe.html.md"""
 
 # %% ../nbs/16_table1_recipe.ipynb #0363d8a0
 from __future__ import annotations
+import dataclasses
 from dataclasses import dataclass
 
 from .apt import APTSettings
@@ -15,16 +16,18 @@ from .preference import SFTSettings
 from .tables import Claim, TableSpec, register_spec
 
 # %% auto #0
-__all__ = ['SPEC', 'ROW_LABELS', 'SFT_ARMS', 'VARIANT', 'MATCHED', 'FAMILY_BASELINES', 'ARMS', 'METRICS', 'GENERAL',
-           'LOWER_IS_BETTER', 'ITEM_SETS', 'LM_EVAL_GENERAL', 'PAPER_FIELDS', 'Table1Config', 'general_metrics',
-           'general_claims', 'table1_claims', 'table1_side_claims']
+__all__ = ['SPEC', 'ROW_LABELS', 'SFT_ARMS', 'FORGET_ARM', 'VARIANT', 'MATCHED', 'FAMILY_BASELINES', 'ARMS', 'METRICS', 'GENERAL',
+           'LOWER_IS_BETTER', 'ITEM_SETS', 'LM_EVAL_GENERAL', 'PAPER_FIELDS', 'ADDED_FIELDS', 'GRID_DPO', 'TABLE1_GRID',
+           'Table1Config', 'general_metrics', 'general_claims', 'table1_claims', 'table1_side_claims', 'sft_settings',
+           'dpo_settings', 'table1_control_claims', 'qualify_kept']
 
 # %% ../nbs/16_table1_recipe.ipynb #50106944
 SPEC = register_spec(TableSpec(1, 'APT — bad cases + similar cases, iterative preference training', 'arXiv 2506.03483',
                                rows={'base': 'Base', 'sft': 'SFT (all domain data)', 'lora_sft': 'LoRA-SFT', 'qlora_sft': 'QLoRA-SFT',
                                      'dpo': 'DPO (all domain data)', 'dpo_fair': 'DPO (all domain data, wrong samples rejected)',
                                      'apt_bad': 'APT bad-only', 'apt_bad_matched': 'APT bad-only, matched steps',
-                                     'apt_bad_random': 'APT bad + random', 'apt': 'APT bad+similar'},
+                                     'apt_bad_random': 'APT bad + random', 'apt': 'APT bad+similar',
+                                     'sft_forget': 'SFT × many epochs (forgetting control)'},
                                columns={'domain': 'Domain acc*', 'd_domain': 'Δ', 'math_avg': 'Other math avg*', 'd_math_avg': 'Δ',
                                         'transfer': 'Transfer*', 'd_transfer': 'Δ', 'ifeval_prompt': 'IFEval prompt*', 'd_ifeval_prompt': 'Δ',
                                         'ifeval_inst': 'IFEval inst*', 'd_ifeval_inst': 'Δ', 'mc': 'Facts MC*', 'd_mc': 'Δ',
@@ -36,7 +39,9 @@ SPEC = register_spec(TableSpec(1, 'APT — bad cases + similar cases, iterative 
 ROW_LABELS = SPEC.rows   # row labels are defined once, in the spec
 
 # %% ../nbs/16_table1_recipe.ipynb #ac4569c8
-SFT_ARMS = ('sft', 'lora_sft', 'qlora_sft')
+SFT_ARMS = ('sft', 'lora_sft', 'qlora_sft', 'sft_forget')
+FORGET_ARM = 'sft_forget'
+"The positive control for forgetting: the SFT row at `forget_epochs` × its epochs (issue 31), built to lose general ability."
 VARIANT = {'dpo': 'dpo_all', 'dpo_fair': 'dpo_all_fair', 'apt_bad': 'bad_only', 'apt_bad_matched': 'bad_only',
            'apt_bad_random': 'bad_random', 'apt': 'bad_similar'}
 MATCHED = {'apt_bad_matched': 'n_pairs', 'apt_bad_random': 'n_pairs_similar'}
@@ -83,6 +88,10 @@ class Table1Config(RecipeBase):
                               "pre-declared non-inferiority margins δ of APT vs Base per general metric (points; bits per "
                               "byte) [ours]; they decide claims, not numbers: not in the run key")
     eval_every_round: bool = cfg_field(False, "evaluate after every round, else only after the last")
+    row_dpo: dict = cfg_field({}, "per-row DPO settings chosen on the dev grid, {row: {apt.dpo field: value}} laid over "
+                                  "`apt.dpo`; a preference row without an entry takes APT's (the ablations inherit APT's settings)")
+    forget_epochs: float = cfg_field(10.0, "the forgetting control (row sft_forget) trains SFT at this many times "
+                                           "`sft.epochs`, declared before the runs [ours]", gt=0)
     # -- paper scale (fields added after the mini/gpu runs: at these defaults they do not enter run keys) ------------
     hub_dir: str = cfg_field('', "paper scale: a folder of <name>.jsonl files in the hub schemas read instead of the hub "
                                  "(offline runs, tests); '' = the hub")
@@ -100,6 +109,8 @@ class Table1Config(RecipeBase):
                                        "LoRA-SFT on a 4-bit NF4 copy of the model, adapters merged into the full-precision one")
 
 PAPER_FIELDS = ('hub_dir', 'domain_pool', 'domain_test', 'math_sets', 'general_tasks', 'qlora_sft')
+ADDED_FIELDS = (*PAPER_FIELDS, 'row_dpo', 'forget_epochs')
+"Fields added after runs were committed: at their defaults they stay out of run keys (older seed folders still merge)."
 
 def general_metrics(cfg: Table1Config) -> list[str]:
     "The general columns the recipe's suite measures (all four with the offline suite)."
@@ -131,10 +142,50 @@ def table1_claims(cfg: Table1Config) -> list[Claim]:
     """APT − the other rows on the domain (superiority); APT vs Base on every general metric (non-inferiority). A recipe
     with the v2 rows (fair DPO-all, the matched controls): APT − `FAMILY_BASELINES`; before them, APT − every row."""
     if 'apt' not in cfg.arms: return []
-    vs = [b for b in FAMILY_BASELINES if b in cfg.arms] if _v2(cfg) else ['base', *[a for a in ARMS if a != 'apt' and a in cfg.arms]]
+    vs = [b for b in FAMILY_BASELINES if b in cfg.arms] if _v2(cfg) else ['base', *[a for a in ARMS if a not in ('apt', FORGET_ARM) and a in cfg.arms]]
     return [_vs(b) for b in vs] + general_claims(cfg)
 
 def table1_side_claims(cfg: Table1Config) -> list[Claim]:
     "v2: APT − Base, − the greedy-rejected DPO-all, − the natural bad-only row, outside the family (each unadjusted)."
     if 'apt' not in cfg.arms or not _v2(cfg): return []
     return [_vs(b) for b in ('base', 'dpo', 'apt_bad') if b == 'base' or b in cfg.arms]
+
+def sft_settings(cfg: Table1Config, arm: str):
+    "The SFT settings a row of `SFT_ARMS` trains with: the forgetting control's are the SFT row's at `forget_epochs` × its epochs."
+    return dataclasses.replace(cfg.sft, epochs=cfg.sft.epochs * cfg.forget_epochs) if arm == FORGET_ARM else getattr(cfg, arm)
+
+def dpo_settings(cfg: Table1Config, arm: str):
+    "The DPO settings preference row `arm` trains with: `apt.dpo` with the row's `row_dpo` entry laid over it (else APT's)."
+    return dataclasses.replace(cfg.apt.dpo, **cfg.row_dpo.get(arm, cfg.row_dpo.get('apt', {})))
+
+GRID_DPO = [{'apt.dpo.learning_rate': lr, 'apt.dpo.epochs': ep, 'apt.dpo.beta': b}
+            for lr in (1e-6, 2e-6, 5e-6) for ep in (1, 2) for b in (0.1, 0.3)]
+TABLE1_GRID = {
+    'sft': [{'sft.learning_rate': lr, 'sft.epochs': ep} for lr in (1e-5, 3e-5, 1e-4) for ep in (1, 2, 3)],
+    'lora_sft': [{'lora_sft.learning_rate': lr, 'lora_sft.epochs': ep} for lr in (2e-4, 5e-4, 1e-3) for ep in (1, 2, 3)],
+    'dpo_fair': GRID_DPO,
+    'apt': [{**p, 'apt.similar_ratio': r} for p in GRID_DPO for r in (0.25, 0.5)]}
+"""Table 1's dev grid (issue 31), simplest first — the smaller lr, then fewer epochs, then β 0.1, then the smaller similar
+set — under the one-SE rule; one round per point. The chosen values go to `sft` / `lora_sft`, `row_dpo.dpo_fair`,
+`row_dpo.apt` and `apt.similar_ratio`; the ablation rows inherit APT's."""
+
+def table1_control_claims(cfg: Table1Config) -> list[Claim]:
+    """The forgetting control's non-inferiority vs Base on every general metric, at the same δ as APT's: 'contradicted: a
+    reduction beyond δ' shows the suite detects forgetting on that metric (a Holm family of its own)."""
+    if FORGET_ARM not in cfg.arms: return []
+    return [dataclasses.replace(c, key=f'control_{c.column}', reported='n/r',
+                                label=f"positive control: {c.label.split(': ', 1)[1]} (must lose)") for c in general_claims(cfg, FORGET_ARM)]
+
+def qualify_kept(claims: list[dict], controls: list[dict]) -> list[dict]:
+    """APT's 'general kept' verdicts as the forgetting control qualifies them: where the control did not show a reduction
+    beyond δ on that metric, the verdict reads 'not testable here' (outcome undecided), the verdict alone kept after it."""
+    ctl = {c['column']: c for c in controls}
+    out = []
+    for c in claims:
+        k = ctl.get(c['column'])
+        if c['key'].startswith('kept_') and k is not None:
+            if k['outcome'] == 'contradicted': c = {**c, 'verdict': c['verdict'] + ' (the forgetting control shows the suite detects a reduction here)'}
+            else: c = {**c, 'verdict': f"not testable here: the forgetting control showed no reduction beyond δ on this "
+                                       f"metric (alone: {c['verdict']})", 'outcome': 'undecided'}
+        out.append(c)
+    return out

@@ -6,19 +6,20 @@ Docs: https://github.com/paper-repro/paper_repro/table1_report.html.md"""
 
 # %% ../nbs/16a_table1_report.ipynb #71f1bf85
 from __future__ import annotations
-import math, os
+import dataclasses, math, os
 from pathlib import Path
 
 import numpy as np
 from .core import config_to_dict
 from .data import HUB_MATH, MATH_TEST_SETS, TRANSFER_SET
 from .table1_recipe import (LM_EVAL_GENERAL, LOWER_IS_BETTER, METRICS, ROW_LABELS, SFT_ARMS,
-                                       SPEC, VARIANT, Table1Config, general_claims, general_metrics, table1_claims)
-from .tables import compare_rows, decide_claims, fmt_range
+                                       SPEC, VARIANT, Table1Config, general_claims, general_metrics, sft_settings,
+                                       table1_claims)
+from .tables import compare_rows, decide_claims, fmt_range, projected_mde
 
 # %% auto #0
-__all__ = ['PAPER_MODELS', 'PROMETHEUS', 'HUB_ROWS', 'mining_notes', 'table1_deviations', 'table1_notes', 'table1_figures',
-           'table1_plan']
+__all__ = ['MARGIN_FLOORS', 'PAPER_MODELS', 'PROMETHEUS', 'HUB_ROWS', 'mining_notes', 'declared_margins', 'table1_deviations',
+           'table1_notes', 'table1_figures', 'table1_plan']
 
 # %% ../nbs/16a_table1_report.ipynb #17544db0
 def mining_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
@@ -45,14 +46,47 @@ def mining_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
         out.append(f"{ROW_LABELS[arm]} ({seeds}): per round bad cases {col(lambda m: m['n_bad'])} of {per[0][0]['n_items']}; "
                    f"pairs {col(lambda m: m['n_pairs'])}"
                    + (f"; similar cases candidates {col(lambda m: m['n_similar_candidates'])}, kept {col(lambda m: m['n_similar'])}, "
-                      f"skipped (no wrong sample) {col(lambda m: m['n_similar_skipped'])}" if arm == 'apt' else '')
+                      f"skipped (no wrong sample) {col(lambda m: m['n_similar_skipped'])}; the similar set took "
+                      f"{col(lambda m: round(100 * m['n_similar_candidates'] / max(m['n_items'] - m['n_bad'], 1)))} % of the non-bad "
+                      f"items (a selection only if well below 100; ratio ≤ {cfg.apt.similar_ratio:g} × the bad cases)" if arm == 'apt' else '')
                    + (f"; random non-bad items drawn {col(lambda m: m.get('n_random_drawn', 0))}, without a pair "
                       f"{col(lambda m: m.get('n_random_skipped', 0))}" if arm == 'apt_bad_random' else '')
                    + (f"; items without a wrong sample (no pair) {col(lambda m: m.get('n_skipped_no_wrong', 0))}" if arm == 'dpo_fair' else '')
                    + f"; unparseable judge verdicts {sum(m['n_unparseable_total'] for ms in per for m in ms)} (all seeds).")
     return out
 
+# %% ../nbs/16a_table1_report.ipynb #ac5bb701
+MARGIN_FLOORS = {'ifeval_prompt': 2.0, 'ifeval_inst': 2.0, 'mc': 2.0, 'prose_bpb': 0.02}
+"The floors under the declared non-inferiority margins (points; bits per byte) [ours, issue 31]."
+
+def declared_margins(raws: list[dict], cfg: Table1Config, n: int = 8, floors: dict = MARGIN_FLOORS) -> dict:
+    """{general metric: (δ, projected MDE)}: δ = max(the MDE of SFT − Base at `n` seeds projected from the pilot seeds
+    `raws`, the floor), rounded up to two significant digits."""
+    out = {}
+    for c in general_claims(dataclasses.replace(cfg, arms=['sft']), 'sft'):
+        mde = projected_mde(raws, c, n)
+        d = max(mde if mde == mde else 0.0, floors[c.column])
+        out[c.column] = (float(f"{math.ceil(d / 10 ** (math.floor(math.log10(d)) - 1)) * 10 ** (math.floor(math.log10(d)) - 1):.4g}"), mde)
+    return out
+
 # %% ../nbs/16a_table1_report.ipynb #c79890df
+def _v2_lines(cfg: Table1Config) -> list[str]:
+    "The second version's rows, in words (only those the recipe runs)."
+    a, out = cfg.apt, []
+    if 'dpo_fair' in cfg.arms:
+        out.append(f"DPO on all data, fair (issue 31): rejected = a judged-wrong sample among K = {a.similar.k} (APT's similar-case "
+                   f"sampling, T = {a.similar.temperature}, top-p {a.similar.top_p}); items without one are skipped and counted "
+                   "(notes); the greedy-rejected DPO row stays outside the family [ours].")
+    if any(m in cfg.arms for m in ('apt_bad_matched', 'apt_bad_random')):
+        out.append("Matched controls (issue 31), each round against APT's round of the same seed: APT bad-only, matched = its "
+                   "pairs repeated to as many pairs (optimizer steps) as APT's; bad + random = random non-bad items drawn until "
+                   "as many extra pairs form as APT's similar cases gave. Both inherit APT's settings [ours].")
+    if 'sft_forget' in cfg.arms:
+        out.append(f"Forgetting control: the SFT row at {cfg.forget_epochs:g} × its {cfg.sft.epochs:g} epoch(s), declared before "
+                   "the runs; APT's 'general kept' verdicts stand only on metrics where this row shows a reduction beyond δ, "
+                   "elsewhere they read 'not testable here' [ours, issue 31].")
+    return out
+
 def table1_deviations(cfg: Table1Config) -> list[str]:
     a, d, j = cfg.apt, cfg.apt.dpo, cfg.apt.judge
     dom = ', '.join(a.domain.cells) if a.domain.cells else f"skills {a.domain.skills or 'all'} × levels {a.domain.levels or 'all'}"
@@ -92,10 +126,12 @@ def table1_deviations(cfg: Table1Config) -> list[str]:
             _paper_general_line(cfg) if paper else
             "General suite: offline stand-ins — IFEval-style verifiable instructions (strict), factual multiple choice, "
             "held-out prose bits per byte — instead of MMLU / ARC / HellaSwag / TruthfulQA / Winogrande / IFEval"
-            + (f"; the first {cfg.general_limit} documents of each set" if cfg.general_limit else '') + ". Other math: the "
-            "eight generated test sets and the transfer set" + (f", first {cfg.math_limit} items of each" if cfg.math_limit else '')
+            + (f"; the first {cfg.general_limit} documents of each set" if cfg.general_limit else '') + ". Other math: "
+            + (', '.join(cfg.math_sets) if cfg.math_sets else "the eight generated test sets and the transfer set")
+            + (f", first {cfg.math_limit} items of each" if cfg.math_limit else '')
             + f"; greedy, {cfg.max_new_tokens} new tokens.",
             "Non-inferiority margins δ (declared before the runs) [ours]: " + ', '.join(f"{k} {v:g}" for k, v in cfg.margins.items()) + ".",
+            *_v2_lines(cfg),
             "Precision: generation from a bf16 copy of the policy and training in bf16 mixed precision on GPUs and on CPUs "
             "with native bf16, fp32 elsewhere [ours]."]
 
@@ -242,14 +278,20 @@ def _steps(n, s, world: int):
 def _row_plan(cfg: Table1Config, arm: str, N, world: int) -> dict:
     a, rubric = cfg.apt, cfg.apt.judge.kind == 'rubric'
     if arm in SFT_ARMS:
-        s = getattr(cfg, arm)
+        s = sft_settings(cfg, arm)
         return {'rounds': 1, 'training examples (the pool)': N, 'optimizer steps': _steps(N, s, world),
                 'training': f"{'QLoRA (4-bit NF4) ' if arm == 'qlora_sft' else 'LoRA ' if s.lora else 'full '}SFT, lr {s.learning_rate:g}"}
     per = {'mining generations (one answer per pool item; round 1 = the shared Base mining)': N,
            'judge generations (one verdict per answer)' if rubric else 'judge (math-verify, no generation)': N if rubric else 0}
+    k = a.similar.k
     if arm == 'apt':
-        per[f'similar-case generations (K = {a.similar.k} per similar case, at most {a.similar_ratio:g} × the bad cases)'] = f"≤ {a.similar.k} × similar cases"
-    per['preference pairs (at most: ' + {'dpo': 'one per pool item', 'apt_bad': 'the bad cases', 'apt': 'bad + similar cases'}[arm] + ')'] = N
+        per[f'similar-case generations (K = {k} per similar case, at most {a.similar_ratio:g} × the bad cases)'] = f"≤ {k} × similar cases"
+    elif arm == 'dpo_fair': per[f'rejection generations (K = {k} per pool item, a judged-wrong one rejected)'] = f"{k} × {N}"
+    elif arm == 'apt_bad_random': per[f'random-case generations (K = {k} per drawn non-bad item)'] = f"≤ {k} × non-bad items"
+    per['preference pairs (at most: ' + {'dpo': 'one per pool item', 'dpo_fair': 'one per pool item with a wrong sample',
+                                          'apt_bad': 'the bad cases', 'apt_bad_matched': "APT's pairs of the round (bad-case pairs repeated)",
+                                          'apt_bad_random': "bad cases + as many random pairs as APT's similar ones",
+                                          'apt': 'bad + similar cases'}[arm] + ')'] = N
     per['DPO optimizer steps (at most)'] = _steps(N, a.dpo, world)
     return {'rounds': cfg.rounds, 'per round': per, 'evaluations': cfg.rounds if cfg.eval_every_round else 1}
 

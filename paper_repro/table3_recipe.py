@@ -19,7 +19,7 @@ from .tables import Claim, TableSpec, register_spec
 
 # %% auto #0
 __all__ = ['SPEC', 'ROW_LABELS', 'ARMS', 'FIXED_ROW', 'TEST_SETS', 'TABLE3_CLAIMS', 'GRID_LEARNING_RATES', 'TABLE3_GRID',
-           'Table3Config', 'arm_kd', 'grid_points']
+           'Table3Config', 'arm_kd']
 
 # %% ../nbs/17_table3_recipe.ipynb #8f33908c
 SPEC = register_spec(TableSpec(3, 'OKD — online knowledge distillation', 'arXiv 2409.12512',
@@ -129,11 +129,4 @@ TABLE3_GRID = {
     'fkl': [{'kd.learning_rate': lr, 'kd.student_ce_weight': w} for lr in GRID_LEARNING_RATES for w in (0.0, 0.1, 0.5, 1.0)],
     'skl': [{'kd.learning_rate': lr, 'skew_alpha': a} for lr in GRID_LEARNING_RATES for a in (0.05, 0.1, 0.2, 0.4)],
     'gkd': [{'kd.learning_rate': lr, 'gkd_frac': f} for lr in GRID_LEARNING_RATES for f in (0.25, 0.5, 0.75, 1.0)]}
-"Table 3's dev grid: {row: points in tie-break order}; `kd.module_layers` 0 = every layer."
-
-def grid_points(rows=None) -> list[tuple[str, dict]]:
-    "`experiment.dev_grid`'s points for `rows` (default: all of `TABLE3_GRID`), in its order."
-    rows = list(rows or TABLE3_GRID)
-    bad = [r for r in rows if r not in TABLE3_GRID]
-    if bad: raise ValueError(f"no dev grid for row {bad[0]!r} (rows: {', '.join(TABLE3_GRID)})")
-    return [(r, o) for r in rows for o in TABLE3_GRID[r]]
+"Table 3's dev grid (`OKDTable.grid`; `experiment.grid_points` lists it): {row: points in tie-break order}; `kd.module_layers` 0 = every layer."

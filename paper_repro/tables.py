@@ -17,8 +17,9 @@ from .core import ReproError, atomic_write, write_json
 # %% auto #0
 __all__ = ['TABLES', 'SEED_TERM_LEVEL', 'TableSpec', 'register_spec', 'get_spec', 'summarize', 'fmt_cell', 'fmt_range',
            'render_markdown', 'write_table', 'fmt_signed', 'fmt_p', 't_test', 'holm', 'min_detectable', 'item_variance',
-           'seed_item_interval', 'paired_bootstrap', 'Claim', 'compare_rows', 'claim_values', 'verdict_outcome',
-           'decide_claims', 'fmt_claim', 'fmt_tests', 'compare_to_reference', 'plot_lines', 'plot_stacked']
+           'seed_item_interval', 'paired_bootstrap', 'Claim', 'compare_rows', 'claim_values', 'projected_mde',
+           'verdict_outcome', 'decide_claims', 'fmt_claim', 'fmt_tests', 'compare_to_reference', 'plot_lines',
+           'plot_stacked']
 
 # %% ../nbs/10_tables.ipynb #c8b06230
 @dataclass
@@ -73,8 +74,9 @@ def fmt_range(vals, spec: str = 'g') -> str:
 # %% ../nbs/10_tables.ipynb #c6112222
 def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str, str] | None = None,
                     claims: list[dict] | None = None, deviations: list[str] | None = None, notes: list[str] | None = None,
-                    scale: str = '', side_claims: list[dict] | None = None) -> str:
-    "Markdown for a table: grid, decided claims (the family, then comparisons outside it), deviations, notes."
+                    scale: str = '', side_claims: list[dict] | None = None, control_claims: list[dict] | None = None) -> str:
+    """Markdown for a table: grid, decided claims (the family, then the positive controls — a Holm family of their own
+    that says whether the suite can detect what a claim says is absent — then comparisons outside both), deviations, notes."""
     row_status = row_status or {}
     seen = set(summary.loc[summary.n_seeds > 0, 'column']) if len(summary) else set()
     cols = [c for c in spec.columns if c not in spec.optional or c in seen]   # an optional column only where recorded
@@ -113,6 +115,15 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
                   '|---|---|---|---|---|---|---|---|']
         lines += [f"| {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | {fmt_tests(c)} | {fmt_claim(c, 'boot')} | "
                   f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |" for c in claims]
+    if control_claims:   # positive controls: a family of their own (Holm within it)
+        lines += ['', '### Positive controls (their own Holm family)', '',
+                  "A row built to lose what a 'no reduction' claim says is kept: a 'contradicted: a reduction beyond δ' "
+                  "verdict here shows the suite detects such a reduction on that column; where it does not, the claim it "
+                  "controls reads 'not testable here'. Intervals and tests as in the claims.", '',
+                  '| Control | n seeds | Δ [unadjusted 95 %] | p (Holm) | bootstrap [95 %] | interval | verdict |',
+                  '|---|---|---|---|---|---|---|']
+        lines += [f"| {c['label']} | {c['n']} | {fmt_claim(c)} | {fmt_tests(c)} | {fmt_claim(c, 'boot')} | "
+                  f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |" for c in control_claims]
     if side_claims:   # ablations and controls: each comparison alone, no multiplicity adjustment
         lines += ['', '### Ablations and controls (outside the claim family)', '',
                   "Paired over seeds like the claims, each with its own unadjusted 95 % interval and p; they do not enter "
@@ -298,6 +309,24 @@ def compare_rows(raws: list[dict], c: Claim, n_boot: int = 2000, alpha: float = 
 def claim_values(c: Claim) -> list[float]:
     "The values claim `c` tests: 0 or the margin −δ, and the paper's value where it gives one."
     return [-c.margin if c.kind == 'noninferiority' else 0.0] + ([c.paper_value] if c.paper_value is not None else [])
+
+# %% ../nbs/10_tables.ipynb #2f71f3ca
+def projected_mde(raws: list[dict], c: Claim, n: int, alpha: float = 0.05, power: float = 0.8) -> float:
+    """The MDE claim `c` would have at `n` seeds, projected from a pilot's seeds: the seed term s²_d/n rescaled to `n`,
+    the item term (which does not shrink with seeds) kept, ν by Welch–Satterthwaite as `compare_rows` computes it. Used
+    to declare a margin before the runs that decide it (e.g. Table 1's δ from a pilot)."""
+    r = compare_rows(raws, c, n_boot=200, alpha=alpha)   # the bootstrap is not read here
+    k = r['n']
+    if k < 2 or r['se'] != r['se']: return float('nan')
+    d = [x['rows'][c.a][c.column] - x['rows'][c.b][c.column] for x in raws
+         if x.get('rows', {}).get(c.a, {}).get(c.column) is not None and x.get('rows', {}).get(c.b, {}).get(c.column) is not None]
+    s2 = float(np.var(d, ddof=1)); seed = s2 / k; item = max(r['se'] ** 2 - seed, 0.0)
+    # the item term's df from the pilot's ν: 1/ν = (seed²/(k−1) + item²/ν_item) / se⁴
+    rest = r['se'] ** 4 / r['df'] - seed ** 2 / (k - 1)
+    df_item = item ** 2 / rest if item > 0 and rest > 0 else float('inf')
+    seed_n = s2 / n
+    df = (seed_n + item) ** 2 / (seed_n ** 2 / (n - 1) + (item ** 2 / df_item if item > 0 else 0.0)) if seed_n + item > 0 else float('nan')
+    return min_detectable(math.sqrt(seed_n + item), df, alpha, power)
 
 # %% ../nbs/10_tables.ipynb #66f2f26a
 def _verdict(c: Claim, r: dict, excl: dict) -> str:

@@ -15,7 +15,7 @@
 #                                                  bash tools/device.sh pack      # here, not on the device
 # Usage (from the repository root on the device):  bash tools/device.sh install a|b|c|d
 #                                                  bash tools/device.sh table N SEED [--set k=v]  # one gpu seed -> $OUT/tN_seedS.tgz
-#                                                  bash tools/device.sh grid [--set k=v]  # Table 1's dev grid -> $OUT/grid_*.json
+#                                                  bash tools/device.sh grid1 [--set k=v] # Table 1's dev grid -> $OUT/grid1_*.json
 #                                                  bash tools/device.sh grid3 [--set k=v] # Table 3's dev grid -> $OUT/grid3.json
 #                                                  bash tools/device.sh bench ARGS       # benchmarks/sampling.py
 #                                                  bash tools/device.sh launch [fsdp ddp] # two-GPU launch check
@@ -123,17 +123,16 @@ case "$1" in
     # the log straight to a file (a pipe through tr buffered it, and a call that ran out its time came back with none)
     PYTHONUNBUFFERED=1 python benchmarks/sampling.py --suite --tokenizer .carry/smol --out $out "$@" > $out/suite.log 2>&1 || true
     tr '\r' '\n' < $out/suite.log | grep -v -E "^\s*$|it/s\]|sample/s\]|warn" | tail -40 ;;
-  grid)     # Table 1's dev grid side by side on the one GPU -> $OUT/grid_<family>[_<lr>].json: SFT and LoRA-SFT one process
-            # each, DPO one per learning rate (its points train R rounds: the long pole); a failed process (e.g. out of
-            # GPU memory beside the others) resumes from its JSON, up to 3 tries
-    shift; out=${OUT:-/tmp/out}; mkdir -p /tmp/grid
-    run1() { local f=$1 lr=$2 tag=$3; shift 3
-             for try in 1 2 3; do python tools/dev_grid.py --family $f --lr $lr --epochs ${GRID_EPOCHS:-1,2} \
-               --out /tmp/grid/grid_$tag.json "$@" >> /tmp/grid/$tag.log 2>&1 && break; done
-             tr '\r' '\n' < /tmp/grid/$tag.log | grep -v -E "it/s\]|sample/s\]|^\s*$" | tail -6; }
-    run1 sft ${GRID_SFT:-3e-6,1e-5,3e-5} sft "$@" & run1 lora_sft ${GRID_LORA:-1e-4,2e-4,5e-4} lora_sft "$@" &
-    for lr in $(echo ${GRID_DPO:-1e-6,2e-6,5e-6} | tr ',' ' '); do run1 dpo $lr dpo_$lr "$@" & done; wait
-    cp /tmp/grid/grid_*.json $out/ 2>/dev/null || true; ls $out ;;
+  grid1)    # Table 1's dev grid (issue 31: TABLE1_GRID, one round per point) -> $OUT/grid1_<row>.json, one process per row
+            # side by side on the one GPU, each resumed from results/table1/grid/gpu_v2_<row>.json when the tree has it
+            # (copy the returned files there between calls); rows GRID_ROWS (default all), seeds GRID_SEEDS (100,101)
+    shift; out=${OUT:-/tmp/out}; mkdir -p $out /tmp/grid
+    for row in $(echo ${GRID_ROWS:-sft,lora_sft,dpo_fair,apt} | tr ',' ' '); do
+      [ -f results/table1/grid/gpu_v2_$row.json ] && cp results/table1/grid/gpu_v2_$row.json $out/grid1_$row.json
+      ( for try in 1 2 3; do PYTHONUNBUFFERED=1 python tools/dev_grid.py --table 1 --scale gpu --rows $row \
+          --seeds ${GRID_SEEDS:-100,101} --set rounds=1 --out $out/grid1_$row.json "$@" >> /tmp/grid/$row.log 2>&1 && break; done
+        tr '\r' '\n' < /tmp/grid/$row.log | grep -v -E "it/s\]|sample/s\]|^\s*$" | tail -4 ) &
+    done; wait; ls $out ;;
   grid3)    # Table 3's dev grid -> $OUT/grid3.json, resumed from results/table3/grid/gpu.json when the tree has it (copy the
             # returned file there between calls); rows GRID_ROWS (default all), tuning seeds GRID_SEEDS (default 100,101)
     shift; out=${OUT:-/tmp/out}; mkdir -p $out /tmp/prc
