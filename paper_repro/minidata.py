@@ -390,6 +390,19 @@ def _g_facts(rng, level, t, transfer):
                f"Work out {e}.", f"Tell me the value of {e}.", f"How much is {e}?"][t % 8]
     return q, Fraction(ans), [f"{n} {op} {b} = {ans}"]
 
+# %% ../nbs/04_minidata.ipynb #b08cd1a5
+def _g_digit_facts(rng, level, t, transfer):
+    """One-step facts on a two-digit n that change a digit: n + 10, n - 10, n x 2, n + 11 (levels 1-4; n ≥ 20 for
+    n - 10): harder than `_g_facts` for the Base model and, unlike its identities, not learnable by copying n."""
+    op, b = [('+', 10), ('-', 10), ('x', 2), ('+', 11)][level - 1]
+    n = rng.randint(20 if op == '-' else 10, 99)
+    ans = n * b if op == 'x' else n + b if op == '+' else n - b
+    e = f"{n} {'*' if op == 'x' else op} {b}"
+    if transfer: q = [f"Evaluate the expression {e}.", f"{n} {'times' if op == 'x' else 'plus' if op == '+' else 'minus'} {b} equals what?"][t % 2]
+    else: q = [f"What is {e}?", f"Calculate {e}.", f"Compute {e}.", f"Find the value of {e}.", f"What does {e} equal?",
+               f"Work out {e}.", f"Tell me the value of {e}.", f"How much is {e}?"][t % 8]
+    return q, Fraction(ans), [f"{n} {op} {b} = {ans}"]
+
 # %% ../nbs/04_minidata.ipynb #e5680161
 _GENS = {'arithmetic': _g_arithmetic, 'add_sub': _g_add_sub, 'multiplication': _g_multiplication, 'division': _g_division, 'fractions': _g_fractions,
          'percentages': _g_percentages, 'ratios': _g_ratios, 'units': _g_units, 'money': _g_money,
@@ -397,7 +410,7 @@ _GENS = {'arithmetic': _g_arithmetic, 'add_sub': _g_add_sub, 'multiplication': _
 MATH_SKILLS = list(_GENS)
 # skills generated only where a mixture names them (APT's domain): not in MATH_SKILLS, so the training pool, the test
 # sets and the dev split (all drawn over MATH_SKILLS) stay byte-identical
-_EXTRA_GENS = {'facts': _g_facts}
+_EXTRA_GENS = {'facts': _g_facts, 'digit_facts': _g_digit_facts}
 EXTRA_SKILLS = list(_EXTRA_GENS)
 
 def math_problem(rng, skill, level, t=0, transfer=False) -> dict:

@@ -43,8 +43,10 @@ def hub_domain_splits(cfg: Table1Config, root) -> tuple[list[dict], list[dict]]:
     return pool, test[:cfg.domain_test_items] if cfg.domain_test_items else test
 
 def novel_domain(cfg: Table1Config) -> bool:
-    "Is the recipe's domain one of the solution-partitioned cells (`minidata.apt_domain_splits`: test solutions never in the pool)?"
-    return cfg.scale != 'paper' and bool(cfg.apt.domain.cells) and all(str(c).split('/')[0] in EXTRA_SKILLS for c in cfg.apt.domain.cells)
+    """Is the recipe's domain drawn from the solution partition (`minidata.apt_domain_splits`: test solutions never in
+    the pool)? Yes when its cells name a partition-only skill (`EXTRA_SKILLS`, e.g. facts); its other cells then come
+    from the same partition (e.g. facts mixed with money/1)."""
+    return cfg.scale != 'paper' and any(str(c).split('/')[0] in EXTRA_SKILLS for c in cfg.apt.domain.cells)
 
 def domain_dev(cfg: Table1Config) -> list[dict]:
     "The domain's dev rows (the dev grid's): the partitioned domain's dev part, else the domain rows of the math dev split."

@@ -18,8 +18,8 @@ from .table1_recipe import (LM_EVAL_GENERAL, LOWER_IS_BETTER, METRICS, ROW_LABEL
 from .tables import compare_rows, decide_claims, fmt_range, projected_mde
 
 # %% auto #0
-__all__ = ['MARGIN_FLOORS', 'PAPER_MODELS', 'PROMETHEUS', 'HUB_ROWS', 'mining_notes', 'declared_margins', 'table1_deviations',
-           'table1_notes', 'table1_figures', 'table1_plan']
+__all__ = ['MARGIN_FLOORS', 'PAPER_MODELS', 'PROMETHEUS', 'CEILING', 'HUB_ROWS', 'mining_notes', 'declared_margins',
+           'table1_deviations', 'ceiling_notes', 'table1_notes', 'table1_figures', 'table1_plan']
 
 # %% ../nbs/16a_table1_report.ipynb #17544db0
 def mining_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
@@ -163,6 +163,18 @@ def _paper_general_line(cfg: Table1Config) -> str:
 def _vals(raws, row, col):
     return [r['rows'][row][col] for r in raws if row in r.get('rows', {}) and r['rows'][row].get(col) is not None]
 
+CEILING = 95.0
+"Domain accuracy (%) from which a row is at the ceiling: the family's domain differences are compressed there."
+
+def ceiling_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
+    """A design check: rows whose mean domain accuracy reaches `CEILING` (a domain that every trained row masters
+    cannot show which method is better on it, so its 'no effect' verdicts say little)."""
+    top = {a: np.mean(v) for a in cfg.arms if (v := _vals(raws, a, 'domain')) and np.mean(v) >= CEILING}
+    if not top: return []
+    return [f"Ceiling: {', '.join(f'{ROW_LABELS[a]} {m:.1f}' for a, m in top.items())} % on the domain test (≥ {CEILING:g}): "
+            "the domain leaves these rows no room, so differences among them are compressed and a 'no effect' between "
+            "them says little about the methods."]
+
 def table1_notes(raws: list[dict], cfg: Table1Config, claims: list[dict] | None = None) -> list[str]:
     out = ["Accuracies and IFEval / MC in %, prose in bits per byte (lower is better); Δ = row − Base in the same seed; "
            "wall time = the row's training + mining + judging seconds (evaluation excluded), training examples = pool "
@@ -175,6 +187,7 @@ def table1_notes(raws: list[dict], cfg: Table1Config, claims: list[dict] | None 
     if sol: out.append(f"Novel test items: {fmt_range([s['test_in_pool_or_dev'] for s in sol])} of the domain test items share their "
                        f"solution (its numbers, minidata.solution_key) with a pool or dev item; distinct solutions: pool "
                        f"{fmt_range([s['distinct']['pool'] for s in sol])}, test {fmt_range([s['distinct']['test'] for s in sol])}.")
+    out += ceiling_notes(raws, cfg)
     for t in cfg.general_tasks:
         for metric in LM_EVAL_GENERAL[t].values():
             per = {row: _vals(raws, row, f'lm_{t}_{metric}') for row in ('base', *cfg.arms)}
