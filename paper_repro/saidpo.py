@@ -17,13 +17,14 @@ from .retrieval import embed, kmeans
 from .sampling import Sampler, SamplingConfig
 
 # %% auto #0
-__all__ = ['DIFFICULTY_TARGETS', 'POLICIES', 'SELF_AWARE', 'BLIND', 'SHARES_RANDOM_ORDER', 'RECORD_FIELDS', 'KNOWLEDGE_PROMPT',
-           'probe_stats', 'difficulty_key', 'frontier_key', 'learnable', 'cluster_weights', 'weight_ratio',
-           'weighted_interleave', 'SelectionContext', 'order_random', 'order_static_difficulty',
+__all__ = ['DIFFICULTY_TARGETS', 'POLICIES', 'SELF_AWARE', 'BLIND', 'SHARES_RANDOM_ORDER', 'RECORD_FIELDS', 'WEIGHTING_RULE',
+           'KNOWLEDGE_PROMPT', 'probe_stats', 'difficulty_key', 'frontier_key', 'learnable', 'cluster_weights',
+           'weight_ratio', 'weighted_interleave', 'SelectionContext', 'order_random', 'order_static_difficulty',
            'order_static_diversity', 'order_saidpo_difficulty', 'order_saidpo_knowledge', 'order_saidpo',
            'order_saidpo_hardest', 'order_blind_diversity', 'order_blind_difficulty_shuffled', 'fill_budget',
-           'build_pairs', 'band_mix', 'band_draw', 'selection_records', 'select_round', 'walk_round', 'knowledge_text',
-           'parse_knowledge', 'annotate_knowledge', 'knowledge_clusters', 'cluster_ami']
+           'build_pairs', 'band_mix', 'band_draw', 'selection_records', 'select_round', 'walk_round',
+           'calibrate_temperature', 'knowledge_text', 'parse_knowledge', 'annotate_knowledge', 'knowledge_clusters',
+           'cluster_ami']
 
 # %% ../nbs/09_saidpo.ipynb #b6887462
 def probe_stats(samples: list[dict]) -> dict:
@@ -284,6 +285,31 @@ def walk_round(policy: str, items: dict[str, dict], sample, clusters: dict[str, 
             'pool_learnable': None, 'pool_size': len(items), 'walk_learnable': n_learn, 'learnable_lt_2n': None,
             'n_pairs': len(fill['ids']), 'problems_sampled': len(walked), 'gen_tokens': _gen_tokens(stats, walked),
             'problems_generated': pos, 'tokens_generated': _gen_tokens(stats, order[:pos])}
+
+# %% ../nbs/09_saidpo.ipynb #0813ff50
+WEIGHTING_RULE = ("the largest candidate temperature T at which full SAI-DPO's round-1 picks on a calibration seed's Base "
+                  "probe have mean c in [K/4, 3K/4] and a c = 1 share below the learnable band's by ≥ 3 binomial SD "
+                  "(√(p(1 − p)/n) at the band's share p, n distinct picks); none passing: none chosen")
+
+def calibrate_temperature(items: dict, stats: dict, clusters: dict, budget: int, seed: int,
+                          candidates=(1.0, 0.5, 0.25), **select_kw) -> dict:
+    """`WEIGHTING_RULE` on one probe: every candidate T's round-1 selection by full SAI-DPO (`select_round`, the
+    table's other selection settings in `select_kw`), its mean c and c = 1 share against the band, and the chosen T."""
+    band = [i for i in stats if learnable(stats[i])]
+    if not band: raise ReproError("calibrate_temperature: the probe has no learnable problem")
+    k = stats[band[0]]['k']
+    p = float(np.mean([stats[i]['c'] == 1 for i in band]))
+    points = []
+    for T in sorted(candidates, reverse=True):
+        picks = list(dict.fromkeys(select_round('saidpo', items, stats, clusters, budget, seed, temperature=T, **select_kw)['ids']))
+        cs = [stats[i]['c'] for i in picks]
+        mean_c, share = float(np.mean(cs)), float(np.mean([c == 1 for c in cs]))
+        sd = math.sqrt(p * (1 - p) / len(picks))
+        points.append({'temperature': T, 'n_picks': len(picks), 'mean_c': mean_c, 'c1_share': share,
+                       'band_c1_share': p, 'c1_share_sd': sd, 'mean_c_ok': k / 4 <= mean_c <= 3 * k / 4,
+                       'c1_share_ok': share <= p - 3 * sd})
+    chosen = next((x['temperature'] for x in points if x['mean_c_ok'] and x['c1_share_ok']), None)
+    return {'rule': WEIGHTING_RULE, 'k': k, 'band': len(band), 'points': points, 'chosen': chosen}
 
 # %% ../nbs/09_saidpo.ipynb #952ec4d3
 KNOWLEDGE_PROMPT = ("You are an expert mathematics teacher. List the knowledge points a student must master to "
