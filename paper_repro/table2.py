@@ -22,7 +22,7 @@ from .minidata import data_dir, held_out_math, knowledge_points, load_split
 from .preference import dpo_round, PreferencePair
 from .retrieval import embed
 from .sampling import SamplingConfig
-from .saidpo import (annotate_knowledge, BLIND, build_pairs, cluster_ami, DIFFICULTY_TARGETS,
+from .saidpo import (annotate_knowledge, BLIND, build_pairs, calibrate_temperature, cluster_ami, DIFFICULTY_TARGETS,
                                 knowledge_clusters, knowledge_text, POLICIES, probe_stats, RECORD_FIELDS,
                                 select_round, walk_round)
 from .table2_recipe import SPEC, Table2Config, table2_claims, table2_side_claims
@@ -190,6 +190,19 @@ def prepare(self: SAIDPO, run, policy, r):
         max_pairs_per_problem=cfg.max_pairs_per_problem, target=cfg.difficulty_target, temperature=cfg.cluster_temperature))
     return {'probe_p_at_k': pr['p_at_k_mean'], 'select': {k: v for k, v in sel.items() if k != 'ids'},
             '_ids': sel['ids'], '_probe_dir': pr['dir'], '_items': items}
+
+# %% ../nbs/11b_table2.ipynb #d0a68994
+@patch
+def calibrate_weighting(self: SAIDPO, run, candidates=(1.0, 0.5, 0.25)) -> dict:
+    """`saidpo.calibrate_temperature` on this run's round-1 pool, clusters and Base probe (run it on a calibration seed,
+    never a reported one), with the recipe's selection settings."""
+    cfg, items = run.cfg, {i: self._train_rows(run)[i] for i in self.pools(run)[0]}
+    pr = self.probe(run, 'saidpo', 1)
+    out = calibrate_temperature(items, pr['stats'], {i: self.clusters(run)[i] for i in items}, cfg.pairs_per_round,
+                                seed=derive_seed(run.seed, 'select', 1), candidates=candidates, eps=cfg.cluster_eps,
+                                hard_first=cfg.hard_first, max_pairs_per_problem=cfg.max_pairs_per_problem,
+                                target=cfg.difficulty_target)
+    return {**out, 'seed': run.seed, 'scale': cfg.scale, 'recipe_temperature': cfg.cluster_temperature}
 
 # %% ../nbs/11b_table2.ipynb #0426ffda
 @patch
