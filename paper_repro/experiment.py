@@ -141,6 +141,9 @@ class Experiment:
         """Positive controls: claims about a row built to lose what a 'no reduction' claim says is kept, decided as a Holm
         family of their own (`qualify_claims` reads them). Default: none."""
         return []
+    def grid_recipe(self, cfg):
+        "The recipe a dev grid's points start from (default: `cfg`; a table drops earlier per-row choices here)."
+        return cfg
     def qualify_claims(self, claims: list[dict], controls: list[dict], cfg) -> list[dict]:
         "The family's decided claims as the positive controls qualify them (e.g. 'not testable here'); default: unchanged."
         return claims
@@ -533,8 +536,8 @@ def choose_grid_points(res: dict, points, rule: str = 'best') -> dict:
 
 # %% ../nbs/10a_experiment.ipynb #e708f0e2
 def _grid_cfgs(exp: Experiment, cfg, points) -> dict:
-    "Each point's recipe: `cfg` with the row as its only arm and the overrides set (checked as any recipe is)."
-    base, out = config_to_dict(cfg), {}
+    "Each point's recipe: `exp.grid_recipe(cfg)` with the row as its only arm and the overrides set (checked as any recipe is)."
+    base, out = config_to_dict(exp.grid_recipe(cfg)), {}
     for arm, ov in points:
         k = grid_point_key(arm, ov); where = f"dev grid point {k}"
         if exp.rounds(cfg, arm) != 1: raise ReproError(f"{where}: row {arm!r} trains {exp.rounds(cfg, arm)} rounds; a dev grid trains one")

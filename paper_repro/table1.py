@@ -144,6 +144,8 @@ class APTTable(Experiment):
     def claims_for(self, cfg): return table1_claims(cfg)
     def side_claims_for(self, cfg): return table1_side_claims(cfg)
     def control_claims_for(self, cfg): return table1_control_claims(cfg)
+    def grid_recipe(self, cfg):   # a point's apt.dpo values must reach its row: no per-row choice laid over them
+        return dataclasses.replace(cfg, row_dpo={})
     def qualify_claims(self, claims, controls, cfg): return qualify_kept(claims, controls)
     def evaluates(self, cfg, arm, r): return cfg.eval_every_round or r == self.rounds(cfg, arm)
     def training_settings(self, cfg): return cfg.apt.dpo   # the preference rows' DPO (the SFT rows' precision follows the same rule)
