@@ -313,20 +313,19 @@ def claim_values(c: Claim) -> list[float]:
 # %% ../nbs/10_tables.ipynb #2f71f3ca
 def projected_mde(raws: list[dict], c: Claim, n: int, alpha: float = 0.05, power: float = 0.8) -> float:
     """The MDE claim `c` would have at `n` seeds, projected from a pilot's seeds: the seed term s²_d/n rescaled to `n`,
-    the item term (which does not shrink with seeds) kept, ν by Welch–Satterthwaite as `compare_rows` computes it. Used
-    to declare a margin before the runs that decide it (e.g. Table 1's δ from a pilot)."""
+    the item term v̂_item (which does not shrink with seeds) kept, ν as `seed_item_interval` computes it (the seed term
+    at its 75 % upper bound; the items' df recovered from the pilot's ν). At the pilot's own n it is the pilot's MDE.
+    Used to declare a margin before the runs that decide it (e.g. Table 1's δ from a pilot)."""
+    from scipy import stats
     r = compare_rows(raws, c, n_boot=200, alpha=alpha)   # the bootstrap is not read here
     k = r['n']
     if k < 2 or r['se'] != r['se']: return float('nan')
-    d = [x['rows'][c.a][c.column] - x['rows'][c.b][c.column] for x in raws
-         if x.get('rows', {}).get(c.a, {}).get(c.column) is not None and x.get('rows', {}).get(c.b, {}).get(c.column) is not None]
-    s2 = float(np.var(d, ddof=1)); seed = s2 / k; item = max(r['se'] ** 2 - seed, 0.0)
-    # the item term's df from the pilot's ν: 1/ν = (seed²/(k−1) + item²/ν_item) / se⁴
-    rest = r['se'] ** 4 / r['df'] - seed ** 2 / (k - 1)
-    df_item = item ** 2 / rest if item > 0 and rest > 0 else float('inf')
-    seed_n = s2 / n
-    df = (seed_n + item) ** 2 / (seed_n ** 2 / (n - 1) + (item ** 2 / df_item if item > 0 else 0.0)) if seed_n + item > 0 else float('nan')
-    return min_detectable(math.sqrt(seed_n + item), df, alpha, power)
+    s2, item = r['sd'] ** 2, r['v_item']
+    up = lambda m: (s2 / m) * (m - 1) / stats.chi2.ppf(SEED_TERM_LEVEL, m - 1)   # the seed term at its upper bound
+    rest = (up(k) + item) ** 2 / r['df'] - up(k) ** 2 / (k - 1) if item > 0 else 0.0
+    df_item = item ** 2 / rest if item > 0 and rest > 0 else 1e6
+    df = min(_satterthwaite([(up(n), n - 1), *([(item, df_item)] if item > 0 else [])]), 1e6)
+    return min_detectable(math.sqrt(s2 / n + item), df, alpha, power)
 
 # %% ../nbs/10_tables.ipynb #66f2f26a
 def _verdict(c: Claim, r: dict, excl: dict) -> str:
