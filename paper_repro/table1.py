@@ -17,12 +17,12 @@ from .core import (ReproError, config_to_dict, derive_seed, iter_jsonl, read_jso
                               write_jsonl)
 from .data import HUB_MATH, math_prompt, MATH_TEST_SETS, read_rows, TRANSFER_SET, write_hub_math
 from .evaluation import eval_config, evaluate, score_math
-from .experiment import Experiment, method_fields, register
+from .experiment import Experiment, register
 from .grading import sample_and_grade
 from .minidata import EXTRA_SKILLS, apt_domain_splits, held_out_math, load_split, math_dev, solution_key, solution_overlap
-from .models import load_model, lora_config
+from .models import lora_config
 from .preference import dpo_round, sft_round, SFTSettings
-from .sampling import Sampler, SamplingConfig
+from .sampling import SamplingConfig
 from .table1_recipe import (ARMS, GENERAL, LM_EVAL_GENERAL, LOWER_IS_BETTER, METRICS, PAPER_FIELDS,
                                        ADDED_FIELDS, MATCHED, SFT_ARMS, SPEC, TABLE1_GRID, VARIANT, Table1Config, dpo_settings,
                                        general_metrics, table1_claims,

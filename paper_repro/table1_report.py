@@ -66,7 +66,8 @@ def declared_margins(raws: list[dict], cfg: Table1Config, n: int = 8, floors: di
     for c in general_claims(dataclasses.replace(cfg, arms=['sft']), 'sft'):
         mde = projected_mde(raws, c, n)
         d = max(mde if mde == mde else 0.0, floors[c.column])
-        out[c.column] = (float(f"{math.ceil(d / 10 ** (math.floor(math.log10(d)) - 1)) * 10 ** (math.floor(math.log10(d)) - 1):.4g}"), mde)
+        q = 10 ** (math.floor(math.log10(d)) - 1)   # the second significant digit's place
+        out[c.column] = (float(f"{math.ceil(d / q) * q:.4g}"), mde)
     return out
 
 # %% ../nbs/16a_table1_report.ipynb #c79890df
