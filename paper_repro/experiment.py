@@ -20,7 +20,7 @@ from .tables import (TableSpec, decide_claims, fmt_claim, fmt_tests, register_sp
                                 write_table)
 
 # %% auto #0
-__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'SPAWNED_AT', 'REGISTRY', 'GRID_RULE', 'GRID_RULE_SE',
+__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'PRUNED', 'OOM_EXIT', 'SPAWNED_AT', 'REGISTRY', 'GRID_RULE', 'GRID_RULE_SE',
            'GRID_RULES', 'ARM_KEYED', 'numerics', 'method_fields', 'run_key', 'Experiment', 'SeedRun',
            'record_gpu_peak', 'SeedClock', 'run_seed', 'register', 'get_experiment', 'all_experiments', 'recipe_path',
            'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe', 'grid_points', 'grid_point_key',
@@ -38,7 +38,7 @@ __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'OOM_EXIT', 'SPAWNED_AT', 'RE
 # (`Sampler.COMPILE`; eager since 2026-12-06: GPU rounding only, so a GPU key, not a version), with fitted and compacted
 # batches (`Sampler.decode_numerics`), and which GPU training kernels ran (`preference.GPU_TRAINING`, also 2026-12-06)
 NUMERICS_VERSION = 5
-EXECUTION_FIELDS = ('workers', 'time_budget_s')   # how a seed is executed, not what it computes
+EXECUTION_FIELDS = ('workers', 'time_budget_s', 'keep_models')   # how a seed is executed, not what it computes
 
 def numerics(cfg, exp=None) -> dict:
     """The numerics this machine will use for `cfg`: code version (and `exp`'s own, when it has one), device, generation
@@ -192,6 +192,8 @@ def load(self: SeedRun, path=None):
     2026-12-06, with two kept: Table 1's seed read models 17 times instead of 27; Table 3's 30 instead of 33 — each of its
     rows cycles through three paths (the initial student, the teacher, the row's trained model), so three are kept."""
     import torch
+    if path and not Path(path).exists() and (self.dir / PRUNED).exists():
+        raise ReproError(f"{path}: removed when its seed finished (keep_models: false); rerun the seed fresh to train it again")
     name = str(path) if path else self.cfg.model
     kept = self._loaded.pop(name, None) or load_model(name, device='cuda' if torch.cuda.is_available() else None)
     self._loaded[name] = kept   # the most recent last
@@ -201,6 +203,7 @@ def load(self: SeedRun, path=None):
     return m, t
 
 SeedRun.LOAD_KEEP = 3   # Table 3's rows cycle through three paths (three models of 135M: ~1.6 GB)
+PRUNED = 'pruned.json'  # in a run directory: the trained weights removed once its seed finished (`keep_models: false`)
 
 @patch
 def sampler(self: SeedRun, model):
@@ -357,6 +360,22 @@ class SeedClock:
     @property
     def total(self) -> float: return round(sum(read_json(self.file).values()), 1)
 
+# %% ../nbs/10a_experiment.ipynb #ecdaa2c8
+@patch
+def prune_models(self: SeedRun, arms) -> list[str]:
+    """Remove the trained weights of `arms` (finished: every folder in each one's last training stage — its model, an
+    extra row's weights, a teacher it leaves) from the run directory and list them in `pruned.json`; stage results and
+    item scores stay, and so do the start models that shared stages made (other rows and dev-grid points start from them). What a table's CI run leaves on disk: ~10 GB
+    of checkpoints at tiny without it. A rerun that would need a removed model says so (`SeedRun.load`)."""
+    gone = []
+    for a in arms:
+        d = self.stage_dir(f'{a}__r{self.n_rounds(a)}__train')
+        for sub in sorted(d.iterdir()) if d.exists() else []:
+            if sub.is_dir(): shutil.rmtree(sub); gone.append(str(sub.relative_to(self.dir)))
+    f = self.dir / PRUNED
+    write_json(f, sorted(set((read_json(f) if f.exists() else []) + gone)))
+    return gone
+
 # %% ../nbs/10a_experiment.ipynb #a7752c00
 def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None) -> dict:
     "All stages of one seed; returns its raw result (rows, item scores, per-round logs, stage timings)."
@@ -375,6 +394,7 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None)
         logs = {a: run.run_arm(a, over) for a in arms}
         rows, items, not_run = _seed_rows(exp, run, cfg, logs)
         record_gpu_peak()
+    if not getattr(cfg, 'keep_models', True): run.prune_models([a for a in arms if a not in not_run])
     run.run.timings = read_json(run.dir / 'timings.json') if (run.dir / 'timings.json').exists() else {}
     return {'seed': seed, 'rows': rows, 'rounds': logs, 'not_run_time': not_run, 'stage_seconds': run.run.timings,
             'wall_seconds': clock.total, 'run_dir': str(run.dir), 'numerics': run.run.config['numerics'],

@@ -15,7 +15,7 @@ def test_toy_table4_registers_plans_and_runs(tmp_path):
     assert get_experiment(4) is table4.EXPERIMENT and get_spec(4) is table4.SPEC
     assert 4 in all_experiments() and 'Table 4 — Toy' in list_tables()
     recipe = tmp_path / 'tiny.yaml'
-    recipe.write_text(yaml.safe_dump({'scale': 'tiny', 'items': 4}))
+    recipe.write_text(yaml.safe_dump({'scale': 'tiny', 'items': 4, 'keep_models': False}))
     assert 'training examples: 4' in plan(4, 'tiny', recipe)
     t0 = time.time()
     md, out = reproduce(4, 'tiny', [0], tmp_path / 'out', fresh=True, recipe=recipe)
@@ -23,6 +23,9 @@ def test_toy_table4_registers_plans_and_runs(tmp_path):
     assert out == tmp_path / 'out' / 'table4' / 'tiny' and (out / 'run.json').exists()
     assert '| Base | 1 |' in md and '| SFT | 1 |' in md and 'SFT − Base, accuracy on the trained items' in md
     assert took <= 30, f"the toy table took {took:.0f} s"
+    import json
+    run_dir = Path(json.loads((out / 'run.json').read_text())['run_dirs'][0])   # keep_models: false removed the weights
+    assert (run_dir / 'stages' / 'sft__r1__train' / 'result.json').exists() and not (run_dir / 'stages' / 'sft__r1__train' / 'model').exists()
 
 
 def test_toy_table4_resumes_after_kill_mid_training(tmp_path):

@@ -22,5 +22,6 @@ class Table4Config:
     workers: int = cfg_field(1, "rows run as this many processes")
     deterministic: bool = cfg_field(False, "bit-reproducible CUDA sampling")
     time_budget_s: float = cfg_field(0, "budget of one seed (0 = none)")
+    keep_models: bool = cfg_field(True, "keep the trained weights once a seed is done")
 
 CLAIMS = [Claim('sft_vs_base', 'SFT − Base, accuracy on the trained items', 'n/r', 'sft', 'base', 'accuracy', ['math'])]
