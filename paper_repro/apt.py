@@ -34,21 +34,23 @@ __all__ = ['DEFAULT_DOMAIN_CELLS', 'MATH_RUBRIC', 'VARIANTS', 'DomainSettings', 
 # %% ../nbs/13_apt.ipynb #3a0c0a82
 DEFAULT_DOMAIN_CELLS = ['arithmetic/1', 'arithmetic/2', 'money/1', 'averages/1', 'area_perimeter/2']
 
-def _cells(domain) -> set | None:
+def _cells(domain) -> Counter | None:
+    "{(skill, level): times listed} of `domain.cells` (None when it lists none)."
     if not domain.cells: return None
-    out = set()
+    out = Counter()
     for c in domain.cells:
         skill, _, level = str(c).partition('/')
         if not level.isdigit(): raise ReproError(f"field 'domain.cells': {c!r} is not 'skill/level' (e.g. 'money/1')")
-        out.add((skill, int(level)))
+        out[(skill, int(level))] += 1
     return out
 
 @dataclass
 class DomainSettings:
     "Which math rows form APT's domain (training pool, dev and held-out test alike)."
-    cells: list = cfg_field(DEFAULT_DOMAIN_CELLS, "the domain's (skill, level) cells as 'skill/level'; [] = every row that "
-                                                 "`skills` and `levels` admit [ours: chosen so that SmolLM2-135M-Instruct "
-                                                 "answers 40–70 % of the pool correctly, see 13_apt]")
+    cells: list = cfg_field(DEFAULT_DOMAIN_CELLS, "the domain's (skill, level) cells as 'skill/level'; a cell listed n times "
+                                                 "weighs n times in a generated domain; [] = every row that `skills` and "
+                                                 "`levels` admit [ours: chosen so that SmolLM2-135M-Instruct answers 45–65 % "
+                                                 "of the pool and the test correctly, see 13_apt]")
     skills: list = cfg_field([], "with cells = []: skills of the domain (the rows' 'skill'); [] = every skill")
     levels: list = cfg_field([], "with cells = []: levels of the domain (the rows' 'level', 1–4); [] = every level")
 
@@ -68,9 +70,10 @@ def domain_rows(rows: list[dict], domain: DomainSettings) -> list[dict]:
     return out
 
 def domain_mix(domain: DomainSettings) -> dict:
-    "The domain's (skill, level) cells as a uniform mixture, e.g. for `minidata.held_out_math` (a held-out domain test)."
+    """The domain's (skill, level) cells as a mixture {cell: weight} (a cell's weight: how often `cells` lists it), e.g.
+    for `minidata.apt_domain_splits` (a generated domain) or `minidata.held_out_math` (a held-out domain test)."""
     cells = _cells(domain)
-    if cells is not None: return {c: 1 for c in sorted(cells)}
+    if cells is not None: return {c: cells[c] for c in sorted(cells)}
     return {(s, l): 1 for s in (domain.skills or MATH_SKILLS) for l in (domain.levels or [1, 2, 3, 4])}
 
 # %% ../nbs/13_apt.ipynb #47681067

@@ -529,9 +529,12 @@ def grid_point_key(arm: str, overrides: dict) -> str:
     return f"{arm}:" + ','.join(f"{k}={v}" for k, v in overrides.items())
 
 def _best_se(res: dict, k: str, seeds) -> float:
-    "The standard error of point k's mean dev score over `seeds` (seed spread + the dev items' SE, where recorded)."
+    """The standard error of point k's mean dev score over `seeds` (seed spread + the dev items' SE, where recorded; a
+    seed that recorded none — 0, e.g. scored before its table's dev score gave one — takes the others' mean SE²)."""
     xs = [res['points'][k][s] for s in seeds]
     ses = [res.get('se', {}).get(k, {}).get(s, 0.0) for s in seeds]
+    if (have := [e for e in ses if e > 0]) and len(have) < len(ses):
+        ses = [e if e > 0 else math.sqrt(sum(h * h for h in have) / len(have)) for e in ses]
     n = len(xs)
     return math.sqrt((statistics.variance(xs) / n if n > 1 else 0.0) + sum(e * e for e in ses) / n ** 2)
 
@@ -580,7 +583,7 @@ def dev_grid(exp: Experiment, cfg, points: list[tuple[str, dict]], seeds, out=No
         old = read_json(out)
         if (old.get('table'), old.get('recipe')) != (res['table'], res['recipe']):
             raise ReproError(f"{out}: a dev grid of another table or recipe; remove it or choose another --out")
-        res = {**old, 'order': list(dict.fromkeys(old.get('order', []) + list(cfgs)))}
+        res = {**old, 'rule': res['rule'], 'order': list(dict.fromkeys(old.get('order', []) + list(cfgs)))}   # the table's rule now
     for seed in seeds:
         todo = [(a, o) for a, o in points if str(seed) not in res['points'].get(grid_point_key(a, o), {})]
         if not todo: continue
