@@ -365,8 +365,9 @@ class SeedClock:
 def prune_models(self: SeedRun, arms) -> list[str]:
     """Remove the trained weights of `arms` (finished: every folder in each one's last training stage — its model, an
     extra row's weights, a teacher it leaves) from the run directory and list them in `pruned.json`; stage results and
-    item scores stay, and so do the start models that shared stages made (other rows and dev-grid points start from them). What a table's CI run leaves on disk: ~10 GB
-    of checkpoints at tiny without it. A rerun that would need a removed model says so (`SeedRun.load`)."""
+    item scores stay, and so do the start models that shared stages made (other rows and dev-grid points start from
+    them). Without it, the tiny tables of one CI run left ~10 GB of checkpoints. A rerun that would need a removed model
+    says so (`SeedRun.load`)."""
     gone = []
     for a in arms:
         d = self.stage_dir(f'{a}__r{self.n_rounds(a)}__train')
