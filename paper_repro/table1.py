@@ -333,8 +333,9 @@ class APTTable(Experiment):
 
     def plan(self, cfg): return table1_plan(cfg)
     def embed_ahead(self, cfg):
-        "The domain training pool(s) that similar-case retrieval embeds: a partitioned domain's pools of seeds 0–15."
-        pools = [domain_splits(cfg, seed=s)[0] for s in (range(16) if novel_domain(cfg) else [0])]
+        "The domain training pool(s) that similar-case retrieval embeds: a partitioned domain's pools of seeds 0–15 and 100–101."
+        # 100 and 101: the dev grid's tuning seeds (tools/dev_grid.py), whose pools a grid point's APT mines
+        pools = [domain_splits(cfg, seed=s)[0] for s in ((*range(16), 100, 101) if novel_domain(cfg) else [0])]
         for pool in pools: domain_embeddings(pool, cfg.apt.embedder)
         return sum(map(len, pools))
     def deviations(self, cfg): return table1_deviations(cfg)

@@ -77,6 +77,9 @@ for t in (1, 2): ex = get_experiment(t); print('table', t, 'gpu:', ex.embed_ahea
 fi
 SITE=/tmp/site
 export PYTHONPATH=$PWD:$SITE PAPER_REPRO_CACHE=/tmp/prc HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+# the embedding cache rides with a call that carries .carry/emb (table, grid1, py): APT's similar cases and Table 2's
+# knowledge clusters need it, and the device has no embedder wheel
+carry_emb() { if [ -d .carry/emb ]; then mkdir -p /tmp/prc/embeddings && cp -r .carry/emb/* /tmp/prc/embeddings/; fi; }
 case "$1" in
   install)
     mkdir -p $SITE /tmp/prc
@@ -92,7 +95,7 @@ case "$1" in
   table2) shift; exec bash "$0" table 2 "$@" ;;
   table)    # one gpu seed of table N -> $OUT/tN_seedS.tgz (several seeds may run side by side on the one GPU)
     t=$2; s=$3; shift 3; out=${OUT:-/tmp/out}; r=/tmp/res/t$t/seed$s; mkdir -p $r
-    if [ -d .carry/emb ]; then mkdir -p /tmp/prc/embeddings && cp -r .carry/emb/* /tmp/prc/embeddings/; fi  # carry it with the call
+    carry_emb
     # profiled (core.span; negligible cost) beside the card's utilisation: benchmarks/seed_profile.py summarises both
     export PAPER_REPRO_PROFILE=$r/profile.jsonl
     nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv,noheader -lms 500 > $r/gpu.csv 2>/dev/null & smi=$!
@@ -126,7 +129,7 @@ case "$1" in
   grid1)    # Table 1's dev grid (issue 31: TABLE1_GRID, one round per point) -> $OUT/grid1_<row>.json, one process per row
             # side by side on the one GPU, each resumed from results/table1/grid/gpu_v2_<row>.json when the tree has it
             # (copy the returned files there between calls); rows GRID_ROWS (default all), seeds GRID_SEEDS (100,101)
-    shift; out=${OUT:-/tmp/out}; mkdir -p $out /tmp/grid
+    shift; out=${OUT:-/tmp/out}; mkdir -p $out /tmp/grid; carry_emb
     for row in $(echo ${GRID_ROWS:-sft,lora_sft,dpo_fair,apt} | tr ',' ' '); do
       [ -f results/table1/grid/gpu_v2_$row.json ] && cp results/table1/grid/gpu_v2_$row.json $out/grid1_$row.json
       ( for try in 1 2 3; do PYTHONUNBUFFERED=1 python tools/dev_grid.py --table 1 --scale gpu --rows $row \
@@ -141,6 +144,6 @@ case "$1" in
       --seeds ${GRID_SEEDS:-100,101} --out $out/grid3.json "$@" > $out/grid3.log 2>&1 || true
     tr '\r' '\n' < $out/grid3.log | grep -v -E "it/s\]|sample/s\]|^\s*$" | tail -25 ;;
   py)       # any python command with this environment, e.g. bash tools/device.sh py benchmarks/determinism.py
-    shift; python "$@" 2>&1 | tr '\r' '\n' | grep -v -E "^\s*$|it/s\]|sample/s\]" ;;
+    shift; carry_emb; python "$@" 2>&1 | tr '\r' '\n' | grep -v -E "^\s*$|it/s\]|sample/s\]" ;;
   *) echo "unknown subcommand $1" >&2; exit 2 ;;
 esac
