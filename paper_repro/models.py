@@ -53,8 +53,14 @@ def _convert_embedded(name: str, dest: Path) -> Path:
     tmp = dest.with_name(dest.name + f'.tmp{os.getpid()}')
     if tmp.exists(): shutil.rmtree(tmp)
     model.save_pretrained(tmp); tok.save_pretrained(tmp)
-    if dest.exists(): shutil.rmtree(dest)
-    os.replace(tmp, dest)
+    # another process may have finished first (notebooks run side by side on an empty cache): keep its folder — a
+    # process may already be loading from it — and drop this copy
+    if (dest / 'model.safetensors').exists(): shutil.rmtree(tmp); return dest
+    if dest.exists(): shutil.rmtree(dest)   # a leftover without weights
+    try: os.replace(tmp, dest)
+    except OSError:   # the other process renamed its folder in between
+        if not (dest / 'model.safetensors').exists(): raise
+        shutil.rmtree(tmp)
     return dest
 
 def model_path(name_or_path: str = DEFAULT_MODEL) -> Path | str:
