@@ -134,6 +134,9 @@ class Experiment:
     def claims_for(self, cfg) -> list:
         "The claim family decided for a run of `cfg` (default: `claims`; a table whose margins are recipe fields builds it here)."
         return list(self.claims)
+    def families_for(self, cfg) -> dict:
+        "Further claim families, each decided and Holm-adjusted on its own: {title: claims}. Default: none."
+        return {}
     def side_claims_for(self, cfg) -> list:
         "Comparisons reported with their own intervals outside the claim family (ablations, controls): no Holm adjustment."
         return []
@@ -674,9 +677,9 @@ def joined_notes(raws: list[dict], spec) -> list[str]:
             for rows, s in by_rows.items()]
 
 def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: dict, spec, summary) -> tuple:
-    """(markdown, figure files, claims, side claims, controls) of the table: its rows' status (not in the recipe, not run
-    in time), notes, the claim family decided from the seeds (as its positive controls qualify it) and the experiment's
-    figures (written into `out`)."""
+    """(markdown, figure files, claims, side claims, controls, further families) of the table: its rows' status (not in
+    the recipe, not run in time), notes, the claim family decided from the seeds (as its positive controls qualify it),
+    any further family decided on its own, and the experiment's figures (written into `out`)."""
     arms = exp.arms(cfg)
     status = {a: 'not implemented' if a in spec.not_implemented else 'not run (not in recipe)'
               for a in spec.rows if a not in arms and a != exp.base_row}
@@ -688,11 +691,12 @@ def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: d
     notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *joined, *exp.notes(raws, cfg, claims),
              *numerics_note(raws, record, exp, cfg), "Per-stage wall times are in run.json (stage_seconds per seed)."]
     side = [decide_claims(raws, [c])[0] for c in exp.side_claims_for(cfg)]   # each its own family: unadjusted
+    families = {k: decide_claims(raws, f) for k, f in exp.families_for(cfg).items() if f}   # each Holm within itself
     md = render_markdown(spec, summary, status, claims, exp.deviations(cfg), notes, cfg.scale, side_claims=side,
-                         control_claims=controls)
+                         control_claims=controls, families=families)
     figs = exp.figures(raws, cfg, out)
     if figs: md += '\n' + '\n'.join(f"![{f}]({f})" for f in figs) + '\n'
-    return md, figs, claims, side, controls
+    return md, figs, claims, side, controls, families
 
 # %% ../nbs/10a_experiment.ipynb #dc9569b7
 def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -> str:
@@ -700,10 +704,11 @@ def build_table(exp: Experiment, raws: list[dict], cfg, out_dir, record: dict) -
     spec = exp.spec
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     summary = summarize({r['seed']: r['rows'] for r in raws}, spec)
-    md, figs, claims, side, controls = _table_markdown(exp, raws, cfg, out, record, spec, summary)
+    md, figs, claims, side, controls, families = _table_markdown(exp, raws, cfg, out, record, spec, summary)
     seeds = _write_sidecar(exp, raws, out)
     write_table(out, spec, summary, md, {**record, 'figures': figs, 'claims': claims, 'side_claims': side,
-                                              **({'control_claims': controls} if controls else {})},
+                                              **({'control_claims': controls} if controls else {}),
+                                              **({'families': families} if families else {})},
                 raw={'table': exp.table, 'config': config_to_dict(cfg), 'seeds': seeds})
     return md
 
@@ -766,18 +771,19 @@ def claims_ledger(root) -> str:
     "Markdown of every decided claim of the tables stored under `root` (tableN/<scale>/raw.json)."
     lines = ['# Claims ledger', '', 'Regenerated from every `tableN/<scale>/raw.json` here by `paper_repro.reproduce`. '
              'Estimate: the unadjusted 95 % interval of the expected difference over training seeds and test items (t, '
-             'Welch–Satterthwaite ν); p: Holm-adjusted within each table folder, for every value a claim tests (0, the '
+             'Welch–Satterthwaite ν); p: Holm-adjusted within each claim family of a table folder, for every value a claim tests (0, the '
              "margin, the paper's value); verdicts read those tests.", '',
              '| Table | scale | claim | paper | n seeds | estimate [unadjusted 95 %] | p (Holm) | interval | verdict |',
              '|---|---|---|---|---|---|---|---|---|']
     for f in sorted(Path(root).glob('table*/*/raw.json')):
         n, scale = int(f.parent.parent.name[5:]), f.parent.name
         exp, raw = get_experiment(n), read_json(f)
-        family = exp.claims_for(recipe_from_record(exp, raw['config'], str(f)))
-        if not family: continue
-        for c in decide_claims(raw['seeds'], family):
-            lines.append(f"| {n} | {scale} | {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | {fmt_tests(c)} | "
-                         f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |")
+        cfg = recipe_from_record(exp, raw['config'], str(f))
+        for fam in (exp.claims_for(cfg), *exp.families_for(cfg).values()):   # each family Holm-adjusted on its own
+            if not fam: continue
+            for c in decide_claims(raw['seeds'], fam):
+                lines.append(f"| {n} | {scale} | {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | {fmt_tests(c)} | "
+                             f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |")
     return '\n'.join(lines) + '\n'
 
 # %% ../nbs/10a_experiment.ipynb #cc6cf178

@@ -17,12 +17,12 @@ from .retrieval import embed, kmeans
 from .sampling import Sampler, SamplingConfig
 
 # %% auto #0
-__all__ = ['DIFFICULTY_TARGETS', 'POLICIES', 'SELF_AWARE', 'BLIND', 'SHARES_RANDOM_ORDER', 'RECORD_FIELDS', 'WEIGHTING_RULE',
-           'KNOWLEDGE_PROMPT', 'probe_stats', 'difficulty_key', 'frontier_key', 'learnable', 'cluster_weights',
-           'weight_ratio', 'weighted_interleave', 'SelectionContext', 'order_random', 'order_static_difficulty',
-           'order_static_diversity', 'order_saidpo_difficulty', 'order_saidpo_knowledge', 'order_saidpo',
-           'order_saidpo_hardest', 'order_blind_diversity', 'order_blind_difficulty_shuffled', 'fill_budget',
-           'build_pairs', 'band_mix', 'band_draw', 'selection_records', 'select_round', 'walk_round',
+__all__ = ['DIFFICULTY_TARGETS', 'POLICIES', 'SELF_AWARE', 'COMMITTED', 'BLIND', 'SHARES_RANDOM_ORDER', 'RECORD_FIELDS',
+           'WEIGHTING_RULE', 'KNOWLEDGE_PROMPT', 'probe_stats', 'difficulty_key', 'frontier_key', 'learnable',
+           'cluster_weights', 'weight_ratio', 'weighted_interleave', 'SelectionContext', 'order_random',
+           'order_static_difficulty', 'order_static_diversity', 'order_saidpo_difficulty', 'order_saidpo_knowledge',
+           'order_saidpo', 'order_saidpo_hardest', 'order_blind_diversity', 'order_blind_difficulty_shuffled',
+           'fill_budget', 'build_pairs', 'band_mix', 'band_draw', 'selection_records', 'select_round', 'walk_round',
            'calibrate_temperature', 'knowledge_text', 'parse_knowledge', 'annotate_knowledge', 'knowledge_clusters',
            'cluster_ami']
 
@@ -168,9 +168,13 @@ POLICIES = {'random': order_random, 'static_difficulty': order_static_difficulty
             'static_diversity': order_static_diversity, 'saidpo_difficulty': order_saidpo_difficulty,
             'saidpo_knowledge': order_saidpo_knowledge, 'saidpo': order_saidpo, 'saidpo_hardest': order_saidpo_hardest,
             'blind_random': order_random, 'blind_difficulty': order_static_difficulty,   # the same orders, walked blind
-            'blind_diversity': order_blind_diversity, 'blind_difficulty_shuffled': order_blind_difficulty_shuffled}
+            'blind_diversity': order_blind_diversity, 'blind_difficulty_shuffled': order_blind_difficulty_shuffled,
+            # the blind orders again, committed: each round samples the first M problems of the order, whatever pairs form
+            'committed_random': order_random, 'committed_difficulty': order_static_difficulty,
+            'committed_diversity': order_blind_diversity}
 SELF_AWARE = {'saidpo', 'saidpo_difficulty', 'saidpo_knowledge', 'saidpo_hardest'}  # policies that read the probe
-BLIND = {'blind_random', 'blind_difficulty', 'blind_diversity', 'blind_difficulty_shuffled'}   # policies that never do
+COMMITTED = {'committed_random', 'committed_difficulty', 'committed_diversity'}   # blind, and commit to M problems
+BLIND = {'blind_random', 'blind_difficulty', 'blind_diversity', 'blind_difficulty_shuffled', *COMMITTED}   # never read it
 
 # %% ../nbs/09_saidpo.ipynb #aa5aeee9
 def fill_budget(order: list[str], stats: dict[str, dict], budget: int, max_pairs_per_problem: int = 1) -> dict:
@@ -266,25 +270,34 @@ def select_round(policy: str, items: dict[str, dict], stats: dict[str, dict], cl
             'problems_sampled': len(stats), 'gen_tokens': _gen_tokens(stats, stats)}
 
 def walk_round(policy: str, items: dict[str, dict], sample, clusters: dict[str, int], budget: int, seed: int,
-               hard_first: bool = True, max_pairs_per_problem: int = 1, chunk: int = 64) -> dict:
+               hard_first: bool = True, max_pairs_per_problem: int = 1, chunk: int = 64, commit: int | None = None) -> dict:
     """A blind policy's round: order the pool without any answer of the current policy (its `SelectionContext.stats`
     raises on reading), then walk that order — `sample(ids) → {id: probe_stats}` draws K answers, `chunk` problems at
     a time — until `budget` pairs have formed (further passes as in `fill_budget` once the order runs out). The cost
-    is what the walk consumed: problems up to the one that completed the budget, and their tokens."""
+    is what the walk consumed: problems up to the one that completed the budget, and their tokens.
+
+    A committed policy (`COMMITTED`, `commit` = M) samples the first M problems of its order and nothing else, then
+    trains on the pairs that formed, at most `budget`: fewer pairs than the budget, or problems sampled and never
+    used, are the cost of committing blind, and its counts show both."""
     if policy not in BLIND: raise ReproError(f"walk_round: {policy!r} is not a blind policy ({', '.join(sorted(BLIND))})")
+    if (policy in COMMITTED) != (commit is not None):
+        raise ReproError(f"walk_round: {policy!r} " + ("commits to M problems: pass commit=M" if commit is None
+                                                       else "walks until the budget: commit is for committed policies"))
+    if commit is not None and commit < 1: raise ReproError(f"walk_round: commit={commit}: at least one problem")
     order = POLICIES[policy](SelectionContext(items, _NoProbe(), clusters, random.Random(seed), hard_first=hard_first))
+    if commit is not None: order = order[:commit]
     stats, pos = {}, 0
-    while pos < len(order) and sum(learnable(stats[i]) for i in order[:pos]) < budget:
+    while pos < len(order) and (commit is not None or sum(learnable(stats[i]) for i in order[:pos]) < budget):
         ids = order[pos:pos + max(1, chunk)]; got = sample(ids)
         if set(got) != set(ids): raise ReproError(f"walk_round: sample() answered {len(got)} of {len(ids)} problems")
         stats.update(got); pos += len(ids)
     fill = fill_budget(order[:pos], stats, budget, max_pairs_per_problem)
-    walked = order[:len(set(fill['ids'])) + fill['n_skipped']]
+    walked = order if commit is not None else order[:len(set(fill['ids'])) + fill['n_skipped']]
     n_learn = sum(learnable(stats[i]) for i in walked)
     return {'policy': policy, **fill, 'cluster_weights': {}, 'weight_ratio': None, **_mix(fill['ids'], items, stats, clusters),
             'pool_learnable': None, 'pool_size': len(items), 'walk_learnable': n_learn, 'learnable_lt_2n': None,
             'n_pairs': len(fill['ids']), 'problems_sampled': len(walked), 'gen_tokens': _gen_tokens(stats, walked),
-            'problems_generated': pos, 'tokens_generated': _gen_tokens(stats, order[:pos])}
+            'problems_generated': pos, 'tokens_generated': _gen_tokens(stats, order[:pos]), 'committed': commit}
 
 # %% ../nbs/09_saidpo.ipynb #0813ff50
 WEIGHTING_RULE = ("the largest candidate temperature T at which full SAI-DPO's round-1 picks on a calibration seed's Base "
@@ -309,7 +322,9 @@ def calibrate_temperature(items: dict, stats: dict, clusters: dict, budget: int,
                        'band_c1_share': p, 'c1_share_sd': sd, 'mean_c_ok': k / 4 <= mean_c <= 3 * k / 4,
                        'c1_share_ok': share <= p - 3 * sd})
     chosen = next((x['temperature'] for x in points if x['mean_c_ok'] and x['c1_share_ok']), None)
-    return {'rule': WEIGHTING_RULE, 'k': k, 'band': len(band), 'points': points, 'chosen': chosen}
+    # the band's share of the probed pool is b̂, the committed arms' M = ⌈N / b̂⌉ (Table 2's `band_share`)
+    return {'rule': WEIGHTING_RULE, 'k': k, 'band': len(band), 'band_share': len(band) / len(stats), 'points': points,
+            'chosen': chosen}
 
 # %% ../nbs/09_saidpo.ipynb #952ec4d3
 KNOWLEDGE_PROMPT = ("You are an expert mathematics teacher. List the knowledge points a student must master to "

@@ -6,7 +6,7 @@ Docs: https://github.com/paper-repro/paper_repro/table2.html.md"""
 
 # %% ../nbs/11b_table2.ipynb #a1094d53
 from __future__ import annotations
-import dataclasses, random
+import dataclasses, math, random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,14 +22,14 @@ from .minidata import data_dir, held_out_math, knowledge_points, load_split
 from .preference import dpo_round, PreferencePair
 from .retrieval import embed
 from .sampling import SamplingConfig
-from .saidpo import (annotate_knowledge, BLIND, build_pairs, calibrate_temperature, cluster_ami, DIFFICULTY_TARGETS,
+from .saidpo import (annotate_knowledge, BLIND, build_pairs, COMMITTED, calibrate_temperature, cluster_ami, DIFFICULTY_TARGETS,
                                 knowledge_clusters, knowledge_text, POLICIES, probe_stats, RECORD_FIELDS,
                                 select_round, walk_round)
-from .table2_recipe import SPEC, Table2Config, table2_claims, table2_side_claims
+from .table2_recipe import SPEC, Table2Config, table2_claims, table2_families, table2_side_claims
 from .table2_report import arm_costs, table2_deviations, table2_figures, table2_notes, table2_plan
 
 # %% auto #0
-__all__ = ['EXPERIMENT', 'SAIDPO', 'train_rows', 'knowledge_rows']
+__all__ = ['EXPERIMENT', 'SAIDPO', 'train_rows', 'knowledge_rows', 'commit_size']
 
 # %% ../nbs/11b_table2.ipynb #3182f0fd
 def _sampling(cfg: Table2Config, seed: int):
@@ -46,8 +46,10 @@ class SAIDPO(Experiment):
     numerics_version = 1   # 1: every random stream from derive_seed (was 1000·seed + r, 10 000·seed + r, 7·seed + r)
     # selection records leave raw.json for the compressed `selection_records.json.gz` ({arm: {round: rows}})
     sidecar, sidecar_key, sidecar_meta = 'selection_records', 'select.records', {'fields': list(RECORD_FIELDS)}
+    added_fields = {'band_share': 0.0}   # issue 32's committed arms: v2 seed folders keep their keys
 
     def claims_for(self, cfg): return table2_claims(cfg)
+    def families_for(self, cfg): return table2_families(cfg)
     def evaluates(self, cfg, arm, r): return cfg.eval_every_round or arm in cfg.eval_rounds_for or r == self.rounds(cfg, arm)
     def training_settings(self, cfg): return cfg.dpo
     def side_claims_for(self, cfg): return table2_side_claims(cfg)
@@ -64,6 +66,8 @@ class SAIDPO(Experiment):
         if not cfg.cluster_temperature > 0: raise ReproError(f"{where}: field 'cluster_temperature': must be > 0")
         bad = [p for p in cfg.eval_rounds_for if p not in POLICIES]
         if bad: raise ReproError(f"{where}: field 'eval_rounds_for': unknown policy {bad[0]!r}")
+        if not cfg.band_share and (c := [p for p in cfg.arms if p in COMMITTED]):
+            raise ReproError(f"{where}: field 'band_share': {c[0]} commits to ⌈N / b̂⌉ problems a round: set b̂ (0 < b̂ ≤ 1)")
 
     def shared(self, run): self.pools(run); self.clusters(run); self.probe(run, run.cfg.arms[0], 1)
 
@@ -147,10 +151,15 @@ def probe(self: SAIDPO, run, policy: str, r: int) -> dict:
     return run.stage(name, make) | {'dir': str(run.stage_dir(name))}
 
 # %% ../nbs/11b_table2.ipynb #4733d585
+def commit_size(cfg: Table2Config, policy: str) -> int | None:
+    "M = ⌈N / b̂⌉, the problems a committed arm samples each round (None for any other arm)."
+    return math.ceil(cfg.pairs_per_round / cfg.band_share) if policy in COMMITTED else None
+
 @patch
 def walk(self: SAIDPO, run, policy: str, r: int, items: dict) -> dict:
-    """A blind arm's round r: `walk_round` over its own order. Round 1 reads the shared Base probe only for the problems
-    the walk reaches (the same answers sampling them would give); later rounds sample the current policy chunk by chunk."""
+    """A blind arm's round r: `walk_round` over its own order (a committed arm: its first `commit_size` problems). Round 1
+    reads the shared Base probe only for the problems the walk reaches (the same answers sampling them would give); later
+    rounds sample the current policy chunk by chunk."""
     cfg = run.cfg
     def make(d):
         if r == 1:
@@ -167,7 +176,7 @@ def walk(self: SAIDPO, run, policy: str, r: int, items: dict) -> dict:
                 return {i: probe_stats(s) for i, s in got.items()}
         out = walk_round(policy, items, sample, {i: self.clusters(run)[i] for i in items}, cfg.pairs_per_round,
                          seed=derive_seed(run.seed, 'select', r), hard_first=cfg.hard_first, max_pairs_per_problem=cfg.max_pairs_per_problem,
-                         chunk=cfg.walk_chunk or max(1, cfg.probe.batch_size // cfg.probe.k))
+                         chunk=cfg.walk_chunk or max(1, cfg.probe.batch_size // cfg.probe.k), commit=commit_size(cfg, policy))
         if r > 1: write_json(d / 'samples.json', samples)
         return out
     name = f'{policy}__r{r}__walk'

@@ -13,12 +13,13 @@ from .data import MATH_TEST_SETS
 from .evaluation import EvalConfig
 from .preference import DPOSettings
 from .sampling import SamplingConfig
-from .saidpo import BLIND
+from .saidpo import BLIND, COMMITTED
 from .tables import Claim, TableSpec, register_spec
 
 # %% auto #0
-__all__ = ['MATH_COLUMNS', 'SPEC', 'POLICY_LABELS', 'STATIC_BASELINES', 'SIDE_COMPARISONS', 'LEGACY_CLAIMS', 'VS_BASE',
-           'Table2Config', 'table2_claims', 'table2_side_claims']
+__all__ = ['MATH_COLUMNS', 'SPEC', 'POLICY_LABELS', 'STATIC_BASELINES', 'COMMITTED_BASELINES', 'SELECTORS', 'SECOND_FAMILY',
+           'SIDE_COMPARISONS', 'LEGACY_CLAIMS', 'VS_BASE', 'Table2Config', 'table2_claims', 'table2_families',
+           'table2_side_claims']
 
 # %% ../nbs/11_table2_recipe.ipynb #eff2fcaa
 MATH_COLUMNS = {'gsm8k': 'GSM8K*', 'math500': 'MATH500*', 'minerva_math': 'Minerva*', 'gaokao2023en': 'GaoKao23*',
@@ -28,6 +29,9 @@ MATH_COLUMNS = {'gsm8k': 'GSM8K*', 'math500': 'MATH500*', 'minerva_math': 'Miner
 SPEC = register_spec(TableSpec(2, 'SAI-DPO — self-aware data selection for iterative DPO', 'arXiv 2505.16176',
                                rows={'base': 'Base', 'blind_random': 'Iterative DPO, random (blind)',
                                      'blind_difficulty': 'Static difficulty (blind)', 'blind_diversity': 'Static diversity (blind)',
+                                     'committed_random': 'Random, committed (blind, M problems)',
+                                     'committed_difficulty': 'Static difficulty, committed (blind, M problems)',
+                                     'committed_diversity': 'Static diversity, committed (blind, M problems)',
                                      'saidpo': 'SAI-DPO (full)', 'random': 'Ablation: random within the learnable band',
                                      'saidpo_difficulty': 'SAI-DPO difficulty-only', 'saidpo_knowledge': 'SAI-DPO knowledge-only',
                                      'saidpo_hardest': 'SAI-DPO, hardest first (ablation)',
@@ -67,6 +71,9 @@ class Table2Config(RecipeBase):
     difficulty_target: str = cfg_field('frontier', "SAI-DPO's order inside the learnable band: 'frontier' (P@K nearest ½, "
                                                     "then steps, length) or 'hardest' (lowest P@K first) [ours]")
     hard_first: bool = cfg_field(True, "static difficulty orders (blind and v1): highest generator level first [ours]")
+    band_share: float = cfg_field(0.0, "b̂, the learnable share (0 < c < K) of a calibration seed's round-1 Base probe: a "
+                                       "committed arm samples M = ⌈N / b̂⌉ problems a round and trains on the pairs that form "
+                                       "(issue 32) [ours]; 0 = no committed arm", ge=0, le=1)
     walk_chunk: int = cfg_field(0, "problems a blind walk samples at once after round 1 (0 = probe.batch_size // probe.k) [ours]", ge=0)
     probe: SamplingConfig = cfg_field(SamplingConfig(k=4, temperature=0.8, top_p=0.95, max_new_tokens=128, batch_size=64,
                                                      max_prompt_tokens=192),
@@ -93,6 +100,9 @@ class Table2Config(RecipeBase):
 def _math_sets(): return list(MATH_TEST_SETS)
 
 STATIC_BASELINES = ('blind_random', 'blind_difficulty', 'blind_diversity')   # the claim family: SAI-DPO (full) − each
+COMMITTED_BASELINES = ('committed_random', 'committed_difficulty', 'committed_diversity')   # v3's second family
+SELECTORS = ('saidpo', 'saidpo_difficulty')   # v3: the self-aware arms both families test
+SECOND_FAMILY = 'Self-aware − committed static arms'
 SIDE_COMPARISONS = [('saidpo', 'random'), ('saidpo', 'saidpo_hardest'), ('saidpo', 'saidpo_difficulty'),
                     ('saidpo', 'saidpo_knowledge'), ('blind_difficulty', 'blind_difficulty_shuffled')]   # ablations, control
 LEGACY_CLAIMS = ('random', 'static_difficulty', 'static_diversity')   # the v1 design's family (recipes without blind arms)
@@ -100,16 +110,27 @@ VS_BASE = [Claim('delta_avg', 'Δ average vs Base, SAI-DPO (full)', '+21.3 (v1, 
            Claim('delta_aime24', 'Δ AIME24* vs Base, SAI-DPO (full)', '+10 (v1)', 'saidpo', 'base', 'aime24', ['aime24']),
            Claim('delta_amc23', 'Δ AMC23* vs Base, SAI-DPO (full)', '+15 (v1)', 'saidpo', 'base', 'amc23', ['amc23'])]
 
-def _vs(b: str) -> Claim:
-    return Claim(f'vs_{b}', f'Δ SAI-DPO (full) − {POLICY_LABELS[b]}, average', 'up to ~+6 (v2, vs static)', 'saidpo', b,
-                 'average', _math_sets(), paper_value=6.0, paper_kind='up to')
+def _vs(b: str, a: str = 'saidpo') -> Claim:
+    "Self-aware arm `a` − static baseline `b`; the paper's number (SAI-DPO over static selection) only for the full method."
+    if a == 'saidpo': return Claim(f'vs_{b}', f'Δ SAI-DPO (full) − {POLICY_LABELS[b]}, average', 'up to ~+6 (v2, vs static)',
+                                   'saidpo', b, 'average', _math_sets(), paper_value=6.0, paper_kind='up to')
+    return Claim(f'{a}_vs_{b}', f'Δ {POLICY_LABELS[a]} − {POLICY_LABELS[b]}, average', 'n/r (our ablation)', a, b,
+                 'average', _math_sets())
 
 def table2_claims(cfg: Table2Config) -> list[Claim]:
-    "SAI-DPO (full) − each blind static baseline in the recipe (Holm over those); v1 recipes keep their old family."
+    """The claim family (Holm over it): v3 (a recipe with committed arms) — SAI-DPO (full) and difficulty-only − each
+    equal-pairs blind baseline; v2 — SAI-DPO (full) − each blind baseline; v1 recipes keep their old family."""
     arms = set(cfg.arms)
     if 'saidpo' not in arms: return []
     if not arms & BLIND: return VS_BASE + [_vs(s) for s in LEGACY_CLAIMS]   # a v1-design recipe (committed v1 results)
-    return [_vs(s) for s in STATIC_BASELINES if s in arms]
+    if not arms & COMMITTED: return [_vs(s) for s in STATIC_BASELINES if s in arms]   # a v2-design recipe
+    return [_vs(b, a) for a in SELECTORS if a in arms for b in STATIC_BASELINES if b in arms]
+
+def table2_families(cfg: Table2Config) -> dict[str, list[Claim]]:
+    "v3's second family, Holm-adjusted on its own: the same self-aware arms − each committed static arm."
+    arms = set(cfg.arms)
+    fam = [_vs(b, a) for a in SELECTORS if a in arms for b in COMMITTED_BASELINES if b in arms]
+    return {SECOND_FAMILY: fam} if fam else {}
 
 def table2_side_claims(cfg: Table2Config) -> list[Claim]:
     "Δ vs Base, the ablations and the control, each with its own interval (outside the family)."

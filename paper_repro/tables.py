@@ -72,11 +72,18 @@ def fmt_range(vals, spec: str = 'g') -> str:
 
 
 # %% ../nbs/10_tables.ipynb #c6112222
+def _claim_rows(claims: list[dict]) -> list[str]:
+    "The markdown rows of decided claims (the claims table and any further family's)."
+    return [f"| {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | {fmt_tests(c)} | {fmt_claim(c, 'boot')} | "
+            f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |" for c in claims]
+
 def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str, str] | None = None,
                     claims: list[dict] | None = None, deviations: list[str] | None = None, notes: list[str] | None = None,
-                    scale: str = '', side_claims: list[dict] | None = None, control_claims: list[dict] | None = None) -> str:
-    """Markdown for a table: grid, decided claims (the family, then the positive controls — a Holm family of their own
-    that says whether the suite can detect what a claim says is absent — then comparisons outside both), deviations, notes."""
+                    scale: str = '', side_claims: list[dict] | None = None, control_claims: list[dict] | None = None,
+                    families: dict[str, list[dict]] | None = None) -> str:
+    """Markdown for a table: grid, decided claims (the family, any further family — each Holm-adjusted within itself —,
+    then the positive controls — a Holm family of their own that says whether the suite can detect what a claim says
+    is absent — then comparisons outside all of them), deviations, notes."""
     row_status = row_status or {}
     seen = set(summary.loc[summary.n_seeds > 0, 'column']) if len(summary) else set()
     cols = [c for c in spec.columns if c not in spec.optional or c in seen]   # an optional column only where recorded
@@ -113,8 +120,12 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
                   "paper's value) within the family. The bootstrap column is a cross-check: it understates seed noise at small n.", '',
                   '| Claim | reported (abstract) | n seeds | Δ [unadjusted 95 %] | p (Holm) | bootstrap [95 %] | interval | verdict |',
                   '|---|---|---|---|---|---|---|---|']
-        lines += [f"| {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | {fmt_tests(c)} | {fmt_claim(c, 'boot')} | "
-                  f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |" for c in claims]
+        lines += _claim_rows(claims)
+    for name, fam in (families or {}).items():   # a further family: its own Holm adjustment
+        lines += ['', f'### {name} (a family of its own)', '', f"{len(fam)} claims, Holm-adjusted within this family alone; "
+                  "intervals, tests and verdicts as in the claims.", '',
+                  '| Claim | reported (abstract) | n seeds | Δ [unadjusted 95 %] | p (Holm) | bootstrap [95 %] | interval | verdict |',
+                  '|---|---|---|---|---|---|---|---|'] + _claim_rows(fam)
     if control_claims:   # positive controls: a family of their own (Holm within it)
         lines += ['', '### Positive controls (their own Holm family)', '',
                   "A row built to lose what a 'no reduction' claim says is kept: a 'contradicted: a reduction beyond δ' "
