@@ -576,16 +576,24 @@ def _grid_cfgs(exp: Experiment, cfg, points) -> dict:
         exp.validate(out[k], where)
     return out
 
+def _grid_identity(recipe: dict, tuned) -> dict:
+    "What a grid's points share: recipe dict `recipe` without the dotted fields `tuned` (those the grid sets)."
+    d = copy.deepcopy(recipe)
+    for k in tuned: _pop_path(d, k)
+    return d
+
 def dev_grid(exp: Experiment, cfg, points: list[tuple[str, dict]], seeds, out=None, progress: bool = True) -> dict:
     """Dev score of every point `(row, {dotted recipe field: value})` on every tuning seed, and each row's winner
     (`GRID_RULES[exp.grid_rule]`, in `res['chosen']`). `out`: a JSON file rewritten after every point and read back first.
-    A point's row stages are its own (`SeedRun.grid_point`); the shared stages (e.g. a Base mining) serve every point."""
+    A point's row stages are its own (`SeedRun.grid_point`); the shared stages (e.g. a Base mining) serve every point.
+    A file resumes under a recipe that differs from its own only in fields the grid sets (its choices, once in the recipe)."""
     cfgs = _grid_cfgs(exp, cfg, points)
-    res = {'table': exp.table, 'recipe': method_fields(exp, config_to_dict(cfg)), 'rule': GRID_RULES[exp.grid_rule],
+    res = {'table': exp.table, 'recipe': method_fields(exp, config_to_dict(exp.grid_recipe(cfg))), 'rule': GRID_RULES[exp.grid_rule],
            'order': list(cfgs), 'points': {}, 'se': {}, 'seconds': {}}
+    tuned = {k for _, o in [*points, *((a, o) for a, os in (exp.grid or {}).items() for o in os)] for k in o}
     if out is not None and Path(out).exists():
         old = read_json(out)
-        if (old.get('table'), old.get('recipe')) != (res['table'], res['recipe']):
+        if (old.get('table'), _grid_identity(old.get('recipe') or {}, tuned)) != (res['table'], _grid_identity(res['recipe'], tuned)):
             raise ReproError(f"{out}: a dev grid of another table or recipe; remove it or choose another --out")
         res = {**old, 'rule': res['rule'], 'order': list(dict.fromkeys(old.get('order', []) + list(cfgs)))}   # the table's rule now
     for seed in seeds:
