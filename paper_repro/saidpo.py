@@ -212,7 +212,7 @@ def build_pairs(ids: list[str], samples: dict[str, list[dict]], prompts: dict[st
 # %% ../nbs/09_saidpo.ipynb #29119353
 # orders that begin with the round seed's shuffle of the whole pool, as blind random's does (`order_random`, `_by_level`):
 # inside a level they walk blind random's permutation, so their picks are not independent of its draw
-SHARES_RANDOM_ORDER = {'random', 'blind_random', 'static_difficulty', 'blind_difficulty'}
+SHARES_RANDOM_ORDER = {'random', 'blind_random', 'static_difficulty', 'blind_difficulty', 'committed_random', 'committed_difficulty'}
 
 def _count(vals) -> dict[str, int]:
     "{value as text: how many}, small numbers first (levels and c are small non-negative integers)."

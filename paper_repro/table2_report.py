@@ -13,13 +13,14 @@ import numpy as np
 from .core import config_to_dict, ReproError
 from .data import DATA_VERSION, HUB_MATH
 from .minidata import SIZES, TINY
-from .saidpo import BLIND, RECORD_FIELDS, SHARES_RANDOM_ORDER
+from .saidpo import BLIND, COMMITTED, RECORD_FIELDS, SHARES_RANDOM_ORDER
 from .table2_recipe import POLICY_LABELS, Table2Config, table2_claims
 from .tables import decide_claims, fmt_range, plot_lines, plot_stacked
 
 # %% auto #0
 __all__ = ['table2_deviations', 'table2_plan', 'overlap_chance', 'draw_mean_chance', 'selection_diagnostic', 'diagnostic_note',
-           'plot_selection_diagnostic', 'arm_costs', 'table2_notes', 'accuracy_curves', 'table2_figures']
+           'plot_selection_diagnostic', 'arm_costs', 'committed_note', 'table2_notes', 'accuracy_curves',
+           'table2_figures']
 
 # %% ../nbs/11a_table2_report.ipynb #eb4983c4
 def table2_deviations(cfg: Table2Config) -> list[str]:
@@ -41,7 +42,10 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
             f"K-Means n_clusters = {cfg.n_clusters} [ours].",
             f"Difficulty: P@K with K = {cfg.probe.k} (c/K), ties by mean non-empty solution lines, then mean length in tokens; SAI-DPO "
             f"takes the learnable band in '{cfg.difficulty_target}' order ({'P@K nearest ½ first' if cfg.difficulty_target == 'frontier' else 'lowest P@K first'}) [ours].",
-            f"Cluster weight ∝ (error rate + ε)^(1/T), ε = {cfg.cluster_eps}, T = {cfg.cluster_temperature} [ours].",
+            f"Cluster weight ∝ (error rate + ε)^(1/T), ε = {cfg.cluster_eps}, T = {cfg.cluster_temperature} [ours]"
+            + (" — chosen by `saidpo.WEIGHTING_RULE` on a calibration seed's Base probe before any reported seed ran "
+               "(results/table2/calibration/); the issue's overlap-below-chance criterion cannot be met by any selection and "
+               "is replaced there (09_saidpo)." if set(cfg.arms) & COMMITTED else '.'),
             f"Budget N = {cfg.pairs_per_round} pairs per round for every policy; learnable band 0 < c < K; up to "
             f"{cfg.max_pairs_per_problem} pair(s) per problem, a chosen sample never used twice [ours].",
             f"Candidate pool: {cfg.pool_size} fresh training problems per round, shared by all policies"
@@ -49,6 +53,15 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
             "Blind static baselines (random, difficulty = generator level, hardest first, diversity = clusters in turn) fix "
             "their order without the current policy's answers and sample K answers per problem along it until N pairs "
             "have formed; 'random within the learnable band' (the v1 baseline) and SAI-DPO probe the whole pool [ours].",
+            *([f"Committed static arms (the second family): the same blind orders, each round committed to the first M = "
+               f"⌈N / b̂⌉ = {math.ceil(cfg.pairs_per_round / cfg.band_share)} problems (b̂ = {cfg.band_share:g}, the learnable "
+               "share of a calibration seed's round-1 Base probe, results/table2/calibration/), K answers sampled for each and "
+               "every pair that forms trained, at most N: the pairs they miss and the problems they sample for nothing are in "
+               "their cost columns and notes [ours]."] if cfg.band_share and set(cfg.arms) & COMMITTED else []),
+            *(["Claim families [ours]: SAI-DPO (full) and difficulty-only − each equal-pairs blind arm (Holm over those), and "
+               "the same two − each committed arm (a second family, Holm on its own). Difficulty-only enters the family "
+               "because v2's gpu table ranked it first (n = 4, outside that family): that result motivates the comparison "
+               "and does not count toward it."] if set(cfg.arms) & COMMITTED else []),
             f"Probe sampling: temperature {cfg.probe.temperature}, top-p {cfg.probe.top_p}, {cfg.probe.max_new_tokens} new tokens [ours]; "
             f"evaluation greedy, {cfg.evaluation.math_max_new_tokens} new tokens.",
             "Pairs: chosen = a random correct sample, rejected = a random incorrect sample of the same problem [ours].",
@@ -96,6 +109,8 @@ def table2_plan(cfg: Table2Config) -> dict:
             'problems probed by a probing arm (the whole pool)': cfg.pool_size,
             'probe generations (pool_size × K; round 1 is one probe of Base shared by every policy)': probe,
             'blind arms: problems sampled (K answers each) along their order until N pairs, at most': cfg.pool_size,
+            **({'committed arms: problems sampled (K answers each), M = ⌈N / b̂⌉': min(cfg.pool_size, math.ceil(N / cfg.band_share))}
+               if cfg.band_share and set(cfg.arms) & COMMITTED else {}),
             'learnable problems a probe must find for a real choice (≥ 2N; rounds below are flagged)': 2 * N,
             'tokens per probe answer (at most)': cfg.probe.max_new_tokens,
             'tokens per evaluation answer (at most)': cfg.evaluation.math_max_new_tokens,
@@ -285,13 +300,31 @@ def arm_costs(logs: list[dict]) -> dict:
             'problems': float(sum(s.get('problems_sampled', 0) for s in sel)),
             'gen_ktokens': float(sum(s.get('gen_tokens', 0) for s in sel)) / 1000}
 
+def committed_note(raws: list[dict], cfg: Table2Config) -> str | None:
+    "What committing blind cost: per committed arm, pairs formed and problems sampled without a pair per round (mean over seeds)."
+    per = {}
+    for raw in raws:
+        for arm, logs in raw['rounds'].items():
+            if arm not in COMMITTED: continue
+            for lg in logs:
+                s = lg.get('select') or {}
+                used = len(s['records']) if s.get('records') else s.get('n_pairs', 0)   # distinct problems trained on
+                per.setdefault(arm, {}).setdefault(lg['round'], []).append((s.get('n_pairs', 0), s.get('problems_sampled', 0) - used))
+    if not per: return None
+    M = math.ceil(cfg.pairs_per_round / cfg.band_share) if cfg.band_share else None
+    arm_txt = [f"{a} " + ', '.join(f"r{r} {np.mean([x[0] for x in v]):.0f} pairs / {np.mean([x[1] for x in v]):.0f} unused"
+                                   for r, v in sorted(rs.items())) for a, rs in per.items()]
+    return (f"committed arms (M = {M} problems a round, N = {cfg.pairs_per_round}): pairs formed / problems sampled without a "
+            "pair, mean over seeds: " + '; '.join(arm_txt) + '.')
+
 def table2_notes(raws: list[dict], cfg: Table2Config, claims: list[dict] | None = None) -> list[str]:
     """The table's notes: what the extra columns mean, cluster AMI, the learnable band per probe, weight ratios, the
     selection diagnostic, shortfalls."""
     N = cfg.pairs_per_round
     out = ["accuracy in % (greedy, math-verify). 'Format ok' = % of greedy answers on the eight math sets with a parseable "
            "`#### <number>` line; 'Finished' = % that ended before the token limit. Cost columns sum over an arm's rounds: "
-           "problems sampled (probing arms: the whole pool, round 1's shared Base probe included; blind arms: their walk) "
+           "problems sampled (probing arms: the whole pool, round 1's shared Base probe included; blind arms: their walk; "
+           "committed arms: their M problems) "
            "and the tokens of those samples."]
     if any('finished_acc' in row for raw in raws for row in raw.get('rows', {}).values()):
         out[0] += (" 'Acc. among finished' = % correct among the finished answers (pooled over the eight sets' items): "
@@ -319,10 +352,12 @@ def table2_notes(raws: list[dict], cfg: Table2Config, claims: list[dict] | None 
                           f"(T = {cfg.cluster_temperature}).")
     if diag := (diagnostic_note(selection_diagnostic(raws, cfg), cfg) if raws else None): out.append(diag)
     if short: out.append("rounds short of N pairs: " + '; '.join(short[:6]) + (' …' if len(short) > 6 else '') + '.')
+    if com := committed_note(raws, cfg): out.append(com)
     decided = claims if claims is not None else decide_claims(raws, table2_claims(cfg)) if raws else []   # the runner passes its own
     fam = [c for c in decided if c['n'] >= 2 and c.get('mde') == c.get('mde')]
     if fam: out.append("minimum detectable effect of the claim family at 80 % power (runner's statistics, at this n): " +
-                       ', '.join(f"SAI-DPO − {POLICY_LABELS[c['b']]} ≈ {c['mde']:.1f} points (n = {c['n']})" for c in fam) + '.')
+                       ', '.join(f"{POLICY_LABELS[c['a']]} − {POLICY_LABELS[c['b']]} ≈ {c['mde']:.1f} points (n = {c['n']})"
+                                 for c in fam) + '.')
     return out
 
 # %% ../nbs/11a_table2_report.ipynb #92336ca0
