@@ -123,6 +123,8 @@ class RecipeBase:
                                         "unfinished rows are marked 'not run (time)'; rerun to resume them", ge=0)
     keep_models: bool = cfg_field(True, "keep each row's trained weights in the run cache once its seed is done (false: "
                                         "removed then, ~0.5 GB a row of SmolLM2-135M; results and item scores stay)")
+    design_frozen_at: str = cfg_field('', "the commit at which this recipe's design — rows, data, claim family, dev choices — "
+                                          "was frozen, cited in the table's notes ('' = not frozen); provenance, not in run keys")
 
 # %% ../nbs/00_core.ipynb #9474c4e9
 def load_yaml(path) -> dict:

@@ -20,12 +20,12 @@ from .tables import (TableSpec, decide_claims, fmt_claim, fmt_tests, register_sp
                                 write_table)
 
 # %% auto #0
-__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'PRUNED', 'OOM_EXIT', 'SPAWNED_AT', 'REGISTRY', 'GRID_RULE', 'GRID_RULE_SE',
-           'GRID_RULES', 'ARM_KEYED', 'numerics', 'method_fields', 'run_key', 'Experiment', 'SeedRun',
-           'record_gpu_peak', 'SeedClock', 'run_seed', 'register', 'get_experiment', 'all_experiments', 'recipe_path',
-           'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe', 'grid_points', 'grid_point_key',
-           'choose_grid_points', 'dev_grid', 'numerics_note', 'joined_notes', 'build_table', 'join_seed_raws',
-           'merge_seed_folders', 'claims_ledger']
+__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'PROVENANCE_FIELDS', 'PRUNED', 'OOM_EXIT', 'SPAWNED_AT', 'REGISTRY',
+           'GRID_RULE', 'GRID_RULE_SE', 'GRID_RULES', 'ARM_KEYED', 'numerics', 'method_fields', 'run_key', 'Experiment',
+           'SeedRun', 'record_gpu_peak', 'SeedClock', 'run_seed', 'register', 'get_experiment', 'all_experiments',
+           'recipe_path', 'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe', 'grid_points',
+           'grid_point_key', 'choose_grid_points', 'dev_grid', 'numerics_note', 'joined_notes', 'design_note',
+           'build_table', 'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -39,6 +39,7 @@ __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'PRUNED', 'OOM_EXIT', 'SPAWNE
 # batches (`Sampler.decode_numerics`), and which GPU training kernels ran (`preference.GPU_TRAINING`, also 2026-12-06)
 NUMERICS_VERSION = 5
 EXECUTION_FIELDS = ('workers', 'time_budget_s', 'keep_models')   # how a seed is executed, not what it computes
+PROVENANCE_FIELDS = ('design_frozen_at',)   # what a recipe says about its own history: cited in notes, not computed with
 
 def numerics(cfg, exp=None) -> dict:
     """The numerics this machine will use for `cfg`: code version (and `exp`'s own, when it has one), device, generation
@@ -62,7 +63,8 @@ def method_fields(exp, d: dict) -> dict:
     margins and the like, which decide claims but no computed number) and the fields `exp.added_fields` lists while they
     hold that default: what keys a run and must agree for seeds to merge."""
     added, report = getattr(exp, 'added_fields', {}), getattr(exp, 'report_fields', ())
-    return {k: v for k, v in d.items() if k not in EXECUTION_FIELDS and k not in report and not (k in added and v == added[k])}
+    return {k: v for k, v in d.items() if k not in (*EXECUTION_FIELDS, *PROVENANCE_FIELDS) and k not in report
+            and not (k in added and v == added[k])}
 
 def run_key(exp, cfg, seed: int) -> dict:
     "The dict a seed's run directory is keyed by."
@@ -684,6 +686,13 @@ def joined_notes(raws: list[dict], spec) -> list[str]:
             "folder of each seed (a separate run with its own shared stages; the Base row and the data are the first folder's)."
             for rows, s in by_rows.items()]
 
+def design_note(cfg) -> list[str]:
+    "The notes line on the design's provenance: the commit it was frozen at, or (gpu and paper scales) that it was not."
+    if sha := getattr(cfg, 'design_frozen_at', ''):
+        return [f"design frozen at {sha} (rows, data, claim family and dev choices; a later change is a listed deviation)."]
+    return ["design not frozen: rows, data or dev choices may still change, so the verdicts are provisional."] \
+        if getattr(cfg, 'scale', '') in ('gpu', 'paper') else []
+
 def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: dict, spec, summary) -> tuple:
     """(markdown, figure files, claims, side claims, controls, further families) of the table: its rows' status (not in
     the recipe, not run in time), notes, the claim family decided from the seeds (as its positive controls qualify it),
@@ -696,7 +705,7 @@ def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: d
     family = exp.claims_for(cfg)
     controls = decide_claims(raws, ctl) if (ctl := exp.control_claims_for(cfg)) else []   # a Holm family of their own
     claims = exp.qualify_claims(decide_claims(raws, family), controls, cfg) if family else None   # decided once: the notes read them
-    notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *joined, *exp.notes(raws, cfg, claims),
+    notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *design_note(cfg), *joined, *exp.notes(raws, cfg, claims),
              *numerics_note(raws, record, exp, cfg), "Per-stage wall times are in run.json (stage_seconds per seed)."]
     side = [decide_claims(raws, [c])[0] for c in exp.side_claims_for(cfg)]   # each its own family: unadjusted
     families = {k: decide_claims(raws, f) for k, f in exp.families_for(cfg).items() if f}   # each Holm within itself
