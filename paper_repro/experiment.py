@@ -24,8 +24,8 @@ __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'PROVENANCE_FIELDS', 'PRUNED'
            'GRID_RULE', 'GRID_RULE_SE', 'GRID_RULES', 'ARM_KEYED', 'numerics', 'method_fields', 'run_key', 'Experiment',
            'SeedRun', 'record_gpu_peak', 'SeedClock', 'run_seed', 'register', 'get_experiment', 'all_experiments',
            'recipe_path', 'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe', 'grid_points',
-           'grid_point_key', 'choose_grid_points', 'dev_grid', 'numerics_note', 'joined_notes', 'design_note',
-           'build_table', 'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
+           'grid_point_key', 'choose_grid_points', 'dev_grid', 'merge_grids', 'numerics_note', 'joined_notes',
+           'design_note', 'build_table', 'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -621,6 +621,32 @@ def dev_grid(exp: Experiment, cfg, points: list[tuple[str, dict]], seeds, out=No
             if progress: print(f"seed {seed} {k}: dev {score:.2f} ({res['seconds'][k][str(seed)]:.0f} s)", flush=True)
     res['chosen'] = choose_grid_points(res, points, exp.grid_rule)
     return res
+
+# %% ../nbs/10a_experiment.ipynb #d05cfa09
+def merge_grids(exp: Experiment, grids: list[dict]) -> dict:
+    """One dev grid from several `dev_grid` results of the same table and recipe (rows run as separate processes): the
+    union of their scored point-seeds (a point-seed two of them scored keeps the first's), each row chosen again."""
+    if not grids: raise ReproError("merge_grids: no grid to merge")
+    tuned = {k for os in (exp.grid or {}).values() for o in os for k in o}
+    first = grids[0]
+    out = {**first, 'order': [], 'points': {}, 'se': {}, 'seconds': {}}
+    for j, g in enumerate(grids):
+        if (g.get('table'), _grid_identity(g.get('recipe') or {}, tuned)) != (first.get('table'), _grid_identity(first.get('recipe') or {}, tuned)):
+            raise ReproError(f"merge_grids: grid {j} is of another table or recipe than grid 0")
+        out['order'] = list(dict.fromkeys(out['order'] + g.get('order', [])))
+        for f in ('points', 'se', 'seconds'):
+            for k, per in g.get(f, {}).items():
+                for s, v in per.items(): out[f].setdefault(k, {}).setdefault(s, v)
+    points = [(k.split(':', 1)[0], o) for k in out['order'] for o in [_overrides_of(exp, k)]]
+    out['chosen'] = choose_grid_points(out, points, exp.grid_rule)
+    return out
+
+def _overrides_of(exp: Experiment, key: str) -> dict:
+    "The overrides of grid point `key` (its table's grid lists them)."
+    arm = key.split(':', 1)[0]
+    o = next((o for o in (exp.grid or {}).get(arm, []) if grid_point_key(arm, o) == key), None)
+    if o is None: raise ReproError(f"merge_grids: point {key!r} is not in table {exp.table}'s grid")
+    return o
 
 # %% ../nbs/10a_experiment.ipynb #6800757a
 @patch

@@ -10,8 +10,14 @@ A dev grid trains one round per point (Table 1's preference rows: `--set rounds=
 point, so a killed run resumes where it stopped when called again with the same arguments. Put the chosen points in the
 recipe (Table 1: `sft`, `lora_sft`, `row_dpo`, `apt.similar_ratio`; Table 3: `kd.module_layers`, `okd_lambda`, `row_kd`)
 and the file in the table's `grid/` folder.
+
+Rows may run as processes side by side, each with its own `--out`, after one `--shared-only` call has computed the seeds'
+shared stages (so the processes do not each compute them); then merge their files into one:
+
+    python tools/dev_grid.py --table 3 --merge grid3_okd.json grid3_fkl.json --out results/table3/grid/gpu.json
 """
 import argparse, sys
+from pathlib import Path
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -21,18 +27,31 @@ def main(argv=None):
     ap.add_argument('--seeds', default='100,101', help="comma-separated tuning seeds (never one of the table's own)")
     ap.add_argument('--set', dest='overrides', action='append', default=[], metavar='K=V', help='recipe override')
     ap.add_argument('--out', required=True, help='JSON file of the points (resumed when it exists)')
+    ap.add_argument('--shared-only', action='store_true', help="compute the seeds' shared stages only (before row processes)")
+    ap.add_argument('--merge', nargs='+', metavar='FILE', help='merge these grid files (rows run apart) into --out, and stop')
     a = ap.parse_args(argv)
-    from paper_repro.core import ReproError
-    from paper_repro.experiment import dev_grid, get_experiment, grid_points, load_recipe, recipe_path
+    from paper_repro.core import read_json, ReproError, write_json
+    from paper_repro.experiment import (dev_grid, get_experiment, grid_points, load_recipe, merge_grids, recipe_path,
+                                        SeedRun)
     try: seeds = [int(x) for x in a.seeds.split(',') if x.strip()]
     except ValueError: ap.error(f"--seeds {a.seeds!r}: expected comma-separated integers")
     if not seeds: ap.error('--seeds: no values')
     try:
         exp = get_experiment(a.table)
         if not exp.grid: ap.error(f"--table {a.table}: this table has no dev grid")
+        if a.merge:
+            missing = [f for f in a.merge if not Path(f).exists()]
+            if missing: ap.error(f"--merge: no such file {missing[0]}")
+            res = merge_grids(exp, [read_json(f) for f in a.merge])
+            write_json(a.out, res)
+            for row, c in res['chosen'].items(): print(f"{row}: chosen {c['point']} (dev {c['score']:.2f}, {c['seeds']} seed(s))")
+            return
         try: points = grid_points(exp.grid, a.rows.split(',') if a.rows else None)
         except ValueError as e: ap.error(f"--rows: {e}")
         cfg = load_recipe(exp, recipe_path(a.table, a.scale), overrides=a.overrides)
+        if a.shared_only:
+            for s in seeds: exp.shared((exp.run_cls or SeedRun)(exp, cfg, s))
+            return
         res = dev_grid(exp, cfg, points, seeds, out=a.out)
     except ReproError as e:
         sys.exit(f"error: {e}")

@@ -137,12 +137,26 @@ case "$1" in
         tr '\r' '\n' < /tmp/grid/$row.log | grep -v -E "it/s\]|sample/s\]|^\s*$" | tail -4 ) &
     done; wait; ls $out ;;
   grid3)    # Table 3's dev grid -> $OUT/grid3.json, resumed from results/table3/grid/gpu.json when the tree has it (copy the
-            # returned file there between calls); rows GRID_ROWS (default all), tuning seeds GRID_SEEDS (default 100,101)
-    shift; out=${OUT:-/tmp/out}; mkdir -p $out /tmp/prc
-    [ -f results/table3/grid/gpu.json ] && cp results/table3/grid/gpu.json $out/grid3.json
-    PYTHONUNBUFFERED=1 python tools/dev_grid.py --table 3 --scale gpu --rows ${GRID_ROWS:-okd,fkl,skl,gkd} \
-      --seeds ${GRID_SEEDS:-100,101} --out $out/grid3.json "$@" > $out/grid3.log 2>&1 || true
-    tr '\r' '\n' < $out/grid3.log | grep -v -E "it/s\]|sample/s\]|^\s*$" | tail -25 ;;
+            # returned file there between calls); rows GRID_ROWS (default all), tuning seeds GRID_SEEDS (default 100,101).
+            # The seeds' shared stages (teacher SFT, student init) first, then one process per row side by side on the GPU
+            # (≈ 17 GiB each), their files merged (tools/dev_grid.py --merge): the rows' points no longer wait on each other
+    shift; out=${OUT:-/tmp/out}; mkdir -p $out /tmp/grid /tmp/prc; carry_emb
+    rows=${GRID_ROWS:-okd,fkl,skl,gkd}; seeds=${GRID_SEEDS:-100,101}
+    PYTHONUNBUFFERED=1 python tools/dev_grid.py --table 3 --scale gpu --seeds $seeds --shared-only --out /tmp/grid/unused.json "$@" \
+      > $out/grid3.log 2>&1 || true
+    for row in $(echo $rows | tr ',' ' '); do
+      [ -f results/table3/grid/gpu.json ] && cp results/table3/grid/gpu.json /tmp/grid/grid3_$row.json
+      ( PYTHONUNBUFFERED=1 python tools/dev_grid.py --table 3 --scale gpu --rows $row --seeds $seeds \
+          --out /tmp/grid/grid3_$row.json "$@" > /tmp/grid/grid3_$row.log 2>&1 || true ) &
+    done
+    # merge every 30 s while the rows run (a call cut at its limit still brings back every point scored), then once more
+    ( while true; do sleep 30; python tools/dev_grid.py --table 3 --merge /tmp/grid/grid3_*.json --out $out/grid3.json \
+        > /dev/null 2>&1 || true; done ) & merger=$!
+    wait $(jobs -p | grep -v "^$merger$") 2>/dev/null || true; kill $merger 2>/dev/null || true
+    python tools/dev_grid.py --table 3 --merge /tmp/grid/grid3_*.json --out $out/grid3.json >> $out/grid3.log 2>&1 || true
+    for row in $(echo $rows | tr ',' ' '); do tr '\r' '\n' < /tmp/grid/grid3_$row.log | grep -v -E "it/s\]|sample/s\]|^\s*$" \
+      | tail -3 >> $out/grid3.log; done
+    tail -25 $out/grid3.log ;;
   py)       # any python command with this environment, e.g. bash tools/device.sh py benchmarks/determinism.py
     shift; carry_emb; python "$@" 2>&1 | tr '\r' '\n' | grep -v -E "^\s*$|it/s\]|sample/s\]" ;;
   *) echo "unknown subcommand $1" >&2; exit 2 ;;
