@@ -804,8 +804,8 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
     by_seed = {}
     for r in raws: by_seed[r['seed']] = join_seed_raws(by_seed[r['seed']], r) if r['seed'] in by_seed else r
     raws = list(by_seed.values())
-    arms = list(max(arm_lists, key=len)) if arm_lists else []
-    arms += [a for lst in arm_lists for a in lst if a not in arms]
+    # every arm once, the longest list's order first (a comprehension's `not in` would test the list before it grew)
+    arms = list(dict.fromkeys([*max(arm_lists, key=len), *(a for lst in arm_lists for a in lst)])) if arm_lists else []
     if hasattr(cfg, exp.arms_field): cfg = dataclasses.replace(cfg, **{exp.arms_field: arms})
     return sorted(raws, key=lambda r: r['seed']), cfg
 
