@@ -130,6 +130,9 @@ case "$1" in
             # side by side on the one GPU, each resumed from results/table1/grid/gpu_v2_<row>.json when the tree has it
             # (copy the returned files there between calls); rows GRID_ROWS (default all), seeds GRID_SEEDS (100,101)
     shift; out=${OUT:-/tmp/out}; mkdir -p $out /tmp/grid; carry_emb
+    # the seeds' shared stages (Base's mining) once, before the row processes would each compute them side by side
+    PYTHONUNBUFFERED=1 python tools/dev_grid.py --table 1 --scale gpu --seeds ${GRID_SEEDS:-100,101} --set rounds=1 \
+      --shared-only --out /tmp/grid/unused.json "$@" > /tmp/grid/shared.log 2>&1 || true
     for row in $(echo ${GRID_ROWS:-sft,lora_sft,dpo_fair,apt} | tr ',' ' '); do
       [ -f results/table1/grid/gpu_v2_$row.json ] && cp results/table1/grid/gpu_v2_$row.json $out/grid1_$row.json
       ( for try in 1 2 3; do PYTHONUNBUFFERED=1 python tools/dev_grid.py --table 1 --scale gpu --rows $row \
