@@ -578,10 +578,12 @@ def _grid_cfgs(exp: Experiment, cfg, points) -> dict:
         exp.validate(out[k], where)
     return out
 
-def _grid_identity(recipe: dict, tuned) -> dict:
-    "What a grid's points share: recipe dict `recipe` without the dotted fields `tuned` (those the grid sets)."
+def _grid_identity(exp: Experiment, recipe: dict, points=()) -> dict:
+    """What a grid's points share: recipe dict `recipe` without the dotted fields the grid sets (those of `exp.grid` and
+    of `points`): a recipe holding the grid's choices is still the grid's recipe."""
     d = copy.deepcopy(recipe)
-    for k in tuned: _pop_path(d, k)
+    for _, o in [*points, *((a, o) for a, os in (exp.grid or {}).items() for o in os)]:
+        for k in o: _pop_path(d, k)
     return d
 
 def dev_grid(exp: Experiment, cfg, points: list[tuple[str, dict]], seeds, out=None, progress: bool = True) -> dict:
@@ -592,10 +594,9 @@ def dev_grid(exp: Experiment, cfg, points: list[tuple[str, dict]], seeds, out=No
     cfgs = _grid_cfgs(exp, cfg, points)
     res = {'table': exp.table, 'recipe': method_fields(exp, config_to_dict(exp.grid_recipe(cfg))), 'rule': GRID_RULES[exp.grid_rule],
            'order': list(cfgs), 'points': {}, 'se': {}, 'seconds': {}}
-    tuned = {k for _, o in [*points, *((a, o) for a, os in (exp.grid or {}).items() for o in os)] for k in o}
     if out is not None and Path(out).exists():
         old = read_json(out)
-        if (old.get('table'), _grid_identity(old.get('recipe') or {}, tuned)) != (res['table'], _grid_identity(res['recipe'], tuned)):
+        if (old.get('table'), _grid_identity(exp, old.get('recipe') or {}, points)) != (res['table'], _grid_identity(exp, res['recipe'], points)):
             raise ReproError(f"{out}: a dev grid of another table or recipe; remove it or choose another --out")
         res = {**old, 'rule': res['rule'], 'order': list(dict.fromkeys(old.get('order', []) + list(cfgs)))}   # the table's rule now
     for seed in seeds:
@@ -627,26 +628,21 @@ def merge_grids(exp: Experiment, grids: list[dict]) -> dict:
     """One dev grid from several `dev_grid` results of the same table and recipe (rows run as separate processes): the
     union of their scored point-seeds (a point-seed two of them scored keeps the first's), each row chosen again."""
     if not grids: raise ReproError("merge_grids: no grid to merge")
-    tuned = {k for os in (exp.grid or {}).values() for o in os for k in o}
     first = grids[0]
     out = {**first, 'order': [], 'points': {}, 'se': {}, 'seconds': {}}
+    same = lambda g: (g.get('table'), _grid_identity(exp, g.get('recipe') or {}))
     for j, g in enumerate(grids):
-        if (g.get('table'), _grid_identity(g.get('recipe') or {}, tuned)) != (first.get('table'), _grid_identity(first.get('recipe') or {}, tuned)):
+        if same(g) != same(first):
             raise ReproError(f"merge_grids: grid {j} is of another table or recipe than grid 0")
         out['order'] = list(dict.fromkeys(out['order'] + g.get('order', [])))
         for f in ('points', 'se', 'seconds'):
             for k, per in g.get(f, {}).items():
                 for s, v in per.items(): out[f].setdefault(k, {}).setdefault(s, v)
-    points = [(k.split(':', 1)[0], o) for k in out['order'] for o in [_overrides_of(exp, k)]]
-    out['chosen'] = choose_grid_points(out, points, exp.grid_rule)
+    listed = {grid_point_key(a, o): (a, o) for a, os in (exp.grid or {}).items() for o in os}
+    if bad := [k for k in out['order'] if k not in listed]:
+        raise ReproError(f"merge_grids: point {bad[0]!r} is not in table {exp.table}'s grid")
+    out['chosen'] = choose_grid_points(out, [listed[k] for k in out['order']], exp.grid_rule)
     return out
-
-def _overrides_of(exp: Experiment, key: str) -> dict:
-    "The overrides of grid point `key` (its table's grid lists them)."
-    arm = key.split(':', 1)[0]
-    o = next((o for o in (exp.grid or {}).get(arm, []) if grid_point_key(arm, o) == key), None)
-    if o is None: raise ReproError(f"merge_grids: point {key!r} is not in table {exp.table}'s grid")
-    return o
 
 # %% ../nbs/10a_experiment.ipynb #6800757a
 @patch

@@ -6,7 +6,7 @@ Docs: https://github.com/paper-repro/paper_repro/table2.html.md"""
 
 # %% ../nbs/11b_table2.ipynb #a1094d53
 from __future__ import annotations
-import dataclasses, math, random
+import dataclasses, random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +25,11 @@ from .sampling import SamplingConfig
 from .saidpo import (annotate_knowledge, BLIND, build_pairs, COMMITTED, calibrate_temperature, cluster_ami, DIFFICULTY_TARGETS,
                                 knowledge_clusters, knowledge_text, POLICIES, probe_stats, RECORD_FIELDS,
                                 select_round, walk_round)
-from .table2_recipe import SPEC, Table2Config, table2_claims, table2_families, table2_side_claims
+from .table2_recipe import commit_size, SPEC, Table2Config, table2_claims, table2_families, table2_side_claims
 from .table2_report import arm_costs, table2_deviations, table2_figures, table2_notes, table2_plan
 
 # %% auto #0
-__all__ = ['EXPERIMENT', 'SAIDPO', 'train_rows', 'knowledge_rows', 'commit_size']
+__all__ = ['EXPERIMENT', 'SAIDPO', 'train_rows', 'knowledge_rows']
 
 # %% ../nbs/11b_table2.ipynb #3182f0fd
 def _sampling(cfg: Table2Config, seed: int):
@@ -151,10 +151,6 @@ def probe(self: SAIDPO, run, policy: str, r: int) -> dict:
     return run.stage(name, make) | {'dir': str(run.stage_dir(name))}
 
 # %% ../nbs/11b_table2.ipynb #4733d585
-def commit_size(cfg: Table2Config, policy: str) -> int | None:
-    "M = ⌈N / b̂⌉, the problems a committed arm samples each round (None for any other arm)."
-    return math.ceil(cfg.pairs_per_round / cfg.band_share) if policy in COMMITTED else None
-
 @patch
 def walk(self: SAIDPO, run, policy: str, r: int, items: dict) -> dict:
     """A blind arm's round r: `walk_round` over its own order (a committed arm: its first `commit_size` problems). Round 1

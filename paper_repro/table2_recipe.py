@@ -6,6 +6,7 @@ Docs: https://github.com/paper-repro/paper_repro/table2_recipe.html.md"""
 
 # %% ../nbs/11_table2_recipe.ipynb #a8921c57
 from __future__ import annotations
+import math
 from dataclasses import dataclass
 
 from .core import RecipeBase, cfg_field
@@ -18,8 +19,8 @@ from .tables import Claim, TableSpec, register_spec
 
 # %% auto #0
 __all__ = ['MATH_COLUMNS', 'SPEC', 'POLICY_LABELS', 'STATIC_BASELINES', 'COMMITTED_BASELINES', 'SELECTORS', 'SECOND_FAMILY',
-           'SIDE_COMPARISONS', 'LEGACY_CLAIMS', 'VS_BASE', 'Table2Config', 'table2_claims', 'table2_families',
-           'table2_side_claims']
+           'SIDE_COMPARISONS', 'LEGACY_CLAIMS', 'VS_BASE', 'Table2Config', 'commit_size', 'table2_claims',
+           'table2_families', 'table2_side_claims']
 
 # %% ../nbs/11_table2_recipe.ipynb #eff2fcaa
 MATH_COLUMNS = {'gsm8k': 'GSM8K*', 'math500': 'MATH500*', 'minerva_math': 'Minerva*', 'gaokao2023en': 'GaoKao23*',
@@ -95,6 +96,13 @@ class Table2Config(RecipeBase):
     @property
     def sets(self):
         return list(self.eval_sets or [*MATH_TEST_SETS, *(['transfer'] if self.scale != 'paper' else [])])
+
+# %% ../nbs/11_table2_recipe.ipynb #1e56bc7a
+def commit_size(cfg: Table2Config, policy: str | None = None) -> int | None:
+    """M = ⌈N / b̂⌉, the problems a committed arm samples each round, for committed `policy` (default: whenever the recipe
+    runs a committed arm); None for any other arm, or without b̂."""
+    committed = policy in COMMITTED if policy else bool(set(cfg.arms) & COMMITTED)
+    return math.ceil(cfg.pairs_per_round / cfg.band_share) if committed and cfg.band_share else None
 
 # %% ../nbs/11_table2_recipe.ipynb #413d39d4
 def _math_sets(): return list(MATH_TEST_SETS)

@@ -14,7 +14,7 @@ from .core import config_to_dict, ReproError
 from .data import DATA_VERSION, HUB_MATH
 from .minidata import SIZES, TINY
 from .saidpo import BLIND, COMMITTED, RECORD_FIELDS, SHARES_RANDOM_ORDER
-from .table2_recipe import POLICY_LABELS, Table2Config, table2_claims
+from .table2_recipe import commit_size, POLICY_LABELS, Table2Config, table2_claims
 from .tables import decide_claims, fmt_range, plot_lines, plot_stacked
 
 # %% auto #0
@@ -24,7 +24,7 @@ __all__ = ['table2_deviations', 'table2_plan', 'overlap_chance', 'draw_mean_chan
 
 # %% ../nbs/11a_table2_report.ipynb #eb4983c4
 def table2_deviations(cfg: Table2Config) -> list[str]:
-    d = cfg.dpo
+    d, M = cfg.dpo, commit_size(cfg)
     if cfg.scale == 'paper':
         data = [f"Benchmarks: the hub test sets {', '.join(f'{s} ({HUB_MATH[s][0]})' for s in cfg.sets if s in HUB_MATH)}; "
                 "no transfer set.",
@@ -45,7 +45,7 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
             f"Cluster weight ∝ (error rate + ε)^(1/T), ε = {cfg.cluster_eps}, T = {cfg.cluster_temperature} [ours]"
             + (" — chosen by `saidpo.WEIGHTING_RULE` on a calibration seed's Base probe before any reported seed ran "
                "(results/table2/calibration/); the issue's overlap-below-chance criterion cannot be met by any selection and "
-               "is replaced there (09_saidpo)." if set(cfg.arms) & COMMITTED else '.'),
+               "is replaced there (09_saidpo)." if M else '.'),   # M: a v3 recipe (committed arms; validated to have b̂)
             f"Budget N = {cfg.pairs_per_round} pairs per round for every policy; learnable band 0 < c < K; up to "
             f"{cfg.max_pairs_per_problem} pair(s) per problem, a chosen sample never used twice [ours].",
             f"Candidate pool: {cfg.pool_size} fresh training problems per round, shared by all policies"
@@ -54,14 +54,14 @@ def table2_deviations(cfg: Table2Config) -> list[str]:
             "their order without the current policy's answers and sample K answers per problem along it until N pairs "
             "have formed; 'random within the learnable band' (the v1 baseline) and SAI-DPO probe the whole pool [ours].",
             *([f"Committed static arms (the second family): the same blind orders, each round committed to the first M = "
-               f"⌈N / b̂⌉ = {math.ceil(cfg.pairs_per_round / cfg.band_share)} problems (b̂ = {cfg.band_share:g}, the learnable "
+               f"⌈N / b̂⌉ = {M} problems (b̂ = {cfg.band_share:g}, the learnable "
                "share of a calibration seed's round-1 Base probe, results/table2/calibration/), K answers sampled for each and "
                "every pair that forms trained, at most N: the pairs they miss and the problems they sample for nothing are in "
-               "their cost columns and notes [ours]."] if cfg.band_share and set(cfg.arms) & COMMITTED else []),
+               "their cost columns and notes [ours]."] if M else []),
             *(["Claim families [ours]: SAI-DPO (full) and difficulty-only − each equal-pairs blind arm (Holm over those), and "
                "the same two − each committed arm (a second family, Holm on its own). Difficulty-only enters the family "
                "because v2's gpu table ranked it first (n = 4, outside that family): that result motivates the comparison "
-               "and does not count toward it."] if set(cfg.arms) & COMMITTED else []),
+               "and does not count toward it."] if M else []),
             f"Probe sampling: temperature {cfg.probe.temperature}, top-p {cfg.probe.top_p}, {cfg.probe.max_new_tokens} new tokens [ours]; "
             f"evaluation greedy, {cfg.evaluation.math_max_new_tokens} new tokens.",
             "Pairs: chosen = a random correct sample, rejected = a random incorrect sample of the same problem [ours].",
@@ -92,7 +92,7 @@ def table2_plan(cfg: Table2Config) -> dict:
     steps = math.ceil(cfg.pairs_per_round / (d.per_device_batch_size * world))   # batches per epoch, as trl counts them
     steps = math.ceil(d.epochs * max(math.ceil(steps / d.grad_accum), 1))
     probe = cfg.pool_size * cfg.probe.k
-    blind = [p for p in cfg.arms if p in BLIND]; probing = [p for p in cfg.arms if p not in BLIND]
+    blind = [p for p in cfg.arms if p in BLIND]; probing = [p for p in cfg.arms if p not in BLIND]; M = commit_size(cfg)
     every = [p for p in cfg.arms if cfg.eval_every_round or p in cfg.eval_rounds_for]
     evals = 1 + len(every) * R + (P - len(every))
     avail, N = _train_available(cfg), cfg.pairs_per_round
@@ -109,8 +109,7 @@ def table2_plan(cfg: Table2Config) -> dict:
             'problems probed by a probing arm (the whole pool)': cfg.pool_size,
             'probe generations (pool_size × K; round 1 is one probe of Base shared by every policy)': probe,
             'blind arms: problems sampled (K answers each) along their order until N pairs, at most': cfg.pool_size,
-            **({'committed arms: problems sampled (K answers each), M = ⌈N / b̂⌉': min(cfg.pool_size, math.ceil(N / cfg.band_share))}
-               if cfg.band_share and set(cfg.arms) & COMMITTED else {}),
+            **({'committed arms: problems sampled (K answers each), M = ⌈N / b̂⌉': min(cfg.pool_size, M)} if M else {}),
             'learnable problems a probe must find for a real choice (≥ 2N; rounds below are flagged)': 2 * N,
             'tokens per probe answer (at most)': cfg.probe.max_new_tokens,
             'tokens per evaluation answer (at most)': cfg.evaluation.math_max_new_tokens,
@@ -311,7 +310,7 @@ def committed_note(raws: list[dict], cfg: Table2Config) -> str | None:
                 used = len(s['records']) if s.get('records') else s.get('n_pairs', 0)   # distinct problems trained on
                 per.setdefault(arm, {}).setdefault(lg['round'], []).append((s.get('n_pairs', 0), s.get('problems_sampled', 0) - used))
     if not per: return None
-    M = math.ceil(cfg.pairs_per_round / cfg.band_share) if cfg.band_share else None
+    M = commit_size(cfg)
     arm_txt = [f"{a} " + ', '.join(f"r{r} {np.mean([x[0] for x in v]):.0f} pairs / {np.mean([x[1] for x in v]):.0f} unused"
                                    for r, v in sorted(rs.items())) for a, rs in per.items()]
     return (f"committed arms (M = {M} problems a round, N = {cfg.pairs_per_round}): pairs formed / problems sampled without a "

@@ -73,8 +73,9 @@ def fmt_range(vals, spec: str = 'g') -> str:
 
 # %% ../nbs/10_tables.ipynb #c6112222
 def _claim_rows(claims: list[dict]) -> list[str]:
-    "The markdown rows of decided claims (the claims table and any further family's)."
-    return [f"| {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | {fmt_tests(c)} | {fmt_claim(c, 'boot')} | "
+    "The markdown table of decided claims, header first (the claims and any further family)."
+    return ['| Claim | reported (abstract) | n seeds | Δ [unadjusted 95 %] | p (Holm) | bootstrap [95 %] | interval | verdict |',
+            '|---|---|---|---|---|---|---|---|'] + [f"| {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | {fmt_tests(c)} | {fmt_claim(c, 'boot')} | "
             f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |" for c in claims]
 
 def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str, str] | None = None,
@@ -117,15 +118,11 @@ def render_markdown(spec: TableSpec, summary: pd.DataFrame, row_status: dict[str
         lines += ['', '### Claims', '', f"Paired over seeds; one family of {len(claims)} claims. Δ: the unadjusted 95 % interval of the "
                   "expected difference over training seeds and test items from the same generator (t, Welch–Satterthwaite ν; "
                   "the `interval` column); each verdict reads the Holm-adjusted tests of the values it names (0, the margin, the "
-                  "paper's value) within the family. The bootstrap column is a cross-check: it understates seed noise at small n.", '',
-                  '| Claim | reported (abstract) | n seeds | Δ [unadjusted 95 %] | p (Holm) | bootstrap [95 %] | interval | verdict |',
-                  '|---|---|---|---|---|---|---|---|']
+                  "paper's value) within the family. The bootstrap column is a cross-check: it understates seed noise at small n.", '']
         lines += _claim_rows(claims)
     for name, fam in (families or {}).items():   # a further family: its own Holm adjustment
         lines += ['', f'### {name} (a family of its own)', '', f"{len(fam)} claims, Holm-adjusted within this family alone; "
-                  "intervals, tests and verdicts as in the claims.", '',
-                  '| Claim | reported (abstract) | n seeds | Δ [unadjusted 95 %] | p (Holm) | bootstrap [95 %] | interval | verdict |',
-                  '|---|---|---|---|---|---|---|---|'] + _claim_rows(fam)
+                  "intervals, tests and verdicts as in the claims.", ''] + _claim_rows(fam)
     if control_claims:   # positive controls: a family of their own (Holm within it)
         lines += ['', '### Positive controls (their own Holm family)', '',
                   "A row built to lose what a 'no reduction' claim says is kept: a 'contradicted: a reduction beyond δ' "
