@@ -97,7 +97,7 @@ class Table2Config(RecipeBase):
     def sets(self):
         return list(self.eval_sets or [*MATH_TEST_SETS, *(['transfer'] if self.scale != 'paper' else [])])
 
-# %% ../nbs/11_table2_recipe.ipynb #1e56bc7a
+# %% ../nbs/11_table2_recipe.ipynb #e5e2b333
 def commit_size(cfg: Table2Config, policy: str | None = None) -> int | None:
     """M = ⌈N / b̂⌉, the problems a committed arm samples each round, for committed `policy` (default: whenever the recipe
     runs a committed arm); None for any other arm, or without b̂."""
