@@ -76,6 +76,8 @@ class OKDTable(Experiment):
                     'eval_samples': ('evaluation.instruct_samples',), 'eval_limit': ('evaluation.limit',),
                     'seqkd_temperature': ('seqkd.temperature',)}
     def rounds(self, cfg, arm): return 1
+    def grid_recipe(self, cfg):   # a point's kd values must reach its row: no per-row choice laid over them
+        return dataclasses.replace(cfg, row_kd={})
     def extra_rows(self, cfg, arm): return {'okd_teacher': 'teacher'} if arm == 'okd' else {}
 
     def validate(self, cfg, where):

@@ -96,7 +96,10 @@ def table3_deviations(cfg: Table3Config) -> list[str]:
             f"averaged (the papers: 5 seeds), {cfg.evaluation.instruct_max_new_tokens} new tokens.",
             f"Every distillation row: {cfg.steps} steps × {cfg.batch_size} rows from the same SFT-initialised student, same "
             f"data order, AdamW lr {k.learning_rate}, T = {k.temperature}, student CE weight {k.student_ce_weight}, "
-            f"max_length {k.max_length}, fp32 (no mixed precision) [ours].",
+            f"max_length {k.max_length}, fp32 (no mixed precision) [ours]" + (
+                "; per row, laid over these (the gpu dev grid's choices and its rules, results/table3/grid/README.md): "
+                + '; '.join(f"{ROW_LABELS[a]} " + ', '.join(f"{f} {v:g}" for f, v in kv.items()) for a, kv in cfg.row_kd.items())
+                if cfg.row_kd else '') + ".",
             f"OKD [ours, a reconstruction]: LoRA modules r = {k.modules.r}, α = {k.modules.alpha} on every projection of "
             + (f"the frozen teacher's top {k.module_layers} decoder layers (its backward stops at the lowest of them)" if k.module_layers
                else "every layer of the frozen teacher") + f", own param group lr {k.module_learning_rate}; modules minimise CE + λ·D(teacher ‖ sg student), λ = {cfg.okd_lambda}, "
