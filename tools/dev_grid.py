@@ -15,9 +15,30 @@ Rows may run as processes side by side, each with its own `--out`, after one `--
 shared stages (so the processes do not each compute them); then merge their files into one:
 
     python tools/dev_grid.py --table 3 --merge grid3_okd.json grid3_fkl.json --out results/table3/grid/gpu.json
+
+A point outside the grid (e.g. OKD's chosen point at the settings its student inherits) goes in a file of its own:
+
+    python tools/dev_grid.py --table 3 --seeds 100,101 --out results/table3/grid/gpu_okd_check.json \
+        --point 'okd:kd.module_layers=1,okd_lambda=0.1,kd.learning_rate=2e-4,kd.student_ce_weight=0.0'
 """
 import argparse, sys
 from pathlib import Path
+
+def parse_point(s: str) -> tuple[str, dict]:
+    "'okd:kd.module_layers=1,kd.learning_rate=2e-4' -> ('okd', {'kd.module_layers': 1, 'kd.learning_rate': 0.0002})."
+    import yaml
+    row, colon, rest = s.partition(':')
+    pairs = [kv.partition('=') for kv in rest.split(',')]
+    if not colon or not row.strip() or any(not eq or not k.strip() for k, eq, _ in pairs):
+        raise ValueError(f"{s!r}: expected row:key=value,key=value")
+    out = {}
+    for k, _, v in pairs:
+        x = yaml.safe_load(v)
+        if isinstance(x, str):   # YAML 1.1 reads 2e-4 as a string
+            try: x = float(x)
+            except ValueError: pass
+        out[k.strip()] = x
+    return row.strip(), out
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -28,6 +49,9 @@ def main(argv=None):
     ap.add_argument('--set', dest='overrides', action='append', default=[], metavar='K=V', help='recipe override')
     ap.add_argument('--out', required=True, help='JSON file of the points (resumed when it exists)')
     ap.add_argument('--shared-only', action='store_true', help="compute the seeds' shared stages only (before row processes)")
+    ap.add_argument('--point', action='append', default=[], metavar='ROW:K=V,...',
+                    help="a point outside the table's grid, instead of --rows (e.g. a chosen point at another row's settings; "
+                         "its own --out)")
     ap.add_argument('--merge', nargs='+', metavar='FILE', help='merge these grid files (rows run apart) into --out, and stop')
     a = ap.parse_args(argv)
     from paper_repro.core import read_json, ReproError, write_json
@@ -46,8 +70,9 @@ def main(argv=None):
             write_json(a.out, res)
             for row, c in res['chosen'].items(): print(f"{row}: chosen {c['point']} (dev {c['score']:.2f}, {c['seeds']} seed(s))")
             return
-        try: points = grid_points(exp.grid, a.rows.split(',') if a.rows else None)
-        except ValueError as e: ap.error(f"--rows: {e}")
+        if a.point and a.rows: ap.error("--point and --rows: give one of them")
+        try: points = [parse_point(p) for p in a.point] or grid_points(exp.grid, a.rows.split(',') if a.rows else None)
+        except ValueError as e: ap.error(f"--{'point' if a.point else 'rows'}: {e}")
         cfg = load_recipe(exp, recipe_path(a.table, a.scale), overrides=a.overrides)
         if a.shared_only:
             for s in seeds: exp.shared((exp.run_cls or SeedRun)(exp, cfg, s))
