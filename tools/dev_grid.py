@@ -18,7 +18,7 @@ shared stages (so the processes do not each compute them); then merge their file
 
 A point outside the grid (e.g. OKD's chosen point at the settings its student inherits) goes in a file of its own:
 
-    python tools/dev_grid.py --table 3 --seeds 100,101 --out results/table3/grid/gpu_okd_check.json \
+    python tools/dev_grid.py --table 3 --seeds 100,101 --out results/table3/grid/gpu_points.json \
         --point 'okd:kd.module_layers=1,okd_lambda=0.1,kd.learning_rate=2e-4,kd.student_ce_weight=0.0'
 """
 import argparse, sys

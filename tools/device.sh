@@ -142,7 +142,8 @@ case "$1" in
   grid3)    # Table 3's dev grid -> $OUT/grid3.json, resumed from results/table3/grid/gpu.json when the tree has it (copy the
             # returned file there between calls); rows GRID_ROWS (default all), tuning seeds GRID_SEEDS (default 100,101).
             # The seeds' shared stages (teacher SFT, student init) first, then one process per row side by side on the GPU
-            # (≈ 17 GiB each), their files merged (tools/dev_grid.py --merge): the rows' points no longer wait on each other
+            # (≈ 17 GiB each), their files merged (tools/dev_grid.py --merge): the rows' points no longer wait on each other.
+            # GRID_POINTS='row:k=v,...;...': points outside the grid beside them -> $OUT/grid3_points.json
     shift; out=${OUT:-/tmp/out}; mkdir -p $out /tmp/grid /tmp/prc; carry_emb
     rows=${GRID_ROWS:-okd,fkl,skl,gkd}; seeds=${GRID_SEEDS:-100,101}
     PYTHONUNBUFFERED=1 python tools/dev_grid.py --table 3 --scale gpu --seeds $seeds --shared-only --out /tmp/grid/unused.json "$@" \
@@ -152,12 +153,19 @@ case "$1" in
       ( PYTHONUNBUFFERED=1 python tools/dev_grid.py --table 3 --scale gpu --rows $row --seeds $seeds \
           --out /tmp/grid/grid3_$row.json "$@" > /tmp/grid/grid3_$row.log 2>&1 || true ) &
     done
+    if [ -n "${GRID_POINTS:-}" ]; then   # points outside the grid ('row:k=v,...;row:k=v,...'; tools/dev_grid.py --point),
+      # beside the rows, into their own file (resumed from results/table3/grid/gpu_points.json; copy it back there)
+      pts=(); IFS=';' read -ra P <<< "$GRID_POINTS"; for p in "${P[@]}"; do pts+=(--point "$p"); done
+      [ -f results/table3/grid/gpu_points.json ] && cp results/table3/grid/gpu_points.json $out/grid3_points.json
+      ( PYTHONUNBUFFERED=1 python tools/dev_grid.py --table 3 --scale gpu --seeds $seeds "${pts[@]}" \
+          --out $out/grid3_points.json "$@" > /tmp/grid/grid3_points.log 2>&1 || true ) &
+    fi
     # merge every 30 s while the rows run (a call cut at its limit still brings back every point scored), then once more
     ( while true; do sleep 30; python tools/dev_grid.py --table 3 --merge /tmp/grid/grid3_*.json --out $out/grid3.json \
         > /dev/null 2>&1 || true; done ) & merger=$!
     wait $(jobs -p | grep -v "^$merger$") 2>/dev/null || true; kill $merger 2>/dev/null || true
     python tools/dev_grid.py --table 3 --merge /tmp/grid/grid3_*.json --out $out/grid3.json >> $out/grid3.log 2>&1 || true
-    for row in $(echo $rows | tr ',' ' '); do tr '\r' '\n' < /tmp/grid/grid3_$row.log | grep -v -E "it/s\]|sample/s\]|^\s*$" \
+    for row in $(echo $rows | tr ',' ' ') ${GRID_POINTS:+points}; do tr '\r' '\n' < /tmp/grid/grid3_$row.log | grep -v -E "it/s\]|sample/s\]|^\s*$" \
       | tail -3 >> $out/grid3.log; done
     tail -25 $out/grid3.log ;;
   py)       # any python command with this environment, e.g. bash tools/device.sh py benchmarks/determinism.py
