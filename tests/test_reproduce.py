@@ -144,3 +144,9 @@ def test_table2_paper_path_on_hub_fixtures(tmp_path):
     assert (Path(seed['run_dir']) / 'stages' / 'clusters' / 'knowledge.jsonl').exists()   # the annotator ran
     print(f"paper path: {time.time() - t0:.0f} s, {train['n_pairs']} pairs, {train['steps']} DPO steps; "
           f"stages {seed['stage_seconds']}")
+
+def test_committed_claims_ledger_is_current():
+    "results/claims.md is what the committed tables' raws decide now (a table copied in without it goes stale)."
+    from paper_repro.experiment import claims_ledger
+    assert claims_ledger(ROOT / 'results') == (ROOT / 'results' / 'claims.md').read_text(), (
+        "results/claims.md is stale: regenerate it with paper_repro.experiment.claims_ledger('results')")
