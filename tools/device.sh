@@ -102,7 +102,7 @@ case "$1" in
       mkdir -p $r/logs/$(basename $d); cp $d/worker-*.log $d/timings.json $r/logs/$(basename $d)/ 2>/dev/null || true
     done
     tar czf $out/t${t}_seed$s.tgz -C /tmp/res/t$t seed$s && ls -la $out ;;
-  launch)   # two-GPU DPO launch check with the tiny config-built model (needs install a and e, or a, b, c and d)
+  launch)   # two-GPU DPO launch check with the tiny config-built model (needs install a and e, or a and every install part)
     tokarg=""; if [ -d .carry/e/tok ]; then tokarg="--tokenizer .carry/e/tok"; fi   # else the embedded model's (install c)
     for cfg in ${2:-fsdp ddp}; do
       accelerate launch --config_file configs/accelerate/${cfg}_2gpu.yaml -m paper_repro.launch --out /tmp/launch_$cfg \
