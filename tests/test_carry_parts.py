@@ -9,9 +9,9 @@ sys.path.insert(0, str(ROOT / 'tools'))
 from carry_parts import plan_parts
 
 def test_parts_fill_in_order_and_cover_the_gguf():
-    parts = plan_parts([('w1', 40), ('w2', 30), ('w3', 50)], gguf_size=170, room=100)
-    sizes = [sum(dict([('w1', 40), ('w2', 30), ('w3', 50)])[w] for w in p['wheels']) + (p['gguf'][1] - p['gguf'][0] if p['gguf'] else 0)
-                  for p in parts]
+    wheels = {'w1': 40, 'w2': 30, 'w3': 50}
+    parts = plan_parts(list(wheels.items()), gguf_size=170, room=100)
+    sizes = [sum(wheels[w] for w in p['wheels']) + (p['gguf'][1] - p['gguf'][0] if p['gguf'] else 0) for p in parts]
     assert all(s <= 100 for s in sizes)
     assert [p['wheels'] for p in parts][:2] == [['w1', 'w2'], ['w3']]
     spans = [p['gguf'] for p in parts if p['gguf']]

@@ -29,6 +29,7 @@ def main(argv=None):
     ap.add_argument('--wheels', nargs='*', default=[], help='wheel files, installed in this order')
     ap.add_argument('--gguf', required=True, help='the GGUF file to split after the wheels')
     ap.add_argument('--out', default='.carry', help='folder of the parts')
+    # e and g1-g3 are the other carries' names (device.sh pack): the install parts skip them
     ap.add_argument('--names', default='b,c,d,f,h,i,j,k', help='part names, in install order')
     a = ap.parse_args(argv)
     names = a.names.split(',')
