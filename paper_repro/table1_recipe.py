@@ -185,7 +185,9 @@ def qualify_kept(claims: list[dict], controls: list[dict]) -> list[dict]:
         k = ctl.get(c['column'])
         if c['key'].startswith('kept_') and k is not None:
             if k['outcome'] == 'contradicted': c = {**c, 'verdict': c['verdict'] + ' (the forgetting control shows the suite detects a reduction here)'}
-            else: c = {**c, 'verdict': f"not testable here: the forgetting control showed no reduction beyond δ on this "
-                                       f"metric (alone: {c['verdict']})", 'outcome': 'undecided'}
+            else:
+                why = ('the forgetting control did not run' if k.get('n', 1) == 0 else
+                       'the forgetting control showed no reduction beyond δ on this metric')
+                c = {**c, 'verdict': f"not testable here: {why} (alone: {c['verdict']})", 'outcome': 'undecided'}
         out.append(c)
     return out
