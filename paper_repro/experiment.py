@@ -25,7 +25,7 @@ __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'PROVENANCE_FIELDS', 'PRUNED'
            'SeedRun', 'record_gpu_peak', 'SeedClock', 'run_seed', 'register', 'get_experiment', 'all_experiments',
            'recipe_path', 'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe', 'grid_points',
            'grid_point_key', 'choose_grid_points', 'dev_grid', 'merge_grids', 'numerics_note', 'joined_notes',
-           'design_note', 'build_table', 'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
+           'design_note', 'decide_family', 'build_table', 'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -657,7 +657,7 @@ def split_raw(self: Experiment, raw: dict) -> tuple[dict, dict | None]:
         for lg in logs:
             sel = dict(lg.get(sec) or {})
             if key in sel: side.setdefault(arm, {})[str(lg['round'])] = sel.pop(key)
-            rounds[arm].append({**lg, sec: sel})
+            rounds[arm].append({**lg, sec: sel} if sec in lg else lg)   # a log without the section stays as it was
     return ({**raw, 'rounds': rounds}, {**self.sidecar_meta, 'records': side}) if side else (raw, None)
 
 @patch
@@ -666,8 +666,8 @@ def join_raw(self: Experiment, raw: dict, side) -> dict:
     if not side or not self.sidecar_key: return raw
     sec, _, key = self.sidecar_key.partition('.')
     recs = side['records']
-    return {**raw, 'rounds': {arm: [{**lg, sec: {**lg[sec], **({key: recs[arm][str(lg['round'])]}
-                                                               if str(lg['round']) in recs.get(arm, {}) else {})}}
+    return {**raw, 'rounds': {arm: [{**lg, sec: {**lg[sec], key: recs[arm][str(lg['round'])]}}
+                                    if str(lg['round']) in recs.get(arm, {}) else lg
                                     for lg in logs] for arm, logs in raw['rounds'].items()}}
 
 # %% ../nbs/10a_experiment.ipynb #88c4ec34
@@ -715,6 +715,12 @@ def design_note(cfg) -> list[str]:
     return ["design not frozen: rows, data or dev choices may still change, so the verdicts are provisional."] \
         if getattr(cfg, 'scale', '') in ('gpu', 'paper') else []
 
+def decide_family(exp: Experiment, raws: list[dict], cfg) -> tuple[list[dict] | None, list[dict]]:
+    "(the claim family decided from `raws` as its positive controls qualify it, or None without one; the controls, decided as a Holm family of their own)."
+    controls = decide_claims(raws, ctl) if (ctl := exp.control_claims_for(cfg)) else []
+    family = exp.claims_for(cfg)
+    return (exp.qualify_claims(decide_claims(raws, family), controls, cfg) if family else None), controls
+
 def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: dict, spec, summary) -> tuple:
     """(markdown, figure files, claims, side claims, controls, further families) of the table: its rows' status (not in
     the recipe, not run in time), notes, the claim family decided from the seeds (as its positive controls qualify it),
@@ -724,9 +730,7 @@ def _table_markdown(exp: Experiment, raws: list[dict], cfg, out: Path, record: d
               for a in spec.rows if a not in arms and a != exp.base_row}
     status.update({a: 'not run (time)' for r in raws for a in r.get('not_run_time', [])})
     joined = joined_notes(raws, spec)
-    family = exp.claims_for(cfg)
-    controls = decide_claims(raws, ctl) if (ctl := exp.control_claims_for(cfg)) else []   # a Holm family of their own
-    claims = exp.qualify_claims(decide_claims(raws, family), controls, cfg) if family else None   # decided once: the notes read them
+    claims, controls = decide_family(exp, raws, cfg)   # decided once: the notes read them
     notes = [f"seeds: {', '.join(str(r['seed']) for r in raws)}.", *design_note(cfg), *joined, *exp.notes(raws, cfg, claims),
              *numerics_note(raws, record, exp, cfg), "Per-stage wall times are in run.json (stage_seconds per seed)."]
     side = [decide_claims(raws, [c])[0] for c in exp.side_claims_for(cfg)]   # each its own family: unadjusted
@@ -818,9 +822,10 @@ def claims_ledger(root) -> str:
         n, scale = int(f.parent.parent.name[5:]), f.parent.name
         exp, raw = get_experiment(n), read_json(f)
         cfg = recipe_from_record(exp, raw['config'], str(f))
-        for fam in (exp.claims_for(cfg), *exp.families_for(cfg).values()):   # each family Holm-adjusted on its own
-            if not fam: continue
-            for c in decide_claims(raw['seeds'], fam):
+        # each family Holm-adjusted on its own; the first as its positive controls qualify it (as in table.md)
+        decided = [decide_family(exp, raw['seeds'], cfg)[0], *(decide_claims(raw['seeds'], f) for f in exp.families_for(cfg).values() if f)]
+        for fam in decided:
+            for c in fam or []:
                 lines.append(f"| {n} | {scale} | {c['label']} | {c['reported']} | {c['n']} | {fmt_claim(c)} | {fmt_tests(c)} | "
                              f"{c['method'] if c['lo'] == c['lo'] else '—'} | {c['verdict']} |")
     return '\n'.join(lines) + '\n'
