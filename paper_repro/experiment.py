@@ -661,6 +661,12 @@ def split_raw(self: Experiment, raw: dict) -> tuple[dict, dict | None]:
     return ({**raw, 'rounds': rounds}, {**self.sidecar_meta, 'records': side}) if side else (raw, None)
 
 @patch
+def upgrade_seed(self: Experiment, raw: dict) -> dict:
+    """A seed's raw as the current code would record it, filled from what an older seed folder kept (merging reads every
+    folder through it; default: as it is). E.g. Table 1's optimizer steps per row, summed from its round logs."""
+    return raw
+
+@patch
 def join_raw(self: Experiment, raw: dict, side) -> dict:
     "Undo `split_raw` (merging seed folders)."
     if not side or not self.sidecar_key: return raw
@@ -790,6 +796,7 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
             import gzip, json
             with gzip.open(f.parent / f'{exp.sidecar}.json.gz', 'rt') as g: sides = json.load(g)
             raw['seeds'] = [exp.join_raw(s, sides.get(str(s['seed']))) for s in raw['seeds']]
+        raw['seeds'] = [exp.upgrade_seed(s) for s in raw['seeds']]
         # through the recipe class: a field added since that folder was written compares at its default value
         method = method_fields(exp, config_to_dict(recipe_from_record(exp, raw['config'], str(f))))
         arm_lists.append(list(method.pop(exp.arms_field, None) or []))

@@ -149,6 +149,10 @@ class APTTable(Experiment):
     def grid_recipe(self, cfg):   # a point's apt.dpo values must reach its row: no per-row choice laid over them
         return dataclasses.replace(cfg, row_dpo={})
     def qualify_claims(self, claims, controls, cfg): return qualify_kept(claims, controls)
+    def upgrade_seed(self, raw):   # seed folders from before the optimizer-steps column: each row's steps from its round logs
+        logs = raw.get('rounds', {})
+        return {**raw, 'rows': {a: {**r, 'n_steps': sum(lg['train'].get('steps', 0) for lg in logs[a])}
+                                if 'n_steps' not in r and logs.get(a) else r for a, r in raw['rows'].items()}}
     def evaluates(self, cfg, arm, r): return cfg.eval_every_round or r == self.rounds(cfg, arm)
     def training_settings(self, cfg): return cfg.apt.dpo   # the preference rows' DPO (the SFT rows' precision follows the same rule)
     def rounds(self, cfg, arm): return 1 if arm in SFT_ARMS else cfg.rounds
@@ -274,11 +278,12 @@ class APTTable(Experiment):
         return 100 * float(np.mean(acc)), (100 * float(np.std(acc, ddof=1)) / math.sqrt(len(acc)) if len(acc) > 1 else 0.0)
 
     def finalize_row(self, run, arm, logs):
-        "The last evaluation, its Δ vs Base, the training examples used and the wall time of training + mining."
+        "The last evaluation, its Δ vs Base, the training examples, optimizer steps and wall time of training + mining."
         row, base = dict(logs[-1]['eval']), run.base_eval()
         for c in METRICS:
             if c in row and c in base: row[f'd_{c}'] = row[c] - base[c]   # paper scale: no transfer set, no prose column
         row['n_train'] = sum(lg['train'].get('n_examples', lg['train'].get('n_pairs', 0)) for lg in logs)
+        row['n_steps'] = sum(lg['train'].get('steps', 0) for lg in logs)   # what the matched rows equalise
         row['wall_time'] = sum(lg['train'].get('wall_s', 0.0) + sum((lg.get('mine') or {}).get('seconds', {}).values())
                                for lg in logs)
         return row

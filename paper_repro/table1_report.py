@@ -198,7 +198,7 @@ def ceiling_notes(raws: list[dict], cfg: Table1Config) -> list[str]:
 def table1_notes(raws: list[dict], cfg: Table1Config, claims: list[dict] | None = None) -> list[str]:
     out = regime_line(raws) + ["Accuracies and IFEval / MC in %, prose in bits per byte (lower is better); Δ = row − Base in the same seed; "
            "wall time = the row's training + mining + judging seconds (evaluation excluded), training examples = pool "
-           "items (SFT rows) or pairs summed over rounds."]
+           "items (SFT rows) or pairs summed over rounds, optimizer steps summed over rounds."]
     if cfg.scale in ('tiny', 'mini'):
         out.append(f"The {cfg.scale} scale cannot decide the claim: one seed, few test items and training steps; it shows "
                    "the pipeline and the direction of the effects.")
