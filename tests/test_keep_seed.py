@@ -1,0 +1,31 @@
+"""tools/keep_seed.py: a returned gpu seed becomes a committed seed folder of the files --merge reads, nothing else."""
+import io, json, sys, tarfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / 'tools'))
+from keep_seed import main
+
+def _tgz(path: Path, files: dict):
+    with tarfile.open(path, 'w:gz') as t:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name); info.size = len(data); t.addfile(info, io.BytesIO(data))
+
+def test_keeps_what_merge_reads_and_refuses_to_overwrite(tmp_path, capsys):
+    run = 'seed3/table1/gpu/'
+    _tgz(tmp_path / 't1_seed3.tgz', {run + 'raw.json': b'{"seeds": []}', run + 'run.json': b'{}', run + 'table.md': b'#',
+                                     run + 'train_logs.json.gz': b'gz', run + 'domain_vs_general.png': b'png',
+                                     'seed3/profile.json': json.dumps({'wall_s': 1}).encode(), 'seed3/gpu.csv': b'x',
+                                     'seed3/logs/abc/timings.json': b'{}', 'seed3/logs/abc/worker-apt.log': b'log'})
+    dest = tmp_path / 'seeds'
+    assert main([str(tmp_path / 't1_seed3.tgz'), str(dest)]) == 0
+    assert sorted(p.name for p in (dest / 'seed3').iterdir()) == ['profile.json', 'raw.json', 'run.json', 'table.md',
+                                                                  'timings.json', 'train_logs.json.gz']
+    assert main([str(tmp_path / 't1_seed3.tgz'), str(dest)]) == 1 and 'exists' in capsys.readouterr().err
+    assert main([str(tmp_path / 't1_seed3.tgz'), str(dest), '--name', 'seed3_control']) == 0
+    assert not list(dest.glob('.*partial'))
+
+def test_a_tgz_without_a_seed_run_is_refused(tmp_path, capsys):
+    _tgz(tmp_path / 'x.tgz', {'seed0/profile.json': b'{}'})
+    assert main([str(tmp_path / 'x.tgz'), str(tmp_path / 'seeds')]) == 1
+    assert 'expected one' in capsys.readouterr().err and not (tmp_path / 'seeds' / 'seed0').exists()
