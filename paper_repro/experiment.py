@@ -25,7 +25,8 @@ __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'PROVENANCE_FIELDS', 'PRUNED'
            'SeedRun', 'record_gpu_peak', 'SeedClock', 'run_seed', 'register', 'get_experiment', 'all_experiments',
            'recipe_path', 'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe', 'grid_points',
            'grid_point_key', 'choose_grid_points', 'dev_grid', 'merge_grids', 'numerics_note', 'joined_notes',
-           'design_note', 'decide_family', 'build_table', 'join_seed_raws', 'merge_seed_folders', 'claims_ledger']
+           'design_note', 'decide_family', 'build_table', 'join_seed_raws', 'read_raw', 'merge_seed_folders',
+           'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -781,6 +782,16 @@ def join_seed_raws(a: dict, b: dict, where: str = 'merge') -> dict:
     out['joined_rows'] = a.get('joined_rows', []) + new
     return out
 
+def read_raw(exp: Experiment, f) -> dict:
+    "A written `raw.json` with its sidecar joined back and every seed read as the current code records it (`upgrade_seed`)."
+    f = Path(f); raw = read_json(f)
+    if (f.parent / f'{exp.sidecar}.json.gz').exists():
+        import gzip, json
+        with gzip.open(f.parent / f'{exp.sidecar}.json.gz', 'rt') as g: sides = json.load(g)
+        raw['seeds'] = [exp.join_raw(s, sides.get(str(s['seed']))) for s in raw['seeds']]
+    raw['seeds'] = [exp.upgrade_seed(s) for s in raw['seeds']]
+    return raw
+
 def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], object]:
     """(raws sorted by seed, recipe) of seed folders written earlier; mismatched recipes or numerics are refused.
     The arm lists may differ (as in the run key): a row's cells and claims use the seeds that ran it, and the recipe
@@ -791,12 +802,7 @@ def merge_seed_folders(exp: Experiment, dirs, scale: str) -> tuple[list[dict], o
         f = Path(d) / 'raw.json'
         if not f.exists(): f = Path(d) / f'table{exp.table}' / scale / 'raw.json'
         if not f.exists(): raise ReproError(f"{d}: no raw.json (pass the folders that seed runs wrote)")
-        raw = read_json(f)
-        if (f.parent / f'{exp.sidecar}.json.gz').exists():
-            import gzip, json
-            with gzip.open(f.parent / f'{exp.sidecar}.json.gz', 'rt') as g: sides = json.load(g)
-            raw['seeds'] = [exp.join_raw(s, sides.get(str(s['seed']))) for s in raw['seeds']]
-        raw['seeds'] = [exp.upgrade_seed(s) for s in raw['seeds']]
+        raw = read_raw(exp, f)
         # through the recipe class: a field added since that folder was written compares at its default value
         method = method_fields(exp, config_to_dict(recipe_from_record(exp, raw['config'], str(f))))
         arm_lists.append(list(method.pop(exp.arms_field, None) or []))
@@ -827,7 +833,7 @@ def claims_ledger(root) -> str:
              '|---|---|---|---|---|---|---|---|---|']
     for f in sorted(Path(root).glob('table*/*/raw.json')):
         n, scale = int(f.parent.parent.name[5:]), f.parent.name
-        exp, raw = get_experiment(n), read_json(f)
+        exp = get_experiment(n); raw = read_raw(exp, f)   # as merging reads it: the claims table.md was built from
         cfg = recipe_from_record(exp, raw['config'], str(f))
         # each family Holm-adjusted on its own; the first as its positive controls qualify it (as in table.md)
         decided = [decide_family(exp, raw['seeds'], cfg)[0], *(decide_claims(raw['seeds'], f) for f in exp.families_for(cfg).values() if f)]

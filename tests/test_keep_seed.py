@@ -13,7 +13,9 @@ def _tgz(path: Path, files: dict):
 
 def test_keeps_what_merge_reads_and_refuses_to_overwrite(tmp_path, capsys):
     run = 'seed3/table1/gpu/'
-    _tgz(tmp_path / 't1_seed3.tgz', {run + 'raw.json': b'{"seeds": []}', run + 'run.json': b'{}', run + 'table.md': b'#',
+    _tgz(tmp_path / 't1_seed3.tgz', {run + 'raw.json': b'{"seeds": []}', run + 'table.md': b'#',
+                                     run + 'run.json': json.dumps({'run_dirs': ['/tmp/prc/runs/table1/abc']}).encode(),
+                                     'seed3/logs/aaa/timings.json': b'{"other": 1}',   # another run's, sorted first
                                      run + 'train_logs.json.gz': b'gz', run + 'domain_vs_general.png': b'png',
                                      'seed3/profile.json': json.dumps({'wall_s': 1}).encode(), 'seed3/gpu.csv': b'x',
                                      'seed3/logs/abc/timings.json': b'{}', 'seed3/logs/abc/worker-apt.log': b'log'})
@@ -21,6 +23,7 @@ def test_keeps_what_merge_reads_and_refuses_to_overwrite(tmp_path, capsys):
     assert main([str(tmp_path / 't1_seed3.tgz'), str(dest)]) == 0
     assert sorted(p.name for p in (dest / 'seed3').iterdir()) == ['profile.json', 'raw.json', 'run.json', 'table.md',
                                                                   'timings.json', 'train_logs.json.gz']
+    assert (dest / 'seed3' / 'timings.json').read_text() == '{}'   # this run's own, not another run dir's
     assert main([str(tmp_path / 't1_seed3.tgz'), str(dest)]) == 1 and 'exists' in capsys.readouterr().err
     assert main([str(tmp_path / 't1_seed3.tgz'), str(dest), '--name', 'seed3_control']) == 0
     assert not list(dest.glob('.*partial'))

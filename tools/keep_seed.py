@@ -7,7 +7,7 @@ stage timings — no figures and no worker logs, so the tracked tree stays small
 
 Refuses to overwrite an existing folder (one line, exit 1) and writes nothing half: the folder appears whole or not at all.
 """
-import argparse, shutil, sys, tarfile, tempfile
+import argparse, json, shutil, sys, tarfile, tempfile
 from pathlib import Path
 
 KEEP = ('raw.json', 'run.json', 'table.md')   # beside any *.json.gz sidecar of raw.json
@@ -21,14 +21,18 @@ def keep_seed(tgz: Path, dest: Path, name: str | None = None) -> Path:
         run, seed = raws[0].parent, raws[0].parents[2]
         out = dest / (name or seed.name)
         if out.exists(): raise SystemExit(f"{out}: exists; remove it first (a seed folder is kept whole or not at all)")
+        # the stage timings of this run's own directory (run.json's run_dirs): the device copies every run dir's logs
+        dirs = [Path(d).name for d in json.loads((run / 'run.json').read_text()).get('run_dirs', [])] if (run / 'run.json').exists() else []
+        timings = [seed / 'logs' / d / 'timings.json' for d in dirs if (seed / 'logs' / d / 'timings.json').exists()]
         part = dest / f'.{out.name}.partial'
         shutil.rmtree(part, ignore_errors=True); part.mkdir(parents=True)
-        for f in [*(run / k for k in KEEP), *run.glob('*.json.gz')]:
-            if f.exists(): shutil.copy(f, part / f.name)
-        if (seed / 'profile.json').exists(): shutil.copy(seed / 'profile.json', part / 'profile.json')
-        timings = sorted(seed.glob('logs/*/timings.json'))
-        if timings: shutil.copy(timings[0], part / 'timings.json')
-        part.replace(out)
+        try:
+            for f in [*(run / k for k in KEEP), *run.glob('*.json.gz')]:
+                if f.exists(): shutil.copy(f, part / f.name)
+            if (seed / 'profile.json').exists(): shutil.copy(seed / 'profile.json', part / 'profile.json')
+            if timings: shutil.copy(timings[0], part / 'timings.json')
+            part.replace(out)
+        finally: shutil.rmtree(part, ignore_errors=True)
     return out
 
 def main(argv=None) -> int:
