@@ -128,6 +128,10 @@ def _samples(res: dict, name: str, metric: str) -> list[float]:
     task = next(t for t, (_, n) in res['paper_repro']['tasks'].items() if n == name)
     return [float(s[metric]) for s in sorted(res['samples'][task], key=lambda s: s['doc_id'])]
 
+def _row_steps(logs: list[dict]) -> int:
+    "A row's optimizer steps summed over its rounds (what the matched rows equalise)."
+    return sum(lg['train'].get('steps', 0) for lg in logs)
+
 class APTTable(Experiment):
     "Table 1: APT's rounds and its baselines on one math domain; domain, other-math, transfer and general columns."
     table, name, config_cls, arms_field, base_row, spec = 1, 'table1', Table1Config, 'arms', 'base', SPEC
@@ -151,7 +155,7 @@ class APTTable(Experiment):
     def qualify_claims(self, claims, controls, cfg): return qualify_kept(claims, controls)
     def upgrade_seed(self, raw):   # seed folders from before the optimizer-steps column: each row's steps from its round logs
         logs = raw.get('rounds', {})
-        return {**raw, 'rows': {a: {**r, 'n_steps': sum(lg['train'].get('steps', 0) for lg in logs[a])}
+        return {**raw, 'rows': {a: {**r, 'n_steps': _row_steps(logs[a])}
                                 if 'n_steps' not in r and logs.get(a) else r for a, r in raw['rows'].items()}}
     def evaluates(self, cfg, arm, r): return cfg.eval_every_round or r == self.rounds(cfg, arm)
     def training_settings(self, cfg): return cfg.apt.dpo   # the preference rows' DPO (the SFT rows' precision follows the same rule)
@@ -283,7 +287,7 @@ class APTTable(Experiment):
         for c in METRICS:
             if c in row and c in base: row[f'd_{c}'] = row[c] - base[c]   # paper scale: no transfer set, no prose column
         row['n_train'] = sum(lg['train'].get('n_examples', lg['train'].get('n_pairs', 0)) for lg in logs)
-        row['n_steps'] = sum(lg['train'].get('steps', 0) for lg in logs)   # what the matched rows equalise
+        row['n_steps'] = _row_steps(logs)
         row['wall_time'] = sum(lg['train'].get('wall_s', 0.0) + sum((lg.get('mine') or {}).get('seconds', {}).values())
                                for lg in logs)
         return row
