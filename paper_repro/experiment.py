@@ -687,7 +687,7 @@ def numerics_note(raws: list[dict], record: dict, exp=None, cfg=None) -> list[st
     hw = (record.get('seeds_hardware') if 'merged_from' in record else record.get('hardware')) or {}
     if n is None: return []
     cpu = (f"; CPU {hw.get('cpu_model')} with torch's {hw.get('torch_cpu_capability')} kernels"
-           if n.get('device') == 'cpu' and hw else '')
+           if n.get('device') == 'cpu' and hw.get('cpu_model') and hw.get('torch_cpu_capability') else '')
     train = (exp.training_precision(cfg, n) if exp is not None else None) or \
         {True: 'bf16 mixed precision', False: 'fp32', None: 'n/a'}[n.get('train_bf16')]
     return [f"numerics: {n.get('device')}, generation in {n.get('generation_dtype')}, training in {train}{cpu}."]
@@ -767,18 +767,22 @@ ARM_KEYED = ('rows', 'rounds', 'items')   # a seed raw's fields keyed by row
 
 def join_seed_raws(a: dict, b: dict, where: str = 'merge') -> dict:
     """One seed's raw from two folders of that seed with disjoint trained rows (the main rows, then ablation rows run
-    later on another machine): `a`'s shared stages (Base row, data, per-seed notes) are kept; `b` adds its rows, rounds,
-    item scores and stage times, listed under `joined_rows` (they trained from their own run of the shared stages)."""
+    later on another machine; or a row the first folder's time budget cut, run alone): `a`'s shared stages (Base row,
+    data, per-seed notes) are kept; `b` adds its rows, rounds, item scores and stage times, listed under `joined_rows`
+    (they trained from their own run of the shared stages)."""
     s = a['seed']
     if a.get('data_hash') != b.get('data_hash'):
         raise ReproError(f"{where}: seed {s}: the two folders' data differ (data_hash): not runs of one seed")
-    if dup := [k for k in b.get('rounds', {}) if k in a.get('rounds', {})]:
+    a_cut, b_cut = set(a.get('not_run_time', [])), set(b.get('not_run_time', []))
+    ran = lambda r, cut: [k for k in r.get('rounds', {}) if k not in cut]   # a row cut by time keeps its partial rounds
+    if dup := [k for k in ran(b, b_cut) if k in ran(a, a_cut)]:
         raise ReproError(f"{where}: seed {s}: row {dup[0]!r} is in two folders of this seed (pass one of them)")
-    out = {**a, **{k: {**b.get(k, {}), **a.get(k, {})} for k in ARM_KEYED if k in a or k in b}}
+    take = lambda f, k: k not in a.get(f, {}) or (k in a_cut and k not in b_cut)   # `b`'s record: a row `a` lacks or cut
+    out = {**a, **{f: {**a.get(f, {}), **{k: v for k, v in b.get(f, {}).items() if take(f, k)}}
+                   for f in ARM_KEYED if f in a or f in b}}
     new = [k for k in out.get('rows', {}) if k not in a.get('rows', {})]
     out['stage_seconds'] = {**b.get('stage_seconds', {}), **a.get('stage_seconds', {})}
-    out['not_run_time'] = [k for k in dict.fromkeys(a.get('not_run_time', []) + b.get('not_run_time', []))
-                           if k not in out.get('rounds', {})]
+    out['not_run_time'] = [k for k in dict.fromkeys([*a_cut, *b_cut]) if k not in out.get('rows', {})]
     out['joined_rows'] = a.get('joined_rows', []) + new
     return out
 

@@ -86,22 +86,27 @@ def plan(n: int, scale: str, recipe=None, overrides=()) -> str:
     return head + yaml.safe_dump(exp.plan(cfg), sort_keys=False, allow_unicode=True, width=120)
 
 def merged_seed_walls(dirs, n: int, scale: str) -> dict[str, float]:
-    "Each merged seed folder's wall seconds per seed (from its run.json), so that a merged table keeps its time per seed."
+    """Each merged seed's wall seconds (from its folders' run.json), so that a merged table keeps its time per seed; a
+    seed in two folders (a row run later, joined at merge) took the sum of both."""
     walls = {}
     for d in dirs:
         f = next((f for f in (Path(d) / 'run.json', Path(d) / f'table{n}' / scale / 'run.json') if f.exists()), None)
-        if f: walls.update(read_json(f).get('seed_wall_seconds') or {})
+        for s, w in ((read_json(f).get('seed_wall_seconds') or {}) if f else {}).items():
+            walls[s] = round(walls.get(s, 0.0) + w, 1)
     return walls
 
 def merged_hardware(dirs, n: int, scale: str) -> dict | None:
-    """The machine the merged folders ran on, where every one of them says it ran there itself (not merged) on one and
-    the same machine — so that re-merging a CPU table keeps the CPU its numbers came from; else None."""
+    """What the machines the merged folders ran on have in common (each folder's own machine, or the common part a merged
+    folder records): every field on which they all agree — so that re-merging a CPU table keeps the CPU its numbers came
+    from, and seeds from two H100 machines of other kernel builds still name the card and CPU; None if nothing agrees or
+    a folder records no machine."""
     hws = []
     for d in dirs:
         f = next((f for f in (Path(d) / 'run.json', Path(d) / f'table{n}' / scale / 'run.json') if f.exists()), None)
         rec = read_json(f) if f else {}
         hws.append(rec.get('seeds_hardware') if 'merged_from' in rec else rec.get('hardware'))
-    return hws[0] if hws and hws[0] and all(h == hws[0] for h in hws) else None
+    if not hws or not all(hws): return None
+    return {k: v for k, v in hws[0].items() if all(h.get(k) == v for h in hws[1:])} or None
 
 
 # %% ../nbs/20_reproduce.ipynb #03e09796
