@@ -1,6 +1,6 @@
 """The GPU levers of issue 30 (sampling, distillation steps, DPO rounds), old path beside new in one process on one card.
 
-    python benchmarks/gpu_levers.py [--what sample kd dpo] [--steps 30] [--pairs 256] [--out FILE.json]
+    python benchmarks/gpu_levers.py [--what sample kd dpo sft] [--steps 30] [--pairs 256] [--trace] [--out FILE.json]
 
 sample: the Sampler on the embedded model's real weights, with fitted and compacted batches (`Sampler.FIT_ROWS`,
      `Sampler.COMPACT`: the default since 2026-12-06) and without (every batch `fixed_batch_size` rows, a quarter batch
@@ -23,6 +23,9 @@ dpo: one DPO round (`preference.dpo_round`, Table 2's gpu settings: batch 16, β
      AdamW (before) and fused AdamW (`GPU_TRAINING['fused_adamw']`), and with the reference's log-probs precomputed
      (`ref_mode: precompute`); then Table 1's APT settings (8 pairs x 2 accumulation steps, max length 448) against the
      same 16 pairs a step in one batch. Printed: seconds a round, a step (ratios within a table's settings), the loss.
+sft: Table 1's SFT rows (8 rows x 2 accumulation steps, max length 448; its forgetting control took 0.32 s a step alone
+     on one H100 at 16 % utilisation) as run, as 16 x 1, each with and without fused AdamW; `--trace` adds one round
+     under torch.profiler: the ops with the most device time, host syncs and kernel launches.
 Each configuration runs after a warm-up of the same kind, so kernel selection and allocator growth are not timed. The
 card is named; ratios are within this run.
 """
@@ -158,11 +161,64 @@ def dpo_bench(n_pairs: int) -> list[dict]:
     return out
 
 
+def _profile_top(fn, n: int = 15) -> dict:
+    """Run `fn` once under torch.profiler: the ops with the most self device time (CPU time on a CPU), the device
+    synchronisations, `.item()` calls and kernel launches — a step that waits on the host shows them."""
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+    acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if DEV == 'cuda' else [])
+    with profile(activities=acts) as prof: fn()
+    ev = prof.key_averages()
+    key = 'self_device_time_total' if DEV == 'cuda' else 'self_cpu_time_total'
+    top = sorted(ev, key=lambda e: getattr(e, key, 0), reverse=True)[:n]
+    count = lambda *names: sum(e.count for e in ev if e.key in names)
+    # `.item()` of a CPU tensor (AdamW's step counters) waits on nothing: the device syncs are the runtime's own calls
+    return {'top': [{'op': e.key, 'calls': e.count, 'self_ms': getattr(e, key, 0) / 1000} for e in top],
+            'host_syncs': count('cudaStreamSynchronize', 'cudaDeviceSynchronize'), 'item_calls': count('aten::item'),
+            'kernel_launches': count('cudaLaunchKernel')}
+
+
+def sft_bench(n_rows: int, trace: bool) -> list[dict]:
+    """Table 1's SFT rows (`preference.sft_round`, its gpu settings: 8 rows x 2 accumulation steps, max length 448,
+    2 epochs) on `n_rows` math solutions: as the recipe runs them, the same 16 rows a step in one batch, and each with
+    fused AdamW; `trace`: one more round of the recipe's settings under torch.profiler (seed 0's forgetting control
+    took 0.32 s a step alone on one H100 at 16 % utilisation: where does a step wait?)."""
+    from paper_repro.experiment import get_experiment, load_recipe, recipe_path
+    from paper_repro.models import load_model
+    from paper_repro.preference import GPU_TRAINING, sft_round
+    cfg = load_recipe(get_experiment(1), recipe_path(1, 'gpu')).sft
+    rows = [{'prompt': p['prompt'], 'completion': p['chosen']} for p in math_pairs(n_rows)]
+    model0, tok = load_model(device=DEV)
+    sft_round(copy.deepcopy(model0), tok, rows[:32], dataclasses.replace(cfg, epochs=1))   # warm-up
+    out = []
+    for name, fused, c in (('Table 1 SFT, 8 x 2 accumulated (as run)', False, cfg),
+                           ('Table 1 SFT, 8 x 2 accumulated, fused AdamW', True, cfg),
+                           ('Table 1 SFT as 16 x 1', False, dataclasses.replace(cfg, per_device_batch_size=16, grad_accum=1)),
+                           ('Table 1 SFT as 16 x 1, fused AdamW', True, dataclasses.replace(cfg, per_device_batch_size=16, grad_accum=1))):
+        GPU_TRAINING.update(fused_adamw=fused)
+        m = copy.deepcopy(model0)
+        sync(); t0 = time.perf_counter()
+        m, stats = sft_round(m, tok, rows, c)
+        sync(); wall = time.perf_counter() - t0
+        r = {'config': name, 'rows': len(rows), 'steps': stats.get('steps'), 's_round': wall,
+             's_per_step': wall / max(1, stats.get('steps') or 1), 'train_loss': stats.get('train_loss')}
+        out.append(r); print(json.dumps(r), flush=True)
+        del m; empty()
+    GPU_TRAINING.update(fused_adamw=False)
+    if trace:
+        m = copy.deepcopy(model0)
+        prof = _profile_top(lambda: sft_round(m, tok, rows[:64], cfg))
+        print('profile (8 x 2 as run, 64 rows):', json.dumps(prof), flush=True)
+        out.append({'config': 'profile', **prof})
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--what', nargs='+', default=['sample', 'kd', 'dpo'], choices=['sample', 'kd', 'dpo'])
+    ap.add_argument('--what', nargs='+', default=['sample', 'kd', 'dpo'], choices=['sample', 'kd', 'dpo', 'sft'])
     ap.add_argument('--steps', type=int, default=30, help='timed KD steps per configuration')
-    ap.add_argument('--pairs', type=int, default=256, help='DPO pairs per round')
+    ap.add_argument('--pairs', type=int, default=256, help='DPO pairs (SFT rows) per round')
+    ap.add_argument('--trace', action='store_true', help='sft: one more round under torch.profiler (top ops, host syncs)')
     ap.add_argument('--out', help='write the results here as JSON')
     ap.add_argument('--quick', action='store_true', help='sample: four prompts, 8 tokens (checks the script on a CPU)')
     a = ap.parse_args()
@@ -171,20 +227,25 @@ def main():
     if 'sample' in a.what: res['sample'] = sample_bench(a.quick)
     if 'kd' in a.what: res['kd'] = kd_bench(a.steps)
     if 'dpo' in a.what: res['dpo'] = dpo_bench(a.pairs)
+    if 'sft' in a.what: res['sft'] = sft_bench(a.pairs, a.trace)
     for k, rows in res.items():
         if k == 'card': continue
         print(f'\n{k} ({res["card"]}):')
         base = {}
         for r in rows:
+            if r.get('config') == 'profile':
+                print(f"  profile: {r['host_syncs']} device syncs, {r['item_calls']} .item() calls, {r['kernel_launches']} kernel launches; top ops "
+                      + ', '.join(f"{o['op']} {o['self_ms']:.0f} ms ({o['calls']}x)" for o in r['top'][:8]))
+                continue
             if k == 'sample':
                 b = base.setdefault(r['workload'], r['s_warm'])
                 print(f"  {r['workload']}, {r['path']}: {r['s_warm']:.2f} s warm (x{b / r['s_warm']:.2f} the first), "
                       f"{r['tok_per_s'] / 1000:.1f}k tok/s, {r['finished']:.1%} finished" +
                       (f", {r['same_texts']:.1%} of texts as before" if 'same_texts' in r else ''))
                 continue
-            key = r.get('row', r.get('config', '')[:7]); b = base.setdefault(key, r['s_round'] if k == 'dpo' else r['s_per_step'])
+            key = r.get('row', r.get('config', '')[:7]); b = base.setdefault(key, r['s_round'] if k in ('dpo', 'sft') else r['s_per_step'])
             print(f"  {r.get('row', '')} {r.get('gpu_training', r.get('config'))}: {r['s_per_step'] * 1000:.1f} ms a step "
-                  f"(x{b / (r['s_round'] if k == 'dpo' else r['s_per_step']):.2f} the first)" +
+                  f"(x{b / (r['s_round'] if k in ('dpo', 'sft') else r['s_per_step']):.2f} the first)" +
                   (f"  teacher {r['time_teacher'] * 1000:.1f} / student {r['time_student'] * 1000:.1f} / generation "
                    f"{r['time_generation'] * 1000:.1f} ms" if 'time_teacher' in r else f"  round {r['s_round']:.1f} s, "
                    f"{r['steps']} steps, loss {r['train_loss']:.4f}"))
