@@ -133,6 +133,24 @@ def math_pairs(n: int) -> list[dict]:
     return [{'prompt': r['question'], 'chosen': r['solution'], 'rejected': wrong(r['solution'])} for r in rows]
 
 
+def _time_rounds(round_fn, model0, tok, data: list, unit: str, configs) -> list[dict]:
+    """One `round_fn` round (`dpo_round`, `sft_round`) on `data` from a fresh copy of `model0` per (name, fused AdamW,
+    settings) of `configs`, timed between device syncs; one printed JSON line each."""
+    from paper_repro.preference import GPU_TRAINING
+    out = []
+    for name, fused, c in configs:
+        GPU_TRAINING.update(fused_adamw=fused)
+        m = copy.deepcopy(model0)
+        sync(); t0 = time.perf_counter()
+        m, stats = round_fn(m, tok, data, c)
+        sync(); wall = time.perf_counter() - t0
+        r = {'config': name, unit: len(data), 'steps': stats.get('steps'), 's_round': wall,
+             's_per_step': wall / max(1, stats.get('steps') or 1), 'train_loss': stats.get('train_loss')}
+        out.append(r); print(json.dumps(r), flush=True)
+        del m; empty()
+    return out
+
+
 def dpo_bench(n_pairs: int) -> list[dict]:
     import torch
     from paper_repro.experiment import get_experiment, load_recipe, recipe_path
@@ -143,20 +161,11 @@ def dpo_bench(n_pairs: int) -> list[dict]:
     model0, tok = load_model(device=DEV)
     dpo_round(copy.deepcopy(model0), tok, pairs[:32], dataclasses.replace(cfg, epochs=1))   # warm-up
     t1 = load_recipe(get_experiment(1), recipe_path(1, 'gpu')).apt.dpo   # 8 pairs x 2 accumulation steps
-    out = []
-    for name, fused, c in (('Table 2, per-tensor AdamW (before)', False, cfg), ('Table 2, fused AdamW', True, cfg),
-                           ('Table 2, fused AdamW + precomputed reference', True, dataclasses.replace(cfg, ref_mode='precompute')),
-                           ('Table 1, 8 x 2 accumulated, fused AdamW', True, t1),
-                           ('Table 1 as 16 x 1, fused AdamW', True, dataclasses.replace(t1, per_device_batch_size=16, grad_accum=1))):
-        GPU_TRAINING.update(fused_adamw=fused)
-        m = copy.deepcopy(model0)
-        sync(); t0 = time.perf_counter()
-        m, stats = dpo_round(m, tok, pairs, c)
-        sync(); wall = time.perf_counter() - t0
-        r = {'config': name, 'pairs': len(pairs), 'steps': stats.get('steps'), 's_round': wall,
-             's_per_step': wall / max(1, stats.get('steps') or 1), 'train_loss': stats.get('train_loss')}
-        out.append(r); print(json.dumps(r), flush=True)
-        del m; empty()
+    out = _time_rounds(dpo_round, model0, tok, pairs, 'pairs', (
+        ('Table 2, per-tensor AdamW (before)', False, cfg), ('Table 2, fused AdamW', True, cfg),
+        ('Table 2, fused AdamW + precomputed reference', True, dataclasses.replace(cfg, ref_mode='precompute')),
+        ('Table 1, 8 x 2 accumulated, fused AdamW', True, t1),
+        ('Table 1 as 16 x 1, fused AdamW', True, dataclasses.replace(t1, per_device_batch_size=16, grad_accum=1))))
     GPU_TRAINING.update(fused_adamw=True)
     return out
 
@@ -190,20 +199,10 @@ def sft_bench(n_rows: int, trace: bool) -> list[dict]:
     rows = [{'prompt': p['prompt'], 'completion': p['chosen']} for p in math_pairs(n_rows)]
     model0, tok = load_model(device=DEV)
     sft_round(copy.deepcopy(model0), tok, rows[:32], dataclasses.replace(cfg, epochs=1))   # warm-up
-    out = []
-    for name, fused, c in (('Table 1 SFT, 8 x 2 accumulated (as run)', False, cfg),
-                           ('Table 1 SFT, 8 x 2 accumulated, fused AdamW', True, cfg),
-                           ('Table 1 SFT as 16 x 1', False, dataclasses.replace(cfg, per_device_batch_size=16, grad_accum=1)),
-                           ('Table 1 SFT as 16 x 1, fused AdamW', True, dataclasses.replace(cfg, per_device_batch_size=16, grad_accum=1))):
-        GPU_TRAINING.update(fused_adamw=fused)
-        m = copy.deepcopy(model0)
-        sync(); t0 = time.perf_counter()
-        m, stats = sft_round(m, tok, rows, c)
-        sync(); wall = time.perf_counter() - t0
-        r = {'config': name, 'rows': len(rows), 'steps': stats.get('steps'), 's_round': wall,
-             's_per_step': wall / max(1, stats.get('steps') or 1), 'train_loss': stats.get('train_loss')}
-        out.append(r); print(json.dumps(r), flush=True)
-        del m; empty()
+    one = dataclasses.replace(cfg, per_device_batch_size=16, grad_accum=1)
+    out = _time_rounds(sft_round, model0, tok, rows, 'rows', (
+        ('Table 1 SFT, 8 x 2 accumulated (as run)', False, cfg), ('Table 1 SFT, 8 x 2 accumulated, fused AdamW', True, cfg),
+        ('Table 1 SFT as 16 x 1', False, one), ('Table 1 SFT as 16 x 1, fused AdamW', True, one)))
     GPU_TRAINING.update(fused_adamw=False)
     if trace:
         m = copy.deepcopy(model0)
