@@ -14,10 +14,10 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 # %% auto #0
-__all__ = ['IN_TEST', 'SCALES', 'PROFILE_ENV', 'ReproError', 'cfg_field', 'config_help', 'config_from_dict', 'config_to_dict',
-           'RecipeBase', 'load_yaml', 'stable_hash', 'derive_seed', 'seed_everything', 'cache_dir', 'atomic_write',
-           'write_json', 'read_json', 'write_jsonl', 'iter_jsonl', 'package_versions', 'git_info', 'cpu_info',
-           'hardware_info', 'file_hash', 'run_record', 'Timer', 'record_span', 'span', 'read_spans', 'Run']
+__all__ = ['IN_TEST', 'SCALES', 'GPU_SPEEDUPS', 'PROFILE_ENV', 'ReproError', 'cfg_field', 'config_help', 'config_from_dict',
+           'config_to_dict', 'RecipeBase', 'load_yaml', 'stable_hash', 'derive_seed', 'seed_everything', 'cache_dir',
+           'atomic_write', 'write_json', 'read_json', 'write_jsonl', 'iter_jsonl', 'package_versions', 'git_info',
+           'cpu_info', 'hardware_info', 'file_hash', 'run_record', 'Timer', 'record_span', 'span', 'read_spans', 'Run']
 
 # %% ../nbs/00_core.ipynb #1c340b61
 IN_TEST = bool(os.environ.get('IN_TEST'))  # set by nbdev-test: notebooks shrink to the tiny scale
@@ -41,6 +41,8 @@ def cfg_field(default: Any = dataclasses.MISSING, help: str = '', ge=None, gt=No
 def _value_error(meta: dict, v) -> str | None:
     "Why value `v` is outside the range or choices field metadata `meta` allows (None: it is inside, or a None value)."
     if v is None or isinstance(v, bool): return None
+    if 'choices' in meta and isinstance(v, list):   # a list field with choices: every element must be one of them
+        return next((f"expected each of {', '.join(map(str, meta['choices']))}, got {x!r}" for x in v if x not in meta['choices']), None)
     if 'choices' in meta and v not in meta['choices']: return f"expected one of {', '.join(map(str, meta['choices']))}, got {v!r}"
     if not isinstance(v, (int, float)): return None
     for k, ok, word in (('ge', lambda b: v >= b, '≥'), ('gt', lambda b: v > b, '>'), ('le', lambda b: v <= b, '≤')):
@@ -109,6 +111,9 @@ def config_to_dict(cfg) -> dict:
     "A plain, JSON-able dict of a (nested) config."
     return json.loads(json.dumps(dataclasses.asdict(cfg), default=str))
 
+# the GPU training speed-ups a recipe may turn on (issue 30; `preference.GPU_TRAINING` holds their switches)
+GPU_SPEEDUPS = ('fused_adamw', 'kd_tf32', 'kd_bf16')
+
 @dataclass
 class RecipeBase:
     """The fields every table's recipe has (the runner reads them: scale, start model, rows, how a seed runs); a table's
@@ -121,6 +126,9 @@ class RecipeBase:
                                            "reruns of a GPU stage differ slightly [ours]")
     time_budget_s: float = cfg_field(0, "wall-clock budget of one seed (0 = none): once spent, no new round or row starts and "
                                         "unfinished rows are marked 'not run (time)'; rerun to resume them", ge=0)
+    gpu_training: list = cfg_field([], "GPU training speed-ups this recipe's rows run with (`preference.GPU_TRAINING`): "
+                                       "fused_adamw, kd_tf32, kd_bf16; each moves only the last bits, and seeds with other "
+                                       "ones do not merge [ours]", choices=GPU_SPEEDUPS)
     keep_models: bool = cfg_field(True, "keep each row's trained weights in the run cache once its seed is done (false: "
                                         "removed then, ~0.5 GB a row of SmolLM2-135M; results and item scores stay)")
     design_frozen_at: str = cfg_field('', "the commit at which this recipe's design — rows, data, claim family, dev choices — "

@@ -14,19 +14,19 @@ from fastcore.basics import patch
 from .core import (cfg_field, config_from_dict, config_to_dict, load_yaml, read_json, record_span,
                               ReproError, Run, span, write_json)
 from .models import load_model
-from .preference import cpu_training_kernels, gpu_training_kernels, use_bf16
+from .preference import cpu_training_kernels, gpu_training_kernels, use_bf16, use_gpu_training
 from .sampling import deterministic_cuda, generation_dtype, plain_attention, Sampler, source_state
 from .tables import (TableSpec, decide_claims, fmt_claim, fmt_tests, register_spec, render_markdown, summarize,
                                 write_table)
 
 # %% auto #0
-__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'PROVENANCE_FIELDS', 'PRUNED', 'OOM_EXIT', 'SPAWNED_AT', 'REGISTRY',
-           'GRID_RULE', 'GRID_RULE_SE', 'GRID_RULES', 'ARM_KEYED', 'numerics', 'method_fields', 'run_key', 'Experiment',
-           'SeedRun', 'record_gpu_peak', 'SeedClock', 'run_seed', 'register', 'get_experiment', 'all_experiments',
-           'recipe_path', 'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe', 'grid_points',
-           'grid_point_key', 'choose_grid_points', 'dev_grid', 'merge_grids', 'numerics_note', 'joined_notes',
-           'design_note', 'decide_family', 'build_table', 'join_seed_raws', 'read_raw', 'merge_seed_folders',
-           'claims_ledger']
+__all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'PROVENANCE_FIELDS', 'BASE_ADDED_FIELDS', 'PRUNED', 'OOM_EXIT', 'SPAWNED_AT',
+           'REGISTRY', 'GRID_RULE', 'GRID_RULE_SE', 'GRID_RULES', 'ARM_KEYED', 'numerics', 'method_fields', 'run_key',
+           'Experiment', 'SeedRun', 'record_gpu_peak', 'SeedClock', 'run_seed', 'register', 'get_experiment',
+           'all_experiments', 'recipe_path', 'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe',
+           'grid_points', 'grid_point_key', 'choose_grid_points', 'dev_grid', 'merge_grids', 'numerics_note',
+           'joined_notes', 'design_note', 'decide_family', 'build_table', 'join_seed_raws', 'read_raw',
+           'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -41,6 +41,9 @@ __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'PROVENANCE_FIELDS', 'PRUNED'
 NUMERICS_VERSION = 5
 EXECUTION_FIELDS = ('workers', 'time_budget_s', 'keep_models')   # how a seed is executed, not what it computes
 PROVENANCE_FIELDS = ('design_frozen_at',)   # what a recipe says about its own history: cited in notes, not computed with
+# RecipeBase fields added after seeds were committed: while they hold this default they stay out of run keys, so those
+# seeds keep their keys and merge with new ones (a table's own such fields: `Experiment.added_fields`)
+BASE_ADDED_FIELDS = {'gpu_training': []}
 
 def numerics(cfg, exp=None) -> dict:
     """The numerics this machine will use for `cfg`: code version (and `exp`'s own, when it has one), device, generation
@@ -62,8 +65,8 @@ def numerics(cfg, exp=None) -> dict:
 def method_fields(exp, d: dict) -> dict:
     """Recipe dict `d` (`config_to_dict` form) without its execution fields, its report fields (`exp.report_fields`:
     margins and the like, which decide claims but no computed number) and the fields `exp.added_fields` lists while they
-    hold that default: what keys a run and must agree for seeds to merge."""
-    added, report = getattr(exp, 'added_fields', {}), getattr(exp, 'report_fields', ())
+    hold that default (and `BASE_ADDED_FIELDS`, every table's): what keys a run and must agree for seeds to merge."""
+    added, report = {**BASE_ADDED_FIELDS, **getattr(exp, 'added_fields', {})}, getattr(exp, 'report_fields', ())
     return {k: v for k, v in d.items() if k not in (*EXECUTION_FIELDS, *PROVENANCE_FIELDS) and k not in report
             and not (k in added and v == added[k])}
 
@@ -168,6 +171,7 @@ class SeedRun:
         self.exp, self.cfg, self.seed = exp, cfg, seed
         if getattr(cfg, 'deterministic', False):
             deterministic_cuda()
+        use_gpu_training(getattr(cfg, 'gpu_training', []))   # before the run key: its numerics name them
         self.run = Run(exp.name, run_key(exp, cfg, seed), fresh=fresh, root=root)
         self._tok, self._samplers, self._loaded = None, {}, {}
         self.grid_point = None   # (row, tag) while `dev_grid` trains a point: that row's stages get their own names
@@ -690,7 +694,9 @@ def numerics_note(raws: list[dict], record: dict, exp=None, cfg=None) -> list[st
            if n.get('device') == 'cpu' and hw.get('cpu_model') and hw.get('torch_cpu_capability') else '')
     train = (exp.training_precision(cfg, n) if exp is not None else None) or \
         {True: 'bf16 mixed precision', False: 'fp32', None: 'n/a'}[n.get('train_bf16')]
-    return [f"numerics: {n.get('device')}, generation in {n.get('generation_dtype')}, training in {train}{cpu}."]
+    gpu = (f" with GPU speed-ups {n['gpu_training'].replace('+', ', ')} (`gpu_training`)"
+           if n.get('gpu_training') not in (None, 'plain') else '')
+    return [f"numerics: {n.get('device')}, generation in {n.get('generation_dtype')}, training in {train}{gpu}{cpu}."]
 
 # %% ../nbs/10a_experiment.ipynb #6fef823d
 def _write_sidecar(exp: Experiment, raws: list[dict], out: Path) -> list[dict]:

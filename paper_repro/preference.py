@@ -15,14 +15,14 @@ from typing import Any
 import numpy as np
 import torch
 
-from .core import cfg_field, config_to_dict, ReproError, span, stable_hash, write_json
+from .core import cfg_field, config_to_dict, GPU_SPEEDUPS, ReproError, span, stable_hash, write_json
 from .models import LoraSettings, lora_config
 from .sampling import cpu_has_bf16, to_messages   # to_messages: the one chat-message builder (the sampler renders the same conversation)
 
 # %% auto #0
 __all__ = ['CPU_TRAINING', 'GPU_TRAINING', 'PreferencePair', 'TrainSettings', 'DPOSettings', 'SFTSettings', 'use_bf16',
-           'cpu_training_kernels', 'gpu_training_kernels', 'on_gpu', 'dpo_dataset', 'dpo_round', 'sequence_logps',
-           'pair_margins', 'sft_dataset', 'sft_round']
+           'cpu_training_kernels', 'use_gpu_training', 'gpu_training_kernels', 'on_gpu', 'dpo_dataset', 'dpo_round',
+           'sequence_logps', 'pair_margins', 'sft_dataset', 'sft_round']
 
 # %% ../nbs/08_preference.ipynb #721565a8
 @dataclass
@@ -121,8 +121,16 @@ def _on_cpu(flag: str) -> bool: return not torch.cuda.is_available() and CPU_TRA
 # train outside trl in fp32), TF32 matrix products or bf16 autocast of their forward passes. Measured on one H100
 # (`benchmarks/gpu_levers.py`, records/h100-2026-12-06c): none sped a Table 3 step up beyond the run-to-run noise (a
 # fixed-teacher step 74-96 ms in every variant but bf16, 607 ms; OKD 206-239 ms) — the step waits on the host, not on
-# the matrix products. Each moves the last bits, so `experiment.numerics` puts `gpu_training_kernels()` in GPU run keys.
-GPU_TRAINING = {'fused_adamw': False, 'kd_tf32': False, 'kd_bf16': False}
+# the matrix products. On trl's rounds fused AdamW pays (records/h100-2026-12-07: a Table 2 DPO step ×1.52, a Table 1
+# SFT step ×1.38). Each moves the last bits, so `experiment.numerics` puts `gpu_training_kernels()` in GPU run keys; a
+# recipe turns them on by name (`RecipeBase.gpu_training`, set for the process by `use_gpu_training`).
+GPU_TRAINING = dict.fromkeys(GPU_SPEEDUPS, False)
+
+def use_gpu_training(names) -> None:
+    "Switch exactly the GPU speed-ups `names` on for this process (a recipe's `gpu_training`), the rest off."
+    unknown = [n for n in names if n not in GPU_TRAINING]
+    if unknown: raise ReproError(f"gpu_training: unknown speed-up {unknown[0]!r} (known: {', '.join(GPU_TRAINING)})")
+    GPU_TRAINING.update({k: k in names for k in GPU_TRAINING})
 
 def gpu_training_kernels() -> str:
     "The GPU speed-ups training runs with, as a run-key string ('plain' when none)."
