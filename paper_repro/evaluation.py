@@ -222,11 +222,14 @@ class PaperReproLM(LM):
             self._hflm = HFLM(pretrained=self.model, tokenizer=self.tokenizer, batch_size=self.ll_batch_size)
         return self._hflm
 
+    # each under a span, so a seed's profile tells these forward passes from lm-eval's own set-up and grading
     def loglikelihood(self, requests, disable_tqdm: bool = False):
-        return self.hflm.loglikelihood(requests, disable_tqdm=disable_tqdm)
+        with span('log-likelihood', requests=len(requests)):
+            return self.hflm.loglikelihood(requests, disable_tqdm=disable_tqdm)
 
     def loglikelihood_rolling(self, requests, disable_tqdm: bool = False):
-        return self.hflm.loglikelihood_rolling(requests, disable_tqdm=disable_tqdm)
+        with span('log-likelihood', requests=len(requests), rolling=True):
+            return self.hflm.loglikelihood_rolling(requests, disable_tqdm=disable_tqdm)
 
     # -- generation -----------------------------------------------------------------------------------------
     def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
@@ -346,7 +349,7 @@ def evaluate(model, tokenizer, suite: str = 'all', scale: str = 'mini', sampler=
     lm = lm or PaperReproLM(model, tokenizer, sampler=sampler, seed=cfg.seed, batch_size=cfg.batch_size,
                             ll_batch_size=cfg.ll_batch_size)
     t0 = time.time()
-    with span('lm-eval', suite=suite, tasks=len(specs)):   # its self time (less the nested sampling): set-up and grading
+    with span('lm-eval', suite=suite, tasks=len(specs)):   # its self time (less the nested sampling, log-likelihoods): set-up and grading
         results = lm_eval.simple_evaluate(model=lm, tasks=specs, task_manager=tm, limit=cfg.limit,
                                           bootstrap_iters=cfg.bootstrap_iters, log_samples=cfg.log_samples,
                                           random_seed=cfg.seed, numpy_random_seed=cfg.seed, torch_random_seed=cfg.seed,
