@@ -67,6 +67,9 @@ class OKDTable(Experiment):
     claims, grid = TABLE3_CLAIMS, TABLE3_GRID
     grid_rule = 'one_se'   # the first listed point within one SE of the best (the grid lists the smaller L, then λ, first)
     numerics_version = 2   # 2: data v3 (S-NI*, SelfInst*), training rows keep the whole prompt; 1: every random stream from derive_seed
+    # the per-step loss curves are ≈ 95 % of a gpu seed's round logs (166 of 176 kB on seed 0, 2026-12-07): they travel
+    # compressed beside raw.json (read back on merging), so 8+ seed folders keep the tracked tree small
+    sidecar, sidecar_key = 'train_curves', 'train.curve'
     removed_fields = ('eval_every_round',)   # unused (every row is one training stage); older recipes and seed folders had it
     moved_fields = {'kd.lr': ('kd.learning_rate',), 'kd.module_lr': ('kd.module_learning_rate',), 'kd.max_len': ('kd.max_length',),   # one vocabulary
                     # every sampling a nested config: the flat generation fields of older recipes and seed folders

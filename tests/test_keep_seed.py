@@ -32,3 +32,14 @@ def test_a_tgz_without_a_seed_run_is_refused(tmp_path, capsys):
     _tgz(tmp_path / 'x.tgz', {'seed0/profile.json': b'{}'})
     assert main([str(tmp_path / 'x.tgz'), str(tmp_path / 'seeds')]) == 1
     assert 'expected one' in capsys.readouterr().err and not (tmp_path / 'seeds' / 'seed0').exists()
+
+def test_bulky_round_records_move_to_the_tables_sidecar(tmp_path):
+    "A seed written before its table had a sidecar (Table 3's per-step curves) is kept as today's code writes it."
+    run = 'seed0/table3/gpu/'
+    raw = {'table': 3, 'config': {}, 'seeds': [{'seed': 0, 'rounds': {'okd': [{'round': 1, 'train': {'wall_s': 9.0, 'curve': [{'kd': 1.2}]}}]}}]}
+    _tgz(tmp_path / 't3_seed0.tgz', {run + 'raw.json': json.dumps(raw).encode(), run + 'run.json': b'{}'})
+    assert main([str(tmp_path / 't3_seed0.tgz'), str(tmp_path / 'seeds')]) == 0
+    kept = tmp_path / 'seeds' / 'seed0'
+    assert json.loads((kept / 'raw.json').read_text())['seeds'][0]['rounds']['okd'][0]['train'] == {'wall_s': 9.0}
+    from paper_repro.experiment import get_experiment, read_raw
+    assert read_raw(get_experiment(3), kept / 'raw.json')['seeds'][0]['rounds'] == raw['seeds'][0]['rounds']

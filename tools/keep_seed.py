@@ -5,12 +5,26 @@ stage timings — no figures and no worker logs, so the tracked tree stays small
     python tools/keep_seed.py /work/.device/13/t1_seed0.tgz results/table1/gpu/seeds/
     python tools/keep_seed.py T.tgz DEST --name seed0_control   # a second folder of one seed (rows joined at merge)
 
+A raw.json written before its table moved bulky round records into a compressed sidecar (`Experiment.sidecar_key`)
+is split as today's code writes it, when paper_repro imports (run it with the project's Python).
 Refuses to overwrite an existing folder (one line, exit 1) and writes nothing half: the folder appears whole or not at all.
 """
 import argparse, json, shutil, sys, tarfile, tempfile
 from pathlib import Path
 
 KEEP = ('raw.json', 'run.json', 'table.md')   # beside any *.json.gz sidecar of raw.json
+
+def split_sidecar(folder: Path) -> bool:
+    "Split `folder/raw.json` as the current code writes it (its table's sidecar), if it is not yet; whether it split."
+    try: from paper_repro.experiment import get_experiment, _write_sidecar
+    except ImportError: return False   # without paper_repro the folder stays as the device wrote it (merging reads both)
+    from paper_repro.core import write_json
+    raw = json.loads((folder / 'raw.json').read_text())
+    if 'table' not in raw: return False
+    exp = get_experiment(raw['table'])
+    if not exp.sidecar_key or (folder / f'{exp.sidecar}.json.gz').exists(): return False
+    raw['seeds'] = _write_sidecar(exp, raw['seeds'], folder); write_json(folder / 'raw.json', raw)
+    return (folder / f'{exp.sidecar}.json.gz').exists()
 
 def keep_seed(tgz: Path, dest: Path, name: str | None = None) -> Path:
     "Extract `tgz` and copy the kept files into `dest/<seed folder name or name>`; the folder written."
@@ -31,6 +45,7 @@ def keep_seed(tgz: Path, dest: Path, name: str | None = None) -> Path:
                 if f.exists(): shutil.copy(f, part / f.name)
             if (seed / 'profile.json').exists(): shutil.copy(seed / 'profile.json', part / 'profile.json')
             if timings: shutil.copy(timings[0], part / 'timings.json')
+            split_sidecar(part)
             part.replace(out)
         finally: shutil.rmtree(part, ignore_errors=True)
     return out
