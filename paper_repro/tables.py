@@ -337,16 +337,20 @@ def projected_mde(raws: list[dict], c: Claim, n: int, alpha: float = 0.05, power
     return min_detectable(math.sqrt(s2 / n + item), df, alpha, power)
 
 # %% ../nbs/10_tables.ipynb #66f2f26a
-def _verdict(c: Claim, r: dict, excl: dict) -> str:
-    "The verdict of claim `c` from its result `r` and `excl[value]`: is that value excluded by its Holm-adjusted test."
+def _seeds_complete(c: Claim, n: int) -> bool:
+    "Has claim `c` the seeds that make its verdict more than provisional (5, or fewer where it runs on fewer by design)?"
+    return n >= 5 or (bool(c.design_seeds) and n >= c.design_seeds)
+
+def _verdict(c: Claim, r: dict, excl: dict, family_complete: bool = True) -> str:
+    """The verdict of claim `c` from its result `r` and `excl[value]`: is that value excluded by its Holm-adjusted test.
+    `family_complete`: every claim of its Holm family has its seeds (else its adjusted p can still move)."""
     n, e = r['n'], r['estimate']
     p0 = next((t.get('p_adj', t['p']) for t in r.get('tests', []) if t['value'] == 0.0), float('nan'))
     if n == 0: return 'not run'
     if r['lo'] != r['lo']: return (f"undecided: n = {n} seed(s) and no item scores give no interval" if n == 1 else
                                    f"undecided: no interval ({r['method']})")
     if n < 2: return "undecided: 1 seed — the interval covers test items, not training noise"
-    final = bool(c.design_seeds) and n >= c.design_seeds   # a claim run on fewer seeds by design (a costly row) is done there
-    pre = f"provisional (n = {n}): " if n < 5 and not final else ''
+    pre = f"provisional (n = {n}): " if n < 5 and not (_seeds_complete(c, n) and family_complete) else ''
     mde = f"this n detects ≈ {r['mde']:.1f} at 80 % power" if r['mde'] == r['mde'] else 'MDE unknown'
     if c.kind == 'noninferiority':
         if excl[-c.margin]: return pre + (f"supported: no reduction beyond {c.margin:g}" if e > -c.margin else
@@ -376,13 +380,14 @@ def decide_claims(raws: list[dict], claims: list[Claim], alpha: float = 0.05) ->
     "Every claim of the family with its estimate, interval, Holm-adjusted p of every value it tests, MDE and verdict."
     res = {c.key: compare_rows(raws, c, alpha=alpha) for c in claims}
     adj = holm({(k, i): t['p'] for k, r in res.items() for i, t in enumerate(r['tests'])})
+    complete = all(_seeds_complete(c, res[c.key]['n']) for c in claims if res[c.key]['n'])   # Holm ties the family's verdicts
     out = []
     for c in claims:
         r = {**res[c.key], 'tests': [{**t, 'p_adj': adj[(c.key, i)]} for i, t in enumerate(res[c.key]['tests'])]}
         excl = {t['value']: t['p_adj'] < alpha for t in r['tests']}   # NaN p: not excluded
         out.append({'key': c.key, 'label': c.label, 'reported': c.reported, 'a': c.a, 'b': c.b, 'column': c.column,
                     'kind': c.kind, 'paper_value': c.paper_value, 'paper_kind': c.paper_kind, **r,
-                    'verdict': (v := _verdict(c, r, excl)), 'outcome': verdict_outcome(v)})
+                    'verdict': (v := _verdict(c, r, excl, complete)), 'outcome': verdict_outcome(v)})
     return out
 
 def fmt_claim(r: dict, key: str = '') -> str:

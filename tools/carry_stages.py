@@ -5,45 +5,64 @@ Base probe (a recomputed probe differs: GPU sampling is not bit-reproducible).
     python tools/carry_stages.py save --table 2 --seed 0 [--set k=v ...] OUT.tgz   # on the device, after a call
     python tools/carry_stages.py load --table 2 --seed 0 [--set k=v ...] IN.tgz    # on the next machine, before the call
 
-`tools/device.sh table` does both (the file travels as `.carry/stages/tN_seedS.tgz`). The --set overrides are the
-table call's: they name the same run directory (its key) and the rows of this call.
+`tools/device.sh table` does both (the file travels as `.carry/stages/tN_seedS.tgz`). The --set overrides (and --recipe)
+are the table call's: they name the same run directory (its key).
 
-What travels: every stage of the seed's run directory without its model weights, except the stages of rows that did not
-finish (they rerun whole, so no row mixes two machines' rounds), and the run's calls.json and timings.json (a seed's
-wall time adds up every call that computed it). A stage outside the rows (shared: Base's probe, the pools) that holds
-model weights cannot travel without them: save refuses, in one line, and the seed reruns whole. Nothing is written
-when every row finished (the seed's table came back whole) or no stage did.
+What travels: every finished stage of the seed's run directory without its model weights, except the stages of rows that
+did not finish — every row of the table counts, not only this call's, and a row is finished once its last round and its
+extra rows (Table 3's merged teacher) are evaluated; unfinished rows rerun whole, so no row mixes two machines' rounds —
+and the run's calls.json and timings.json (a seed's wall time adds up every call that worked on it, the rounds of rows
+that reran included). A stage outside the rows (shared: Base's probe, the pools) that holds model weights cannot travel
+without them: save refuses, in one line, and the seed reruns whole. Nothing is written when every row finished or no
+stage did. A manifest (table, seed, run key, the card) goes with the stages: load refuses another seed's or run's file,
+and names the card the stages came from (say both cards in the seed's notes).
 """
-import argparse, io, json, sys, tarfile
+import argparse, io, json, shutil, sys, tarfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from paper_repro.core import ReproError, read_json, write_json
-from paper_repro.experiment import SeedRun
+from paper_repro.experiment import PRUNED, SeedRun
 from paper_repro.reproduce import resolve
 
 WEIGHTS = ('*.safetensors', '*.bin', '*.pt')   # a folder holding any of these is a model: it stays behind
 RUN_FILES = ('calls.json', 'timings.json')      # merged key by key on load
+MANIFEST = 'carry.json'
 
 def _holds_weights(d: Path) -> bool: return any(next(d.rglob(w), None) for w in WEIGHTS)
 
-def _owner(stage: str, arms) -> str | None:
-    "The row a stage belongs to (its name starts `<arm>__`), else None (a shared stage)."
-    return next((a for a in sorted(arms, key=len, reverse=True) if stage.startswith(a + '__')), None)
+def _card() -> str:
+    import torch
+    return torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'cpu'
 
-def seed_run(table: int, seed: int, overrides=(), scale: str = 'gpu') -> SeedRun:
-    exp, cfg, _ = resolve(table, scale, None, overrides)
+def seed_run(table: int, seed: int, overrides=(), scale: str = 'gpu', recipe=None) -> SeedRun:
+    exp, cfg, _ = resolve(table, scale, recipe, overrides)
     return SeedRun(exp, cfg, seed)
+
+def table_arms(run: SeedRun) -> list[str]:
+    "Every row of the table that an arm trains (the spec's rows, less Base and the extra rows an arm's training yields)."
+    arms = [r for r in run.exp.spec.rows if r != run.exp.base_row]
+    extra = {x for a in arms for x in run.exp.extra_rows(run.cfg, a)}
+    return [a for a in arms if a not in extra]
+
+def finished(run: SeedRun, arm: str) -> bool:
+    "Its last round done, and the rows its training yields (e.g. Table 3's merged teacher) evaluated."
+    return run.done(run.last_stage(arm, run.n_rounds(arm))) and all(run.done(f'{x}__eval') for x in run.exp.extra_rows(run.cfg, arm))
+
+def _owner(stage: str, rows) -> str | None:
+    "The row a stage belongs to (its name starts `<row>__`), else None (a shared stage)."
+    return next((a for a in sorted(rows, key=len, reverse=True) if stage.startswith(a + '__')), None)
 
 def stages_to_carry(run: SeedRun) -> tuple[list[str], list[str]]:
     """(stage names that travel, rows that did not finish); raises ReproError when a shared stage holds model weights."""
-    arms = run.exp.arms(run.cfg)
-    unfinished = [a for a in arms if not run.done(run.last_stage(a, run.n_rounds(a)))]
+    arms = table_arms(run)
+    unfinished = [a for a in arms if not finished(run, a)]
+    extra_of = {x: a for a in arms for x in run.exp.extra_rows(run.cfg, a)}
     keep = []
     for d in sorted(p for p in (run.dir / 'stages').iterdir() if p.is_dir() and not p.name.startswith('.')):
         if not (d / 'result.json').exists(): continue   # not finished: nothing to reuse
-        owner = _owner(d.name, arms)
-        if owner in unfinished: continue
+        owner = _owner(d.name, [*arms, *extra_of])
+        if extra_of.get(owner, owner) in unfinished: continue
         if owner is None and _holds_weights(d):
             raise ReproError(f"{d}: a shared stage holds model weights, which cannot travel; rerun seed {run.seed} whole")
         keep.append(d.name)
@@ -53,35 +72,58 @@ def save(run: SeedRun, out: Path) -> Path | None:
     "Write the seed's travelling stages to `out` (a .tgz); None (nothing written) when every row finished or none did."
     keep, unfinished = stages_to_carry(run)
     if not unfinished or not keep: return None
-    part = out.with_name('.' + out.name + '.partial')
+    part, stripped = out.with_name('.' + out.name + '.partial'), []
     with tarfile.open(part, 'w:gz') as t:
         for f in RUN_FILES:
             if (run.dir / f).exists(): t.add(run.dir / f, arcname=f)
         for name in keep:
             d = run.dir / 'stages' / name
-            models = {p.parent for w in WEIGHTS for p in d.rglob(w)}   # a finished row's weights: no later stage reads them
+            models = sorted({p.parent for w in WEIGHTS for p in d.rglob(w)})   # a finished row's weights: left behind
+            stripped += [str(m.relative_to(run.dir)) for m in models]
             for f in sorted(p for p in d.rglob('*') if p.is_file()):
                 if not any(m == f.parent or m in f.parents for m in models): t.add(f, arcname=str(f.relative_to(run.dir)))
+        man = {'table': run.exp.table, 'seed': run.seed, 'run_key': run.run.key, 'card': _card(), 'stages': keep,
+               'left_behind': stripped}
+        data = json.dumps(man, indent=1).encode()
+        info = tarfile.TarInfo(MANIFEST); info.size = len(data); t.addfile(info, io.BytesIO(data))
     part.replace(out)
     return out
 
-def load(run: SeedRun, tgz: Path) -> list[str]:
-    "Unpack `tgz` into the seed's run directory: stages not done here, calls and timings merged; the stages added."
-    added = []
+def _stage_of(member: str) -> str | None:
+    "The stage a member path lies in (`stages/<name>/...`), or None for anything else (refused unless a run file)."
+    parts = Path(member).parts
+    ok = len(parts) >= 3 and parts[0] == 'stages' and not any(p in ('.', '..') or p.startswith('.') for p in parts[1:])
+    return parts[1] if ok else None
+
+def load(run: SeedRun, tgz: Path) -> tuple[list[str], dict]:
+    """Unpack `tgz` into the seed's run directory: stages not done here (a half-written one is replaced), calls and
+    timings merged, the weights left behind listed as pruned; (the stages added, the manifest). Another seed's or
+    run's file is refused before anything is written."""
     with tarfile.open(tgz) as t:
-        members = t.getmembers()
-        names = sorted({Path(m.name).parts[1] for m in members if Path(m.name).parts[0] == 'stages'})
-        for name in names:
+        members = {m.name: m for m in t.getmembers()}
+        if MANIFEST not in members: raise ReproError(f"{tgz}: no {MANIFEST} inside: not a carry_stages file")
+        man = json.load(t.extractfile(members[MANIFEST]))
+        want = {'table': run.exp.table, 'seed': run.seed, 'run_key': run.run.key}
+        bad = [k for k, v in want.items() if man.get(k) != v]
+        if bad: raise ReproError(f"{tgz}: field {bad[0]!r} is {man.get(bad[0])!r}, this run's is {want[bad[0]]!r}: "
+                                 f"another seed's or recipe's stages")
+        odd = [n for n in members if n not in (MANIFEST, *RUN_FILES) and _stage_of(n) is None]
+        if odd: raise ReproError(f"{tgz}: member {odd[0]!r} lies outside stages/<name>/")
+        added = []
+        for name in sorted({_stage_of(n) for n in members} - {None}):
             if run.done(name): continue
-            for m in members:
-                if Path(m.name).parts[:2] == ('stages', name): t.extract(m, run.dir, filter='data')
+            shutil.rmtree(run.dir / 'stages' / name, ignore_errors=True)   # a half-written stage of this machine
+            for n, m in members.items():
+                if _stage_of(n) == name: t.extract(m, run.dir, filter='data')
             added.append(name)
         for f in RUN_FILES:
-            m = next((m for m in members if m.name == f), None)
-            if m is None: continue
+            if f not in members: continue
             mine = read_json(run.dir / f) if (run.dir / f).exists() else {}
-            write_json(run.dir / f, {**json.load(io.TextIOWrapper(t.extractfile(m), encoding='utf-8')), **mine})
-    return added
+            write_json(run.dir / f, {**json.load(io.TextIOWrapper(t.extractfile(members[f]), encoding='utf-8')), **mine})
+    if man.get('left_behind'):   # a later load of one of them fails in one line (SeedRun.load), not at the hub
+        p = run.dir / PRUNED
+        write_json(p, sorted(set((read_json(p) if p.exists() else []) + man['left_behind'])))
+    return added, man
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -90,18 +132,22 @@ def main(argv=None) -> int:
     ap.add_argument('--table', type=int, required=True)
     ap.add_argument('--seed', type=int, required=True)
     ap.add_argument('--scale', default='gpu')
+    ap.add_argument('--recipe', help="the table call's recipe, if not configs/tableN/<scale>.yaml")
+    ap.add_argument('--fresh', action='store_true', help="the table call recomputes everything: load takes nothing in")
     ap.add_argument('--set', action='append', default=[], dest='overrides', metavar='KEY=VALUE', help="the table call's overrides")
     a = ap.parse_args(argv)
     try:
-        run = seed_run(a.table, a.seed, a.overrides, a.scale)
+        run = seed_run(a.table, a.seed, a.overrides, a.scale, a.recipe)
         if a.verb == 'save':
             out = save(run, a.tgz)
             print(f"table {a.table} seed {a.seed}: " + (f"stages saved to {out} ({out.stat().st_size / 2**20:.1f} MiB)"
                                                         if out else "nothing to carry (every row finished, or no stage did)"))
+        elif a.fresh: print(f"table {a.table} seed {a.seed}: --fresh: no stage carried in")
         else:
             if not a.tgz.is_file(): print(f"{a.tgz}: no such file", file=sys.stderr); return 1
-            added = load(run, a.tgz)
-            print(f"table {a.table} seed {a.seed}: {len(added)} stage(s) carried in ({', '.join(added) or 'none new'})")
+            added, man = load(run, a.tgz)
+            print(f"table {a.table} seed {a.seed}: {len(added)} stage(s) carried in from a {man.get('card')} "
+                  f"({', '.join(added) or 'none new'})")
     except ReproError as e: print(e, file=sys.stderr); return 1
     return 0
 

@@ -93,7 +93,9 @@ case "$1" in
     t=$2; s=$3; shift 3; out=${OUT:-/tmp/out}; r=/tmp/res/t$t/seed$s; mkdir -p $r $out
     carry_emb
     # a seed cut short on an earlier machine: its finished stages (shared Base probe, finished rows) come back in first
-    st=.carry/stages/t${t}_seed$s.tgz; if [ -f $st ]; then python tools/carry_stages.py load --table $t --seed $s "$@" $st; fi
+    # (a refused file — another seed's or recipe's — is said in one line and the seed runs from its own stages)
+    st=.carry/stages/t${t}_seed$s.tgz
+    if [ -f $st ]; then python tools/carry_stages.py load --table $t --seed $s "$@" $st || echo "carry_stages: nothing carried in"; fi
     # profiled (core.span; negligible cost) beside the card's utilisation: benchmarks/seed_profile.py summarises both
     export PAPER_REPRO_PROFILE=$r/profile.jsonl
     nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv,noheader -lms 500 > $r/gpu.csv 2>/dev/null & smi=$!

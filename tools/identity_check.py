@@ -32,8 +32,15 @@ def pairs(seed_raw):
         if f.exists(): out[stage.name] = [json.loads(l) for l in f.read_text().splitlines() if l.strip()]
     return out
 
+def read_seeds(d) -> dict:
+    "A run's raw.json with its sidecar joined back (the table's own reader, where paper_repro imports)."
+    f = Path(d) / 'raw.json'; raw = json.loads(f.read_text())
+    try: from paper_repro.experiment import get_experiment, read_raw
+    except ImportError: return raw
+    return read_raw(get_experiment(raw['table']), f) if 'table' in raw else raw
+
 def main(old, new):
-    ro, rn = (json.loads((Path(d) / 'raw.json').read_text()) for d in (old, new))
+    ro, rn = (read_seeds(d) for d in (old, new))
     diffs, n_pairs = [], 0
     for so, sn in zip(ro['seeds'], rn['seeds']):
         keys = [k for k in ('seed', 'rows', 'rounds', 'not_run_time', 'pool_sizes', 'data_hash', 'base_mine') if k in so or k in sn]
