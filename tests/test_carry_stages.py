@@ -73,3 +73,15 @@ def test_a_row_is_unfinished_until_its_extra_rows_are_evaluated(tmp_path, monkey
     assert not finished(run, 'okd')
     _stage(run, 'okd_teacher__eval')
     assert finished(run, 'okd')
+
+def test_nothing_travels_once_every_row_due_finished(tmp_path, monkeypatch, capsys):
+    "The recipe's rows all finished (tiny Table 2 lists two): the seed came back whole, nothing to carry."
+    monkeypatch.setenv('PAPER_REPRO_CACHE', str(tmp_path))
+    run = seed_run(2, 0, scale='tiny'); _stage(run, 'pools')
+    for arm in run.exp.arms(run.cfg): _finish(run, arm)
+    assert main(['save', str(tmp_path / 'st.tgz'), *ARGS]) == 0 and 'nothing to carry' in capsys.readouterr().out
+    assert not (tmp_path / 'st.tgz').exists()
+    # a row of another call started in the same run directory is due too: its finished neighbours travel
+    _stage(run, 'saidpo_hardest__r1__select')
+    assert main(['save', str(tmp_path / 'st.tgz'), *ARGS]) == 0 and (tmp_path / 'st.tgz').exists()
+    assert not [n for n in tarfile.open(tmp_path / 'st.tgz').getnames() if n.startswith('stages/saidpo_hardest__')]

@@ -9,13 +9,14 @@ Base probe (a recomputed probe differs: GPU sampling is not bit-reproducible).
 are the table call's: they name the same run directory (its key).
 
 What travels: every finished stage of the seed's run directory without its model weights, except the stages of rows that
-did not finish — every row of the table counts, not only this call's, and a row is finished once its last round and its
-extra rows (Table 3's merged teacher) are evaluated; unfinished rows rerun whole, so no row mixes two machines' rounds —
-and the run's calls.json and timings.json (a seed's wall time adds up every call that worked on it, the rounds of rows
-that reran included). A stage outside the rows (shared: Base's probe, the pools) that holds model weights cannot travel
-without them: save refuses, in one line, and the seed reruns whole. Nothing is written when every row finished or no
-stage did. A manifest (table, seed, run key, the card) goes with the stages: load refuses another seed's or run's file,
-and names the card the stages came from (say both cards in the seed's notes).
+did not finish (a row is finished once its last round and its extra rows, e.g. Table 3's merged teacher, are evaluated;
+unfinished rows rerun whole, so no row mixes two machines' rounds) — and the run's calls.json and timings.json (a
+seed's wall time adds up every call that worked on it, the rounds of rows that reran included). A stage outside the rows
+(shared: Base's probe, the pools) that holds model weights cannot travel without them: save refuses, in one line, and
+the seed reruns whole. Nothing is written when every row due finished — the recipe's (Table 2's family call leaves its
+ablation rows due, which then share its Base probe), this call's and any row started in the run directory — or no stage
+did. A manifest (table, seed, run key, the card) goes with the stages: load refuses another seed's or run's file, and
+names the card the stages came from (say both cards in the seed's notes).
 """
 import argparse, io, json, shutil, sys, tarfile
 from pathlib import Path
@@ -39,6 +40,11 @@ def seed_run(table: int, seed: int, overrides=(), scale: str = 'gpu', recipe=Non
     exp, cfg, _ = resolve(table, scale, recipe, overrides)
     return SeedRun(exp, cfg, seed)
 
+def recipe_arms(table: int, scale: str = 'gpu', recipe=None) -> list[str]:
+    "The rows the recipe itself lists (a call may run fewer: Table 2's family rows first, its ablations later)."
+    exp, cfg, _ = resolve(table, scale, recipe, ())
+    return exp.arms(cfg)
+
 def table_arms(run: SeedRun) -> list[str]:
     "Every row of the table that an arm trains (the spec's rows, less Base and the extra rows an arm's training yields)."
     arms = [r for r in run.exp.spec.rows if r != run.exp.base_row]
@@ -53,24 +59,29 @@ def _owner(stage: str, rows) -> str | None:
     "The row a stage belongs to (its name starts `<row>__`), else None (a shared stage)."
     return next((a for a in sorted(rows, key=len, reverse=True) if stage.startswith(a + '__')), None)
 
-def stages_to_carry(run: SeedRun) -> tuple[list[str], list[str]]:
-    """(stage names that travel, rows that did not finish); raises ReproError when a shared stage holds model weights."""
+def stages_to_carry(run: SeedRun, recipe_arms=()) -> tuple[list[str], list[str]]:
+    """(stage names that travel, rows still to finish: the recipe's, this call's and every row started in the run
+    directory that did not finish); raises ReproError when a shared stage holds model weights."""
     arms = table_arms(run)
-    unfinished = [a for a in arms if not finished(run, a)]
     extra_of = {x: a for a in arms for x in run.exp.extra_rows(run.cfg, a)}
+    names = [p.name for p in (run.dir / 'stages').iterdir()]
+    started = [a for a in arms if any(_owner(n, [*arms, *extra_of]) in (a, *run.exp.extra_rows(run.cfg, a)) for n in names)]
+    due = dict.fromkeys([*recipe_arms, *run.exp.arms(run.cfg), *started])
+    unfinished = [a for a in due if not finished(run, a)]
     keep = []
     for d in sorted(p for p in (run.dir / 'stages').iterdir() if p.is_dir() and not p.name.startswith('.')):
         if not (d / 'result.json').exists(): continue   # not finished: nothing to reuse
         owner = _owner(d.name, [*arms, *extra_of])
-        if extra_of.get(owner, owner) in unfinished: continue
+        if extra_of.get(owner, owner) in unfinished or (owner in arms and not finished(run, owner)): continue
         if owner is None and _holds_weights(d):
             raise ReproError(f"{d}: a shared stage holds model weights, which cannot travel; rerun seed {run.seed} whole")
         keep.append(d.name)
     return keep, unfinished
 
-def save(run: SeedRun, out: Path) -> Path | None:
-    "Write the seed's travelling stages to `out` (a .tgz); None (nothing written) when every row finished or none did."
-    keep, unfinished = stages_to_carry(run)
+def save(run: SeedRun, out: Path, recipe_arms=()) -> Path | None:
+    """Write the seed's travelling stages to `out` (a .tgz); None (nothing written) when every row due finished (the
+    recipe's, this call's, any started) or no stage did."""
+    keep, unfinished = stages_to_carry(run, recipe_arms)
     if not unfinished or not keep: return None
     part, stripped = out.with_name('.' + out.name + '.partial'), []
     with tarfile.open(part, 'w:gz') as t:
@@ -139,7 +150,7 @@ def main(argv=None) -> int:
     try:
         run = seed_run(a.table, a.seed, a.overrides, a.scale, a.recipe)
         if a.verb == 'save':
-            out = save(run, a.tgz)
+            out = save(run, a.tgz, recipe_arms(a.table, a.scale, a.recipe))
             print(f"table {a.table} seed {a.seed}: " + (f"stages saved to {out} ({out.stat().st_size / 2**20:.1f} MiB)"
                                                         if out else "nothing to carry (every row finished, or no stage did)"))
         elif a.fresh: print(f"table {a.table} seed {a.seed}: --fresh: no stage carried in")
