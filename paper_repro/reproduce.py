@@ -19,8 +19,9 @@ DEFAULT_OUT = 'reproduced'   # git-ignored: a user's run never lands on the comm
 REFERENCE_ROOT = Path(__file__).resolve().parents[1] / 'results' if '__file__' in globals() else Path.cwd().parent / 'results'
 
 # %% auto #0
-__all__ = ['DEFAULT_OUT', 'REFERENCE_ROOT', 'list_tables', 'default_scale', 'is_complete', 'target_folder', 'committed_summary',
-           'resolve', 'plan', 'merged_seed_walls', 'merged_hardware', 'reproduce', 'check_out', 'parse_args', 'main']
+__all__ = ['DEFAULT_OUT', 'REFERENCE_ROOT', 'CARRIED', 'list_tables', 'default_scale', 'is_complete', 'target_folder',
+           'committed_summary', 'resolve', 'plan', 'merged_seed_walls', 'merged_hardware', 'carried_from', 'reproduce',
+           'check_out', 'parse_args', 'main']
 
 # %% ../nbs/20_reproduce.ipynb #9bdf522e
 def list_tables() -> str:
@@ -108,6 +109,12 @@ def merged_hardware(dirs, n: int, scale: str) -> dict | None:
     if not hws or not all(hws): return None
     return {k: v for k, v in hws[0].items() if all(h.get(k) == v for h in hws[1:])} or None
 
+CARRIED = 'carried.json'   # in a run directory: what `tools/carry_stages.py load` took in from earlier machines
+
+def carried_from(raws: list[dict]) -> dict:
+    "{'carried_from': {seed: [manifests]}} for the seeds whose run directory took stages in from another machine, else {}."
+    got = {str(r['seed']): read_json(Path(r['run_dir']) / CARRIED) for r in raws if (Path(r['run_dir']) / CARRIED).exists()}
+    return {'carried_from': got} if got else {}
 
 # %% ../nbs/20_reproduce.ipynb #03e09796
 def reproduce(n: int, scale: str, seeds: list[int], out_root, fresh: bool = False, recipe=None, merge=None, argv=(),
@@ -124,7 +131,7 @@ def reproduce(n: int, scale: str, seeds: list[int], out_root, fresh: bool = Fals
         for s in seeds:   # a seed's wall time adds up every call that computed it (a resumed seed: all of them)
             raws.append(run_seed(exp, cfg, s, fresh=fresh)); secs[str(s)] = raws[-1]['wall_seconds']
         extra = {'seeds': seeds, 'recipe': str(path) if path else None, 'overrides': list(overrides), 'seed_wall_seconds': secs,
-                 'run_dirs': [r['run_dir'] for r in raws]}
+                 'run_dirs': [r['run_dir'] for r in raws], **carried_from(raws)}
     out = target_folder(out_root, n, scale, partial=any(r.get('not_run_time') for r in raws))
     md = build_table(exp, raws, cfg, out, _record(argv, {'scale': scale, 'config': config_to_dict(cfg), **extra,
                      'numerics': raws[0].get('numerics'), 'stage_seconds': {str(r['seed']): r['stage_seconds'] for r in raws}}))

@@ -43,6 +43,7 @@ def test_finished_rows_and_shared_stages_travel_without_weights(tmp_path, monkey
     assert json.loads((nxt.dir / 'calls.json').read_text()) == {'1@a': 100.0, '2@b': 5.0}
     # the weights left behind are listed as pruned: a stage that wanted them would say so in one line
     assert f'stages/{done_arm}__r{run.n_rounds(done_arm)}__train/model' in json.loads((nxt.dir / 'pruned.json').read_text())
+    assert json.loads((nxt.dir / 'carried.json').read_text()) == [{'card': 'cpu', 'stages': 4, 'file': 'st.tgz'}]
     assert main(['load', str(tmp_path / 'st.tgz'), *ARGS]) == 0 and '0 stage(s) carried in' in capsys.readouterr().out
     # another seed's run refuses the file before writing anything
     assert main(['load', str(tmp_path / 'st.tgz'), *ARGS[:2], '--seed', '1', '--scale', 'tiny']) == 1

@@ -16,7 +16,7 @@ seed's wall time adds up every call that worked on it, the rounds of rows that r
 the seed reruns whole. Nothing is written when every row due finished — the recipe's (Table 2's family call leaves its
 ablation rows due, which then share its Base probe), this call's and any row started in the run directory — or no stage
 did. A manifest (table, seed, run key, the card) goes with the stages: load refuses another seed's or run's file, and
-names the card the stages came from (say both cards in the seed's notes).
+names the card the stages came from, which the seed's run.json then lists (`carried_from`).
 """
 import argparse, io, json, shutil, sys, tarfile
 from pathlib import Path
@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from paper_repro.core import ReproError, read_json, write_json
 from paper_repro.experiment import PRUNED, SeedRun
-from paper_repro.reproduce import resolve
+from paper_repro.reproduce import CARRIED, resolve
 
 WEIGHTS = ('*.safetensors', '*.bin', '*.pt')   # a folder holding any of these is a model: it stays behind
 RUN_FILES = ('calls.json', 'timings.json')      # merged key by key on load
@@ -131,6 +131,9 @@ def load(run: SeedRun, tgz: Path) -> tuple[list[str], dict]:
             if f not in members: continue
             mine = read_json(run.dir / f) if (run.dir / f).exists() else {}
             write_json(run.dir / f, {**json.load(io.TextIOWrapper(t.extractfile(members[f]), encoding='utf-8')), **mine})
+    if added:   # the seed's run.json names where these stages were computed (reproduce.carried_from)
+        c = run.dir / CARRIED
+        write_json(c, (read_json(c) if c.exists() else []) + [{'card': man.get('card'), 'stages': len(added), 'file': tgz.name}])
     if man.get('left_behind'):   # a later load of one of them fails in one line (SeedRun.load), not at the hub
         p = run.dir / PRUNED
         write_json(p, sorted(set((read_json(p) if p.exists() else []) + man['left_behind'])))
