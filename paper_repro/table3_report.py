@@ -230,7 +230,8 @@ def _probe_end(t: dict) -> dict | None:
 def probe_notes(splits: list[dict]) -> list[str]:
     """Whether the online teacher adapted: KL(teacher ‖ student) on the fixed probe batch at the first and the last step
     (mean over seeds), and for OKD the last KL against the teacher before training (its modules off)."""
-    ends = {a: [e for e in (_probe_end(s[a]) for s in splits if a in s) if e] for a in dict.fromkeys(a for s in splits for a in s)}
+    per_seed = [{a: _probe_end(t) for a, t in s.items()} for s in splits]   # aligned over seeds (OKD − λ = 0 pairs them)
+    ends = {a: [e for s in per_seed if (e := s.get(a))] for a in dict.fromkeys(a for s in splits for a in s)}
     ends = {a: e for a, e in ends.items() if e}
     if not ends: return []
     m = lambda xs: float(np.mean(xs))
@@ -238,8 +239,7 @@ def probe_notes(splits: list[dict]) -> list[str]:
     out = ["KL(teacher ‖ student) on the fixed probe batch, first → last step (nats/token, mean over seeds): " + '; '.join(parts) + '.']
     moved = {}   # row → per-seed move toward the student (None where a seed lacks it), aligned over seeds for the pairing
     for a in ('okd', 'okd_l0'):
-        per = [_probe_end(s[a]) if a in s else None for s in splits]
-        moved[a] = [e['end_t0'] - e['end'] if e and e['end_t0'] is not None else None for e in per]
+        moved[a] = [e['end_t0'] - e['end'] if (e := s.get(a)) and e['end_t0'] is not None else None for s in per_seed]
         d = [x for x in moved[a] if x is not None]
         if not d: continue
         verdict = ('moved toward the student' if all(x > 0 for x in d) else 'moved away from the student' if all(x < 0 for x in d)

@@ -64,15 +64,15 @@ def stages_to_carry(run: SeedRun, recipe_arms=()) -> tuple[list[str], list[str]]
     directory that did not finish); raises ReproError when a shared stage holds model weights."""
     arms = table_arms(run)
     extra_of = {x: a for a in arms for x in run.exp.extra_rows(run.cfg, a)}
-    names = [p.name for p in (run.dir / 'stages').iterdir()]
-    started = [a for a in arms if any(_owner(n, [*arms, *extra_of]) in (a, *run.exp.extra_rows(run.cfg, a)) for n in names)]
-    due = dict.fromkeys([*recipe_arms, *run.exp.arms(run.cfg), *started])
+    stages = sorted(p for p in (run.dir / 'stages').iterdir() if p.is_dir() and not p.name.startswith('.'))
+    row_of = {d.name: (o := _owner(d.name, [*arms, *extra_of])) and extra_of.get(o, o) for d in stages}   # extra row → its arm
+    due = dict.fromkeys([*recipe_arms, *run.exp.arms(run.cfg), *(r for r in row_of.values() if r)])   # started rows count too
     unfinished = [a for a in due if not finished(run, a)]
     keep = []
-    for d in sorted(p for p in (run.dir / 'stages').iterdir() if p.is_dir() and not p.name.startswith('.')):
+    for d in stages:
         if not (d / 'result.json').exists(): continue   # not finished: nothing to reuse
-        owner = _owner(d.name, [*arms, *extra_of])
-        if extra_of.get(owner, owner) in unfinished or (owner in arms and not finished(run, owner)): continue
+        owner = row_of[d.name]
+        if owner in unfinished: continue
         if owner is None and _holds_weights(d):
             raise ReproError(f"{d}: a shared stage holds model weights, which cannot travel; rerun seed {run.seed} whole")
         keep.append(d.name)
@@ -92,7 +92,7 @@ def save(run: SeedRun, out: Path, recipe_arms=()) -> Path | None:
             models = sorted({p.parent for w in WEIGHTS for p in d.rglob(w)})   # a finished row's weights: left behind
             stripped += [str(m.relative_to(run.dir)) for m in models]
             for f in sorted(p for p in d.rglob('*') if p.is_file()):
-                if not any(m == f.parent or m in f.parents for m in models): t.add(f, arcname=str(f.relative_to(run.dir)))
+                if not any(m in f.parents for m in models): t.add(f, arcname=str(f.relative_to(run.dir)))
         man = {'table': run.exp.table, 'seed': run.seed, 'run_key': run.run.key, 'card': _card(), 'stages': keep,
                'left_behind': stripped}
         data = json.dumps(man, indent=1).encode()
