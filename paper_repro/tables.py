@@ -367,7 +367,9 @@ def _verdict(c: Claim, r: dict, excl: dict, family_complete: bool = True) -> str
     if not excl[0.0]:
         return pre + (f"no effect shown (p Holm vs 0 = {p0:.2f}); an effect of the paper's size is excluded{equiv}"
                       if excl[P] and e < P else f"consistent, undecided (p Holm vs 0 = {p0:.2f}; {mde}{equiv})") + src
-    if c.paper_kind == 'up to': size = 'above the paper\'s maximum' if excl[P] and e > P else "within the paper's range"
+    if c.paper_kind == 'up to':   # "up to P" holds for any effect in (0, P]: say too when P itself is excluded
+        size = ("above the paper's maximum" if excl[P] and e > P else
+                "within the paper's range, its maximum excluded" if excl[P] else "within the paper's range")
     else: size = ('of the reported size' if not excl[P] else 'smaller than reported' if e < P else 'larger than reported')
     return pre + f"supported: {c.a} > {c.b}, {size}" + src
 
