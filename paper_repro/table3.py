@@ -22,7 +22,8 @@ from .okd import (KDConfig, backbone_state, collate, encode_example, encode_prom
                              setup_kd, student_layers, train_kd)
 from .preference import sft_round
 from .sampling import SamplingConfig
-from .table3_recipe import ARMS, FIXED_ROW, SPEC, TABLE3_CLAIMS, TABLE3_GRID, Table3Config, TEST_SETS, arm_kd
+from .table3_recipe import (ARMS, FIXED_ROW, SPEC, TABLE3_CLAIMS, TABLE3_GRID, Table3Config, TEST_SETS, arm_kd,
+                                       table3_side_claims)
 from .table3_report import table3_deviations, table3_figures, table3_notes, table3_plan
 
 # %% auto #0
@@ -284,6 +285,7 @@ class OKDTable(Experiment):
 
     def deviations(self, cfg): return table3_deviations(cfg)
     def notes(self, raws, cfg, claims=None): return table3_notes(raws, cfg)
+    def side_claims_for(self, cfg): return table3_side_claims(cfg)
     def training_precision(self, cfg, numerics):
         """The teacher and student SFT stages train through trl (bf16 'auto': where generation ran in bf16); distillation in
         bf16 mixed precision or with TF32 matrix products where the GPU run's numerics say so (`preference.GPU_TRAINING`),
