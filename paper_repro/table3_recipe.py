@@ -122,7 +122,7 @@ TABLE3_CLAIMS = [Claim('time_ratio', 'log₂(on-policy KD time / OKD time), equa
                 'matches or beats', 'okd', 'gkd', 'average', TEST_SETS, kind='noninferiority', margin=1.0)]
 "The claim family: the time claim against the paper's \"up to 4×\" and non-inferiority of OKD's quality (10)."
 
-# %% ../nbs/17_table3_recipe.ipynb #59b67a9f
+# %% ../nbs/17_table3_recipe.ipynb #8af72482
 TABLE3_SIDE_CLAIMS = [Claim('okd_vs_okd_l0', 'OKD − OKD λ = 0 (the online KD term; same modules on CE only), Avg ROUGE-L, post hoc',
                             'n/r', 'okd', 'okd_l0', 'average', TEST_SETS)]
 """Ablations outside the claim family, each with its own unadjusted interval: does OKD's online term (λ > 0) matter?
