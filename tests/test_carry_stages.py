@@ -86,3 +86,11 @@ def test_nothing_travels_once_every_row_due_finished(tmp_path, monkeypatch, caps
     _stage(run, 'saidpo_hardest__r1__select')
     assert main(['save', str(tmp_path / 'st.tgz'), *ARGS]) == 0 and (tmp_path / 'st.tgz').exists()
     assert not [n for n in tarfile.open(tmp_path / 'st.tgz').getnames() if n.startswith('stages/saidpo_hardest__')]
+
+def test_a_whole_seed_with_a_weighted_shared_stage_carries_nothing(tmp_path, monkeypatch, capsys):
+    "Table 3's student_init holds weights: a seed whose rows all finished says 'nothing to carry', not an error."
+    monkeypatch.setenv('PAPER_REPRO_CACHE', str(tmp_path))
+    run = seed_run(2, 0, scale='tiny'); _stage(run, 'pools', weights=True)
+    for arm in run.exp.arms(run.cfg): _finish(run, arm)
+    assert main(['save', str(tmp_path / 'st.tgz'), *ARGS]) == 0 and 'nothing to carry' in capsys.readouterr().out
+    assert not list(tmp_path.glob('*st.tgz*'))

@@ -68,6 +68,7 @@ def stages_to_carry(run: SeedRun, recipe_arms=()) -> tuple[list[str], list[str]]
     row_of = {d.name: (o := _owner(d.name, [*arms, *extra_of])) and extra_of.get(o, o) for d in stages}   # extra row → its arm
     due = dict.fromkeys([*recipe_arms, *run.exp.arms(run.cfg), *(r for r in row_of.values() if r)])   # started rows count too
     unfinished = [a for a in due if not finished(run, a)]
+    if not unfinished: return [], []   # the seed came back whole: no stage needs to travel (a shared one may hold weights)
     keep = []
     for d in stages:
         if not (d / 'result.json').exists(): continue   # not finished: nothing to reuse
