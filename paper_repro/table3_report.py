@@ -13,7 +13,7 @@ import numpy as np
 from .core import config_to_dict
 from .preference import SFTSettings
 from .data import DATA_VERSION, INSTRUCT_SETS, instruct_source, MIN_REF_TOKENS
-from .table3_recipe import ARMS, ROW_LABELS, Table3Config, TEST_SETS, arm_kd
+from .table3_recipe import ARMS, ROW_LABELS, TABLE3_GRID, Table3Config, TEST_SETS, arm_kd
 from .tables import fmt_range
 
 # %% auto #0
@@ -99,6 +99,8 @@ def table3_deviations(cfg: Table3Config) -> list[str]:
             f"max_length {k.max_length}, fp32 (no mixed precision) [ours]" + (
                 "; per row, laid over these (the gpu dev grid's choices and its rules, results/table3/grid/README.md): "
                 + '; '.join(f"{ROW_LABELS[a]} " + ', '.join(f"{f} {v:g}" for f, v in kv.items()) for a, kv in cfg.row_kd.items())
+                + "; search sizes (dev-grid points a row, on each tuning seed): "
+                + ', '.join(f"{ROW_LABELS[a]} {len(pts)}" for a, pts in TABLE3_GRID.items()) + "; the other rows untuned"
                 if cfg.row_kd else '') + ".",
             f"OKD [ours, a reconstruction]: LoRA modules r = {k.modules.r}, α = {k.modules.alpha} on every projection of "
             + (f"the frozen teacher's top {k.module_layers} decoder layers (its backward stops at the lowest of them)" if k.module_layers
