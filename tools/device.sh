@@ -18,7 +18,7 @@
 #                                                  bash tools/device.sh pack      # here, not on the device
 # Usage (from the repository root on the device):  bash tools/device.sh install PART  # in .carry/install_order's order
 #                                                  bash tools/device.sh table N SEED [--set k=v]  # one gpu seed -> $OUT/tN_seedS.tgz
-#                                                  SEED_DEADLINE_S=500 bash tools/device.sh table ... # stop the seed in time to return it
+#                                                  SEED_DEADLINE_S=480 bash tools/device.sh table ... # stop the seed in time (default 540 s)
 #                                                  bash tools/device.sh grid1 [--set k=v] # Table 1's dev grid -> $OUT/grid1_*.json
 #                                                  bash tools/device.sh grid3 [--set k=v] # Table 3's dev grid -> $OUT/grid3.json
 #                                                  bash tools/device.sh bench ARGS       # benchmarks/sampling.py
@@ -100,9 +100,9 @@ case "$1" in
     # profiled (core.span; negligible cost) beside the card's utilisation: benchmarks/seed_profile.py summarises both
     export PAPER_REPRO_PROFILE=$r/profile.jsonl
     nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv,noheader -lms 500 > $r/gpu.csv 2>/dev/null & smi=$!
-    # SEED_DEADLINE_S (optional, seconds, e.g. 500 in a 560 s call): the seed stops there and what finished still comes
-    # back (profile, stages to carry on); a call killed at its own limit returns nothing at all (seen 2026-12-07)
-    dl=(); if [ -n "${SEED_DEADLINE_S:-}" ]; then dl=(timeout -k 20 "$SEED_DEADLINE_S"); fi
+    # SEED_DEADLINE_S (seconds, default 540: a call lasts at most 600; 0 = none): the seed stops there and what finished
+    # still comes back (profile, stages to carry on); a call killed at its own limit returns nothing at all (2026-12-07)
+    dl=(); if [ "${SEED_DEADLINE_S:-540}" != 0 ]; then dl=(timeout -k 20 "${SEED_DEADLINE_S:-540}"); fi
     "${dl[@]}" python -m paper_repro.reproduce --table $t --scale gpu --seeds $s --out $r "$@" 2>&1 | tr '\r' '\n' \
       | grep -v -E "it/s\]|^\s*$" | tail -40 || true
     kill $smi 2>/dev/null || true; unset PAPER_REPRO_PROFILE
