@@ -152,7 +152,7 @@ def write_table(out_dir, spec: TableSpec, summary: pd.DataFrame, markdown: str, 
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     summary.to_csv(out / '.table.csv.tmp', index=False); (out / '.table.csv.tmp').replace(out / 'table.csv')
     atomic_write(out / 'table.md', markdown)
-    if raw is not None: write_json(out / 'raw.json', raw)
+    if raw is not None: write_json(out / 'raw.json', raw, compact=True)   # machine data: 8 gpu seeds' items, ≈ 40 % smaller
     write_json(out / 'run.json', record)   # last: its presence marks a finished table
     return out
 

@@ -23,7 +23,7 @@ def split_sidecar(folder: Path) -> bool:
     if 'table' not in raw: return False
     exp = get_experiment(raw['table'])
     if not exp.sidecar_key or (folder / f'{exp.sidecar}.json.gz').exists(): return False
-    raw['seeds'] = _write_sidecar(exp, raw['seeds'], folder); write_json(folder / 'raw.json', raw)
+    raw['seeds'] = _write_sidecar(exp, raw['seeds'], folder); write_json(folder / 'raw.json', raw, compact=True)
     return (folder / f'{exp.sidecar}.json.gz').exists()
 
 def keep_seed(tgz: Path, dest: Path, name: str | None = None) -> Path:
