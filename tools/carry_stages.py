@@ -12,8 +12,8 @@ What travels: every finished stage of the seed's run directory without its model
 did not finish (a row is finished once its last round and its extra rows, e.g. Table 3's merged teacher, are evaluated;
 unfinished rows rerun whole, so no row mixes two machines' rounds) — and the run's calls.json and timings.json (a
 seed's wall time adds up every call that worked on it, the rounds of rows that reran included). A stage outside the rows
-(shared: Base's probe, the pools) that holds model weights cannot travel without them: save refuses, in one line, and
-the seed reruns whole. Nothing is written when every row due finished — the recipe's (Table 2's family call leaves its
+(shared: Base's probe, the pools) that holds model weights cannot travel without them: while rows remain to run, save
+refuses, in one line, and the seed reruns whole. Nothing is written when every row due finished — the recipe's (Table 2's family call leaves its
 ablation rows due, which then share its Base probe), this call's and any row started in the run directory — or no stage
 did. A manifest (table, seed, run key, the card) goes with the stages: load refuses another seed's or run's file, and
 names the card the stages came from, which the seed's run.json then lists (`carried_from`).
