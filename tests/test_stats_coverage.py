@@ -18,7 +18,7 @@ from paper_repro.tables import paired_bootstrap, seed_item_interval
 ROOT = Path(__file__).resolve().parents[1] / 'results'
 M, N_EXP = 500, 1000
 CELLS = {   # name → (raw, row a, row b)
-    'table2 SAI-DPO − blind random': ('table2/gpu/raw.json', 'saidpo', 'blind_random'),
+    'table2 v2 SAI-DPO − blind random': ('table2/gpu/v2/raw.json', 'saidpo', 'blind_random'),
     'table3 OKD − KD FKL (seed-heavy)': ('table3/gpu/raw.json', 'okd', 'fkl'),
     'table3 OKD − OKD λ = 0 (residual-heavy)': ('table3/gpu/raw.json', 'okd', 'okd_l0'),
 }   # Table 3's cells: its second version's 8 seeds (at n = 4, OKD − on-policy was the non-seed-heavy one; at n = 8 every
