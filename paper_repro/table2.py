@@ -106,7 +106,9 @@ def _train_rows(self: SAIDPO, run) -> dict[str, dict]:
 # %% ../nbs/11b_table2.ipynb #a5f52955
 @patch
 def pools(self: SAIDPO, run) -> list[list[str]]:
-    "Each round's candidate problems: `pool_size` ids per round, disjoint across rounds, shuffled by the seed."
+    """Each round's candidate problems: `pool_size` ids per round, disjoint across rounds, shuffled by the seed. Read
+    once per run, like the clusters: a round's selection looks every pooled problem up in them."""
+    if hasattr(run, 'pool_ids'): return run.pool_ids
     cfg, train = run.cfg, self._train_rows(run)
     def make(d):
         ids = sorted(train); rng = random.Random(derive_seed(run.seed, 'pools')); rng.shuffle(ids)
@@ -114,18 +116,23 @@ def pools(self: SAIDPO, run) -> list[list[str]]:
         if len(ids) < need: raise ReproError(f"table2: pool_size × rounds = {need} > {len(ids)} training problems at scale "
                                              f"{cfg.scale} (raise extra_train)")
         return [ids[i * cfg.pool_size:(i + 1) * cfg.pool_size] for i in range(cfg.rounds)]
-    return run.stage('pools', make)
+    run.pool_ids = run.stage('pools', make)
+    return run.pool_ids
 
 # %% ../nbs/11b_table2.ipynb #e94f230f
 @patch
 def clusters(self: SAIDPO, run) -> dict[str, int]:
-    "{problem id: cluster} over every pooled problem's knowledge points (written to the stage's knowledge.jsonl)."
+    """{problem id: cluster} over every pooled problem's knowledge points (written to the stage's knowledge.jsonl), read
+    once per run: selection and walks look each of a round's problems up (4,096 a round at gpu; read from disk on
+    every lookup, that was tens of seconds of host time a round: `benchmarks/table2_lookups.py`)."""
+    if hasattr(run, 'cluster_of'): return run.cluster_of
     ids = sorted({i for p in self.pools(run) for i in p})
     def make(d):
         rows = knowledge_rows([self._train_rows(run)[i] for i in ids], run.cfg.knowledge_annotator)
         write_jsonl(d / 'knowledge.jsonl', [{'id': r['id'], 'knowledge': r['knowledge']} for r in rows])
         return knowledge_clusters(rows, run.cfg.n_clusters, derive_seed(run.seed, 'clusters'))
-    return run.stage('clusters', make)
+    run.cluster_of = run.stage('clusters', make)
+    return run.cluster_of
 
 @patch
 def embed_ahead(self: SAIDPO, cfg) -> int:
