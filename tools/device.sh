@@ -19,6 +19,7 @@
 # Usage (from the repository root on the device):  bash tools/device.sh install PART  # in .carry/install_order's order
 #                                                  bash tools/device.sh table N SEED [--set k=v]  # one gpu seed -> $OUT/tN_seedS.tgz
 #                                                  SEED_DEADLINE_S=480 bash tools/device.sh table ... # stop the seed in time (default 540 s)
+#                                                  SEED_TAG=v2eval384 bash tools/device.sh table ... # another recipe's run of a seed, kept apart
 #                                                  bash tools/device.sh grid1 [--set k=v] # Table 1's dev grid -> $OUT/grid1_*.json
 #                                                  bash tools/device.sh grid3 [--set k=v] # Table 3's dev grid -> $OUT/grid3.json
 #                                                  bash tools/device.sh bench ARGS       # benchmarks/sampling.py
@@ -91,11 +92,13 @@ case "$1" in
     ls $SITE | wc -l; nvidia-smi --query-gpu=name,memory.used --format=csv,noheader ;;
   table2) shift; exec bash "$0" table 2 "$@" ;;
   table)    # one gpu seed of table N -> $OUT/tN_seedS.tgz (several seeds may run side by side on the one GPU)
-    t=$2; s=$3; shift 3; out=${OUT:-/tmp/out}; r=/tmp/res/t$t/seed$s; mkdir -p $r $out
+    # SEED_TAG (optional): another recipe's run of the same seed on this machine (e.g. SEED_TAG=v2eval384) gets its own
+    # folder, profile and files (tN_seedS_TAG.tgz, carried stages .carry/stages/tN_seedS_TAG.tgz), apart from the seed's
+    t=$2; s=$3; shift 3; out=${OUT:-/tmp/out}; tag=${SEED_TAG:+_$SEED_TAG}; r=/tmp/res/t$t/seed$s$tag; mkdir -p $r $out
     carry_emb
     # a seed cut short on an earlier machine: its finished stages (shared Base probe, finished rows) come back in first
     # (a refused file — another seed's or recipe's — is said in one line and the seed runs from its own stages)
-    st=.carry/stages/t${t}_seed$s.tgz
+    st=.carry/stages/t${t}_seed$s$tag.tgz
     if [ -f $st ]; then python tools/carry_stages.py load --table $t --seed $s "$@" $st || echo "carry_stages: nothing carried in"; fi
     # profiled (core.span; negligible cost) beside the card's utilisation: benchmarks/seed_profile.py summarises both
     export PAPER_REPRO_PROFILE=$r/profile.jsonl
@@ -113,8 +116,8 @@ case "$1" in
     done
     # rows left unfinished (out of time): the finished stages travel back, for the next call if this machine is gone
     # (copy the file to .carry/stages/tN_seedS.tgz and carry .carry/stages with that call)
-    python tools/carry_stages.py save --table $t --seed $s "$@" $out/t${t}_seed${s}_stages.tgz || true
-    tar czf $out/t${t}_seed$s.tgz -C /tmp/res/t$t seed$s && ls -la $out ;;
+    python tools/carry_stages.py save --table $t --seed $s "$@" $out/t${t}_seed$s${tag}_stages.tgz || true
+    tar czf $out/t${t}_seed$s$tag.tgz -C /tmp/res/t$t seed$s$tag && ls -la $out ;;
   launch)   # two-GPU DPO launch check with the tiny config-built model (needs install a and e, or a and every install part)
     tokarg=""; if [ -d .carry/e/tok ]; then tokarg="--tokenizer .carry/e/tok"; fi   # else the embedded model's (install c)
     for cfg in ${2:-fsdp ddp}; do
