@@ -28,6 +28,12 @@ def test_finished_rows_and_shared_stages_travel_without_weights(tmp_path, monkey
     assert main(['save', str(tmp_path / 'none.tgz'), *ARGS]) == 0 and not (tmp_path / 'none.tgz').exists()   # no stage ran
     _stage(run, 'pools'); _stage(run, 'base__r1__probe')
     last = _finish(run, done_arm)
+    # what no resumed run reads stays behind: a finished row's sampled answers, any evaluation's lm-eval log; the shared
+    # Base probe's answers travel (an unfinished row's first training reads them)
+    for stage, f in (('base__r1__probe', 'samples.json'), (f'{done_arm}__r1__select', 'samples.json'),
+                     ('base__eval', 'results.json'), ('base__eval', 'items.json')):
+        (run.dir / 'stages' / stage).mkdir(parents=True, exist_ok=True); (run.dir / 'stages' / stage / f).write_text('{}')
+        (run.dir / 'stages' / stage / 'result.json').write_text('{}')
     _stage(run, f'{open_arm}__r1__train', weights=True)   # a row cut short: it reruns whole on the next machine
     (run.dir / 'calls.json').write_text(json.dumps({'1@a': 100.0}))
     assert main(['save', str(tmp_path / 'st.tgz'), *ARGS]) == 0
@@ -35,6 +41,8 @@ def test_finished_rows_and_shared_stages_travel_without_weights(tmp_path, monkey
     assert {'stages/pools/result.json', 'stages/base__r1__probe/result.json', 'calls.json', 'carry.json',
             f'stages/{last}/result.json'} <= set(names)
     assert not [n for n in names if n.endswith('.safetensors') or n.startswith(f'stages/{open_arm}__')]
+    assert {'stages/base__r1__probe/samples.json', 'stages/base__eval/items.json'} <= set(names)
+    assert not {f'stages/{done_arm}__r1__select/samples.json', 'stages/base__eval/results.json'} & set(names)
     # the next machine: a fresh cache takes them in, its own call's seconds kept beside the earlier ones
     monkeypatch.setenv('PAPER_REPRO_CACHE', str(tmp_path / 'b'))
     nxt = seed_run(2, 0, scale='tiny'); (nxt.dir / 'calls.json').write_text(json.dumps({'2@b': 5.0}))
@@ -43,7 +51,7 @@ def test_finished_rows_and_shared_stages_travel_without_weights(tmp_path, monkey
     assert json.loads((nxt.dir / 'calls.json').read_text()) == {'1@a': 100.0, '2@b': 5.0}
     # the weights left behind are listed as pruned: a stage that wanted them would say so in one line
     assert f'stages/{done_arm}__r{run.n_rounds(done_arm)}__train/model' in json.loads((nxt.dir / 'pruned.json').read_text())
-    assert json.loads((nxt.dir / 'carried.json').read_text()) == [{'card': 'cpu', 'stages': 4, 'file': 'st.tgz'}]
+    assert json.loads((nxt.dir / 'carried.json').read_text()) == [{'card': 'cpu', 'stages': 6, 'file': 'st.tgz'}]
     assert main(['load', str(tmp_path / 'st.tgz'), *ARGS]) == 0 and '0 stage(s) carried in' in capsys.readouterr().out
     # another seed's run refuses the file before writing anything
     assert main(['load', str(tmp_path / 'st.tgz'), *ARGS[:2], '--seed', '1', '--scale', 'tiny']) == 1

@@ -8,7 +8,8 @@ Base probe (a recomputed probe differs: GPU sampling is not bit-reproducible).
 `tools/device.sh table` does both (the file travels as `.carry/stages/tN_seedS.tgz`). The --set overrides (and --recipe)
 are the table call's: they name the same run directory (its key).
 
-What travels: every finished stage of the seed's run directory without its model weights, except the stages of rows that
+What travels: every finished stage of the seed's run directory without its model weights (nor the files no resumed run
+reads: an evaluation's lm-eval log, a finished row's sampled answers), except the stages of rows that
 did not finish (a row is finished once its last round and its extra rows, e.g. Table 3's merged teacher, are evaluated;
 unfinished rows rerun whole, so no row mixes two machines' rounds) — and the run's calls.json and timings.json (a
 seed's wall time adds up every call that worked on it, the rounds of rows that reran included). A stage outside the rows
@@ -27,6 +28,9 @@ from paper_repro.experiment import PRUNED, SeedRun
 from paper_repro.reproduce import CARRIED, resolve
 
 WEIGHTS = ('*.safetensors', '*.bin', '*.pt')   # a folder holding any of these is a model: it stays behind
+# Files no resumed run reads stay behind too, so that a twelve-row seed's stages fit a call's 16 MiB a file:
+NOT_READ = ('results.json',)   # lm-eval's per-sample log beside an evaluation: tables read its result.json and items.json
+SPENT = ('samples.json',)      # a probe's or walk's answers, read only by that round's training stage: done in a finished row
 RUN_FILES = ('calls.json', 'timings.json')      # merged key by key on load
 MANIFEST = 'carry.json'
 
@@ -89,12 +93,15 @@ def save(run: SeedRun, out: Path, recipe_arms=()) -> Path | None:
     with tarfile.open(part, 'w:gz') as t:
         for f in RUN_FILES:
             if (run.dir / f).exists(): t.add(run.dir / f, arcname=f)
+        rows = [*table_arms(run), *(x for a in table_arms(run) for x in run.exp.extra_rows(run.cfg, a))]
         for name in keep:
             d = run.dir / 'stages' / name
             models = sorted({p.parent for w in WEIGHTS for p in d.rglob(w)})   # a finished row's weights: left behind
             stripped += [str(m.relative_to(run.dir)) for m in models]
+            unread = NOT_READ + (SPENT if _owner(name, rows) else ())         # kept stages of rows are finished rows'
             for f in sorted(p for p in d.rglob('*') if p.is_file()):
-                if not any(m in f.parents for m in models): t.add(f, arcname=str(f.relative_to(run.dir)))
+                if not any(m in f.parents for m in models) and f.name not in unread:
+                    t.add(f, arcname=str(f.relative_to(run.dir)))
         man = {'table': run.exp.table, 'seed': run.seed, 'run_key': run.run.key, 'card': _card(), 'stages': keep,
                'left_behind': stripped}
         data = json.dumps(man, indent=1).encode()
