@@ -63,8 +63,8 @@ def _owner(stage: str, rows) -> str | None:
     "The row a stage belongs to (its name starts `<row>__`), else None (a shared stage)."
     return next((a for a in sorted(rows, key=len, reverse=True) if stage.startswith(a + '__')), None)
 
-def stages_to_carry(run: SeedRun, recipe_arms=()) -> tuple[list[str], list[str]]:
-    """(stage names that travel, rows still to finish: the recipe's, this call's and every row started in the run
+def stages_to_carry(run: SeedRun, recipe_arms=()) -> tuple[dict[str, str | None], list[str]]:
+    """({stage name that travels: the row it belongs to, None for a shared stage}, rows still to finish: the recipe's, this call's and every row started in the run
     directory that did not finish); nothing when every row due finished; raises ReproError when a row is unfinished and
     a shared stage it would need holds model weights."""
     arms = table_arms(run)
@@ -73,15 +73,15 @@ def stages_to_carry(run: SeedRun, recipe_arms=()) -> tuple[list[str], list[str]]
     row_of = {d.name: (o := _owner(d.name, [*arms, *extra_of])) and extra_of.get(o, o) for d in stages}   # extra row → its arm
     due = dict.fromkeys([*recipe_arms, *run.exp.arms(run.cfg), *(r for r in row_of.values() if r)])   # started rows count too
     unfinished = [a for a in due if not finished(run, a)]
-    if not unfinished: return [], []   # the seed came back whole: no stage needs to travel (a shared one may hold weights)
-    keep = []
+    if not unfinished: return {}, []   # the seed came back whole: no stage needs to travel (a shared one may hold weights)
+    keep = {}
     for d in stages:
         if not (d / 'result.json').exists(): continue   # not finished: nothing to reuse
         owner = row_of[d.name]
         if owner in unfinished: continue
         if owner is None and _holds_weights(d):
             raise ReproError(f"{d}: a shared stage holds model weights, which cannot travel; rerun seed {run.seed} whole")
-        keep.append(d.name)
+        keep[d.name] = owner
     return keep, unfinished
 
 def save(run: SeedRun, out: Path, recipe_arms=()) -> Path | None:
@@ -93,16 +93,15 @@ def save(run: SeedRun, out: Path, recipe_arms=()) -> Path | None:
     with tarfile.open(part, 'w:gz') as t:
         for f in RUN_FILES:
             if (run.dir / f).exists(): t.add(run.dir / f, arcname=f)
-        rows = [*table_arms(run), *(x for a in table_arms(run) for x in run.exp.extra_rows(run.cfg, a))]
-        for name in keep:
+        for name, owner in keep.items():
             d = run.dir / 'stages' / name
             models = sorted({p.parent for w in WEIGHTS for p in d.rglob(w)})   # a finished row's weights: left behind
             stripped += [str(m.relative_to(run.dir)) for m in models]
-            unread = NOT_READ + (SPENT if _owner(name, rows) else ())         # kept stages of rows are finished rows'
+            unread = NOT_READ + (SPENT if owner else ())                      # a kept row stage is a finished row's
             for f in sorted(p for p in d.rglob('*') if p.is_file()):
                 if not any(m in f.parents for m in models) and f.name not in unread:
                     t.add(f, arcname=str(f.relative_to(run.dir)))
-        man = {'table': run.exp.table, 'seed': run.seed, 'run_key': run.run.key, 'card': _card(), 'stages': keep,
+        man = {'table': run.exp.table, 'seed': run.seed, 'run_key': run.run.key, 'card': _card(), 'stages': list(keep),
                'left_behind': stripped}
         data = json.dumps(man, indent=1).encode()
         info = tarfile.TarInfo(MANIFEST); info.size = len(data); t.addfile(info, io.BytesIO(data))
