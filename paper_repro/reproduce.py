@@ -20,8 +20,8 @@ REFERENCE_ROOT = Path(__file__).resolve().parents[1] / 'results' if '__file__' i
 
 # %% auto #0
 __all__ = ['DEFAULT_OUT', 'REFERENCE_ROOT', 'CARRIED', 'list_tables', 'default_scale', 'is_complete', 'target_folder',
-           'committed_summary', 'resolve', 'plan', 'merged_seed_walls', 'merged_hardware', 'carried_from', 'reproduce',
-           'check_out', 'parse_args', 'main']
+           'seeds_by_card', 'committed_summary', 'resolve', 'plan', 'folder_record', 'merged_seed_walls',
+           'merged_seed_gpus', 'merged_hardware', 'carried_from', 'reproduce', 'check_out', 'parse_args', 'main']
 
 # %% ../nbs/20_reproduce.ipynb #9bdf522e
 def list_tables() -> str:
@@ -54,6 +54,12 @@ def target_folder(out_root, table: int, scale: str, partial: bool) -> Path:
     return out.with_name(f'{scale}-partial') if partial and is_complete(out) else out
 
 # %% ../nbs/20_reproduce.ipynb #3f06e289
+def seeds_by_card(seed_gpus: dict[str, list[str]]) -> str:
+    "'NVIDIA H200 (seed 0), NVIDIA H100 (seeds 1, 2)' of a merged table's `seed_gpus` (`merged_seed_gpus`); '' if empty."
+    by = {}
+    for s, g in sorted(seed_gpus.items(), key=lambda kv: int(kv[0])): by.setdefault(' + '.join(g), []).append(s)
+    return ', '.join(f"{c} (seed{'s' if len(ss) > 1 else ''} {', '.join(ss)})" for c, ss in by.items())
+
 def committed_summary(n: int, scale: str = 'mini', root=None, link_root: str = '../results') -> str:
     "The committed table `n` at `scale` as a walkthrough shows it: grid, claims, figures, provenance (Markdown)."
     folder = Path(root or REFERENCE_ROOT) / f'table{n}' / scale
@@ -63,8 +69,9 @@ def committed_summary(n: int, scale: str = 'mini', root=None, link_root: str = '
     body = re.split(r'\n### (?:Deviations|Notes)', md)[0].rstrip()
     figs = [f"![{a}]({link_root}/table{n}/{scale}/{f})" for a, f in re.findall(r'^!\[([^\]]*)\]\(([^)/]+)\)$', md, re.M)]
     hw = rec.get('seeds_hardware') or rec.get('hardware') or {}   # where the seeds ran (a merge runs anywhere)
-    where = (', '.join(hw.get('gpus') or []) or (f"{hw['cpu_model']} ({hw.get('cpu_count', '?')} cores)" if hw.get('cpu_model') else
-             f"a {hw['cpu_count']}-core CPU" if hw.get('cpu_count') else 'a machine not recorded'))
+    where = (', '.join(hw.get('gpus') or []) or seeds_by_card(rec.get('seed_gpus') or {}) or
+             (f"{hw['cpu_model']} ({hw.get('cpu_count', '?')} cores)" if hw.get('cpu_model') else
+              f"a {hw['cpu_count']}-core CPU" if hw.get('cpu_count') else 'a machine not recorded'))
     prov = (f"*Committed `results/table{n}/{scale}/` (deviations and notes in its `table.md`): seeds computed on {where}; "
             f"table written at commit `{(rec.get('git') or {}).get('commit', '?')[:7]}`, {rec.get('finished', '?')[:10]}.*")
     return '\n\n'.join([prov, body, *figs]) + '\n'
@@ -86,15 +93,32 @@ def plan(n: int, scale: str, recipe=None, overrides=()) -> str:
             + ''.join(f", --set {o}" for o in overrides) + "); nothing was loaded or run\n")
     return head + yaml.safe_dump(exp.plan(cfg), sort_keys=False, allow_unicode=True, width=120)
 
+def folder_record(d, n: int, scale: str) -> dict:
+    "A seed folder's run.json (as `device.sh table` brings it back, or as a run writes it under tableN/scale), else {}."
+    f = next((f for f in (Path(d) / 'run.json', Path(d) / f'table{n}' / scale / 'run.json') if f.exists()), None)
+    return read_json(f) if f else {}
+
 def merged_seed_walls(dirs, n: int, scale: str) -> dict[str, float]:
     """Each merged seed's wall seconds (from its folders' run.json), so that a merged table keeps its time per seed; a
     seed in two folders (a row run later, joined at merge) took the sum of both."""
     walls = {}
     for d in dirs:
-        f = next((f for f in (Path(d) / 'run.json', Path(d) / f'table{n}' / scale / 'run.json') if f.exists()), None)
-        for s, w in ((read_json(f).get('seed_wall_seconds') or {}) if f else {}).items():
+        for s, w in (folder_record(d, n, scale).get('seed_wall_seconds') or {}).items():
             walls[s] = round(walls.get(s, 0.0) + w, 1)
     return walls
+
+def merged_seed_gpus(dirs, n: int, scale: str) -> dict[str, list[str]]:
+    """The cards each merged seed ran on (its folder's machine, or what a merged folder records per seed), so that a table
+    merged from seeds of different cards — where `merged_hardware` keeps no card — still names each seed's; a seed in
+    two folders on two cards lists both. Seeds that ran on no GPU are left out."""
+    cards = {}
+    for d in dirs:
+        rec = folder_record(d, n, scale)
+        per = (rec.get('seed_gpus') or {} if 'merged_from' in rec else
+               {str(s): (rec.get('hardware') or {}).get('gpus') or [] for s in rec.get('seeds') or []})
+        for s, g in per.items():
+            if g: cards[s] = list(dict.fromkeys([*cards.get(s, []), *g]))
+    return cards
 
 def merged_hardware(dirs, n: int, scale: str) -> dict | None:
     """What the machines the merged folders ran on have in common (each folder's own machine, or the common part a merged
@@ -103,8 +127,7 @@ def merged_hardware(dirs, n: int, scale: str) -> dict | None:
     a folder records no machine."""
     hws = []
     for d in dirs:
-        f = next((f for f in (Path(d) / 'run.json', Path(d) / f'table{n}' / scale / 'run.json') if f.exists()), None)
-        rec = read_json(f) if f else {}
+        rec = folder_record(d, n, scale)
         hws.append(rec.get('seeds_hardware') if 'merged_from' in rec else rec.get('hardware'))
     if not hws or not all(hws): return None
     return {k: v for k, v in hws[0].items() if all(h.get(k) == v for h in hws[1:])} or None
@@ -124,7 +147,8 @@ def reproduce(n: int, scale: str, seeds: list[int], out_root, fresh: bool = Fals
     if merge:
         raws, cfg = merge_seed_folders(exp, merge, scale)
         extra = {'seeds': [r['seed'] for r in raws], 'merged_from': [str(m) for m in merge],
-                 'seed_wall_seconds': merged_seed_walls(merge, n, scale), 'seeds_hardware': merged_hardware(merge, n, scale)}
+                 'seed_wall_seconds': merged_seed_walls(merge, n, scale), 'seeds_hardware': merged_hardware(merge, n, scale),
+                 'seed_gpus': merged_seed_gpus(merge, n, scale)}
     else:
         exp, cfg, path = resolve(n, scale, recipe, overrides)
         raws, secs = [], {}
