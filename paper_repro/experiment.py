@@ -13,6 +13,7 @@ from pathlib import Path
 from fastcore.basics import patch
 from .core import (cfg_field, config_from_dict, config_to_dict, load_yaml, read_json, record_span,
                               ReproError, Run, span, write_json)
+from .grading import GRADE_PROCESSES_ENV, cores
 from .models import load_model
 from .preference import cpu_training_kernels, gpu_training_kernels, use_bf16, use_gpu_training
 from .sampling import deterministic_cuda, generation_dtype, plain_attention, Sampler, source_state
@@ -309,6 +310,8 @@ def _launch_workers(exp: Experiment, run: SeedRun, cfg, seed: int, todo: list[st
     """Start one worker process per unfinished arm in `todo` (at most `cfg.workers` at once, none once `over()`),
     evaluating Base here once every slot is busy; [(arm, process)]. The resolved recipe goes into the run directory."""
     recipe = run.dir / 'recipe.json'; write_json(recipe, config_to_dict(cfg))
+    # the workers grade side by side: each spreads a large batch over its share of the cores (grading.math_grade)
+    share = {GRADE_PROCESSES_ENV: os.environ.get(GRADE_PROCESSES_ENV) or str(max(1, cores() // (cfg.workers + 1)))}
     procs = []
     for i, a in enumerate(todo):
         if over(): break   # out of time: arms not launched yet stay 'not run (time)'; a rerun resumes them
@@ -316,7 +319,7 @@ def _launch_workers(exp: Experiment, run: SeedRun, cfg, seed: int, todo: list[st
         procs.append((a, subprocess.Popen([sys.executable, '-m', 'paper_repro.experiment', *_worker_ref(exp),
                                            '--config', str(recipe), '--seed', str(seed), '--arm', a],
                                           stdout=log, stderr=subprocess.STDOUT,
-                                          env={**os.environ, SPAWNED_AT: repr(time.time())})))
+                                          env={**os.environ, **share, SPAWNED_AT: repr(time.time())})))
         if i == cfg.workers - 1: run.base_eval()   # every worker slot busy: evaluate Base meanwhile
         while i < len(todo) - 1 and sum(p.poll() is None for _, p in procs) >= cfg.workers and not over(): time.sleep(2)
     return procs

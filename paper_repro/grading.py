@@ -14,9 +14,9 @@ from .core import ReproError, span
 from .data import last_boxed, math_prompt, nltk_offline
 
 # %% auto #0
-__all__ = ['GRADE_PROCESSES', 'GRADE_POOL_MIN', 'IFEVAL_NEEDS_PUNKT', 'JUDGE_TEMPLATE', 'DEFAULT_RUBRIC', 'extract_answer',
-           'is_correct', 'count_steps', 'grade_processes', 'math_grade', 'sample_and_grade', 'punkt_available',
-           'ifeval_check', 'rouge_l', 'JudgeResult', 'RubricJudge', 'sampler_generate']
+__all__ = ['GRADE_PROCESSES', 'GRADE_POOL_MIN', 'GRADE_PROCESSES_ENV', 'IFEVAL_NEEDS_PUNKT', 'JUDGE_TEMPLATE', 'DEFAULT_RUBRIC',
+           'extract_answer', 'is_correct', 'count_steps', 'cores', 'grade_processes', 'math_grade', 'sample_and_grade',
+           'punkt_available', 'ifeval_check', 'rouge_l', 'JudgeResult', 'RubricJudge', 'sampler_generate']
 
 # %% ../nbs/05_grading.ipynb #b4188d78
 _NUM = re.compile(r'-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?|-?\.\d+')
@@ -79,50 +79,74 @@ def count_steps(text: str) -> int:
 # %% ../nbs/05_grading.ipynb #4c209dc3
 # A probe grades 32,768 answers at once (Table 2's gpu pool: 4,096 problems × 8), 13–19 s in one process, while its
 # GPU waits: large batches are spread over processes (`benchmarks/grading_pool.py`). The verdicts are the same.
-GRADE_PROCESSES: int | None = None   # None: min(8, half this machine's cores); 1: grade in this process
+GRADE_PROCESSES: int | None = None   # None: $PAPER_REPRO_GRADE_PROCESSES, else min(8, half the cores); 1: in this process
 GRADE_POOL_MIN = 4096                # answers below which a batch is graded here (the pool's overhead outweighs it)
+GRADE_PROCESSES_ENV = 'PAPER_REPRO_GRADE_PROCESSES'   # set by a table's row workers: they share the machine's cores
 
 def _grade_here(rows: list[dict], texts: list[list[str]]) -> list[list[dict]]:
     return [[{'correct': bool(is_correct(t, r['answer'])), 'steps': count_steps(t)} for t in ts] for r, ts in zip(rows, texts)]
 
+def cores() -> int:
+    "The cores this process may run on."
+    return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
+
 def grade_processes() -> int:
-    "How many processes `math_grade` spreads a large batch over (`GRADE_PROCESSES`, else min(8, half the cores))."
-    if GRADE_PROCESSES is not None: return max(1, GRADE_PROCESSES)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
-    return max(1, min(8, cores // 2))
+    """How many processes `math_grade` spreads a large batch over: `GRADE_PROCESSES`, else the environment's
+    `PAPER_REPRO_GRADE_PROCESSES` (processes grading side by side share the cores), else min(8, half the cores)."""
+    n = GRADE_PROCESSES if GRADE_PROCESSES is not None else int(os.environ.get(GRADE_PROCESSES_ENV) or 0) or min(8, cores() // 2)
+    return max(1, n)
 
 def _die_with_parent(parent: int):
-    "A grading child goes when the process that started it does (Linux; else it waits for its next task to fail)."
+    "A grading child goes when the process (the thread) that started it does (Linux; elsewhere at its next task)."
     import ctypes, signal, sys
     if sys.platform.startswith('linux'): ctypes.CDLL(None).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
     if os.getppid() != parent: os._exit(0)   # the parent went before the line above
 
 @functools.lru_cache(maxsize=None)
-def _grade_pool(n: int):
-    """One pool of `n` forked processes per process, kept. Forked, not spawned: a spawned child reruns the caller's main
-    script (an unguarded one starts the pool again and breaks it) and imports torch anew; the forked ones only grade, so
-    they never touch CUDA, the one thing a forked child of a CUDA process must not do (as DataLoader workers)."""
-    import multiprocessing
-    return concurrent.futures.ProcessPoolExecutor(n, mp_context=multiprocessing.get_context('fork'),
-                                                  initializer=_die_with_parent, initargs=(os.getpid(),))
+def _grade_pool(n: int, pid: int):
+    """Process `pid`'s pool of `n` forked grading processes, kept (keyed by pid: a process forked from this one starts
+    its own). Forked, not spawned: a spawned child reruns the caller's main script (an unguarded one starts the pool
+    again and breaks it) and imports torch anew. The forked ones only grade, so they never touch CUDA — the one thing a
+    forked child of a CUDA process must not do, as with DataLoader workers; every object alive at the fork is frozen
+    out of their garbage collector, so that none frees a tensor there. All `n` start here, in the frozen window."""
+    import gc, multiprocessing
+    import math_verify  # noqa: F401  imported once here, not in each child
+    gc.collect(); gc.freeze()
+    try:
+        pool = concurrent.futures.ProcessPoolExecutor(n, mp_context=multiprocessing.get_context('fork'),
+                                                      initializer=_die_with_parent, initargs=(pid,))
+        with warnings.catch_warnings():   # Python ≥ 3.12 warns on forking a threaded process: the children only grade
+            warnings.simplefilter('ignore', DeprecationWarning)
+            pool.submit(os.getpid).result()   # a fork pool starts all its processes at the first task
+    finally: gc.unfreeze()
+    return pool
+
+def _drop_pool(pool, why: str):
+    "Stop a broken or stuck pool and forget it: the batch is graded here, and the next one starts a new pool."
+    for p in list((getattr(pool, '_processes', None) or {}).values()): p.kill()
+    pool.shutdown(wait=False, cancel_futures=True); _grade_pool.cache_clear()
+    warnings.warn(f"math_grade: {why}; grading in this process")
 
 def math_grade(rows: list[dict], texts: list[list[str]]) -> list[list[dict]]:
     """Per row, per sample: `{'correct': math-verify verdict against row['answer'], 'steps': count_steps}`. A batch of
-    `GRADE_POOL_MIN` answers or more is graded by `grade_processes()` processes, in order; a pool that breaks (a killed
-    child) leaves the batch to this process, with a warning."""
-    n = grade_processes()
-    if n == 1 or sum(map(len, texts)) < GRADE_POOL_MIN: return _grade_here(rows, texts)
+    `GRADE_POOL_MIN` answers or more, from the main thread (whose math-verify calls have timeouts, as the pool's do), is
+    graded by `grade_processes()` processes, in order; a pool that breaks (a killed child) or takes 60 s + 2 ms an
+    answer (one process grades 1–2 ms an answer) leaves the batch to this process, with a warning."""
+    n, answers = grade_processes(), sum(map(len, texts))
+    if n == 1 or not rows or answers < GRADE_POOL_MIN or threading.current_thread() is not threading.main_thread():
+        return _grade_here(rows, texts)
     size = -(-len(rows) // (4 * n))   # four chunks a process, so that one slow chunk does not hold the batch up
     cuts = range(0, len(rows), size)
-    try:
-        with warnings.catch_warnings():   # Python ≥ 3.12 warns on forking a threaded process: the children only grade
-            warnings.simplefilter('ignore', DeprecationWarning)
-            chunks = [rows[i:i + size] for i in cuts], [texts[i:i + size] for i in cuts]
-            parts = list(_grade_pool(n).map(_grade_here, *chunks))
-    except concurrent.futures.process.BrokenProcessPool as e:
-        _grade_pool.cache_clear(); warnings.warn(f"math_grade: the grading pool broke ({e}); grading in this process")
+    try: pool = _grade_pool(n, os.getpid())
+    except (OSError, concurrent.futures.process.BrokenProcessPool) as e:
+        _grade_pool.cache_clear(); warnings.warn(f"math_grade: no grading pool ({e}); grading in this process")
         return _grade_here(rows, texts)
-    return [g for part in parts for g in part]
+    try: parts = list(pool.map(_grade_here, [rows[i:i + size] for i in cuts], [texts[i:i + size] for i in cuts],
+                               timeout=60 + 0.002 * answers))
+    except concurrent.futures.process.BrokenProcessPool as e: _drop_pool(pool, f"the grading pool broke ({e})")
+    except concurrent.futures.TimeoutError: _drop_pool(pool, f"the grading pool took over {60 + 0.002 * answers:.0f} s")
+    else: return [g for part in parts for g in part]
+    return _grade_here(rows, texts)
 
 def sample_and_grade(sampler, rows: list[dict], cfg, prompt: Callable[[dict], str] | None = None,
                      grade: Callable[[list[dict], list[list[str]]], list[list[dict]]] = math_grade) -> dict[str, list[dict]]:

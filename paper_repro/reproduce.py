@@ -68,7 +68,8 @@ def committed_summary(n: int, scale: str = 'mini', root=None, link_root: str = '
     md, rec = (folder / 'table.md').read_text(), read_json(folder / 'run.json')
     body = re.split(r'\n### (?:Deviations|Notes)', md)[0].rstrip()
     figs = [f"![{a}]({link_root}/table{n}/{scale}/{f})" for a, f in re.findall(r'^!\[([^\]]*)\]\(([^)/]+)\)$', md, re.M)]
-    hw = rec.get('seeds_hardware') or rec.get('hardware') or {}   # where the seeds ran (a merge runs anywhere)
+    # where the seeds ran: a merged table's own machine only merged them (its card, if any, computed nothing here)
+    hw = (rec.get('seeds_hardware') if 'merged_from' in rec else rec.get('hardware')) or {}
     where = (', '.join(hw.get('gpus') or []) or seeds_by_card(rec.get('seed_gpus') or {}) or
              (f"{hw['cpu_model']} ({hw.get('cpu_count', '?')} cores)" if hw.get('cpu_model') else
               f"a {hw['cpu_count']}-core CPU" if hw.get('cpu_count') else 'a machine not recorded'))
@@ -110,12 +111,13 @@ def merged_seed_walls(dirs, n: int, scale: str) -> dict[str, float]:
 def merged_seed_gpus(dirs, n: int, scale: str) -> dict[str, list[str]]:
     """The cards each merged seed ran on (its folder's machine, or what a merged folder records per seed), so that a table
     merged from seeds of different cards — where `merged_hardware` keeps no card — still names each seed's; a seed in
-    two folders on two cards lists both. Seeds that ran on no GPU are left out."""
+    two folders on two cards lists both. Seeds that ran on no GPU are left out (a CPU's seeds name no card)."""
     cards = {}
     for d in dirs:
         rec = folder_record(d, n, scale)
-        per = (rec.get('seed_gpus') or {} if 'merged_from' in rec else
-               {str(s): (rec.get('hardware') or {}).get('gpus') or [] for s in rec.get('seeds') or []})
+        # a merged folder written before seed_gpus existed: the card its seeds had in common, if any
+        hw = rec.get('seeds_hardware') if 'merged_from' in rec else rec.get('hardware')
+        per = rec.get('seed_gpus') or {str(s): (hw or {}).get('gpus') or [] for s in rec.get('seeds') or []}
         for s, g in per.items():
             if g: cards[s] = list(dict.fromkeys([*cards.get(s, []), *g]))
     return cards
