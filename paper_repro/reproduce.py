@@ -70,7 +70,7 @@ def committed_summary(n: int, scale: str = 'mini', root=None, link_root: str = '
     figs = [f"![{a}]({link_root}/table{n}/{scale}/{f})" for a, f in re.findall(r'^!\[([^\]]*)\]\(([^)/]+)\)$', md, re.M)]
     # where the seeds ran: a merged table's own machine only merged them (its card, if any, computed nothing here)
     hw = (rec.get('seeds_hardware') if 'merged_from' in rec else rec.get('hardware')) or {}
-    where = (', '.join(hw.get('gpus') or []) or seeds_by_card(rec.get('seed_gpus') or {}) or
+    where = (seeds_by_card(rec.get('seed_gpus') or {}) or ', '.join(hw.get('gpus') or []) or
              (f"{hw['cpu_model']} ({hw.get('cpu_count', '?')} cores)" if hw.get('cpu_model') else
               f"a {hw['cpu_count']}-core CPU" if hw.get('cpu_count') else 'a machine not recorded'))
     prov = (f"*Committed `results/table{n}/{scale}/` (deviations and notes in its `table.md`): seeds computed on {where}; "
@@ -111,13 +111,16 @@ def merged_seed_walls(dirs, n: int, scale: str) -> dict[str, float]:
 def merged_seed_gpus(dirs, n: int, scale: str) -> dict[str, list[str]]:
     """The cards each merged seed ran on (its folder's machine, or what a merged folder records per seed), so that a table
     merged from seeds of different cards — where `merged_hardware` keeps no card — still names each seed's; a seed in
-    two folders on two cards lists both. Seeds that ran on no GPU are left out (a CPU's seeds name no card)."""
+    two folders on two cards, or resumed from stages carried in from another card (`carried_from`), lists both. Seeds
+    that ran on no GPU are left out (a CPU's seeds name no card)."""
     cards = {}
     for d in dirs:
         rec = folder_record(d, n, scale)
         # a merged folder written before seed_gpus existed: the card its seeds had in common, if any
         hw = rec.get('seeds_hardware') if 'merged_from' in rec else rec.get('hardware')
-        per = rec.get('seed_gpus') or {str(s): (hw or {}).get('gpus') or [] for s in rec.get('seeds') or []}
+        carried = rec.get('carried_from') or {}   # stages computed on earlier machines (tools/carry_stages.py)
+        before = lambda s: [c['card'] for c in carried.get(str(s), []) if c.get('card') not in (None, 'cpu')]
+        per = rec.get('seed_gpus') or {str(s): [*before(s), *((hw or {}).get('gpus') or [])] for s in rec.get('seeds') or []}
         for s, g in per.items():
             if g: cards[s] = list(dict.fromkeys([*cards.get(s, []), *g]))
     return cards
