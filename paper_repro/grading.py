@@ -137,14 +137,14 @@ def math_grade(rows: list[dict], texts: list[list[str]]) -> list[list[dict]]:
         return _grade_here(rows, texts)
     size = -(-len(rows) // (4 * n))   # four chunks a process, so that one slow chunk does not hold the batch up
     cuts = range(0, len(rows), size)
-    try: pool = _grade_pool(n, os.getpid())
+    try: pool = _grade_pool(n, os.getpid())   # a pool that failed to start is not cached: the next batch tries again
     except (OSError, concurrent.futures.process.BrokenProcessPool) as e:
-        _grade_pool.cache_clear(); warnings.warn(f"math_grade: no grading pool ({e}); grading in this process")
+        warnings.warn(f"math_grade: no grading pool ({e}); grading in this process")
         return _grade_here(rows, texts)
-    try: parts = list(pool.map(_grade_here, [rows[i:i + size] for i in cuts], [texts[i:i + size] for i in cuts],
-                               timeout=60 + 0.002 * answers))
+    wait = 60 + 0.002 * answers
+    try: parts = list(pool.map(_grade_here, [rows[i:i + size] for i in cuts], [texts[i:i + size] for i in cuts], timeout=wait))
     except concurrent.futures.process.BrokenProcessPool as e: _drop_pool(pool, f"the grading pool broke ({e})")
-    except concurrent.futures.TimeoutError: _drop_pool(pool, f"the grading pool took over {60 + 0.002 * answers:.0f} s")
+    except concurrent.futures.TimeoutError: _drop_pool(pool, f"the grading pool took over {wait:.0f} s")
     else: return [g for part in parts for g in part]
     return _grade_here(rows, texts)
 

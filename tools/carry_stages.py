@@ -64,9 +64,9 @@ def _owner(stage: str, rows) -> str | None:
     return next((a for a in sorted(rows, key=len, reverse=True) if stage.startswith(a + '__')), None)
 
 def stages_to_carry(run: SeedRun, recipe_arms=()) -> tuple[dict[str, str | None], list[str]]:
-    """({stage name that travels: the row it belongs to, None for a shared stage}, rows still to finish: the recipe's, this call's and every row started in the run
-    directory that did not finish); nothing when every row due finished; raises ReproError when a row is unfinished and
-    a shared stage it would need holds model weights."""
+    """({stage name that travels: the row it belongs to, None for a shared stage}, rows still to finish: the recipe's,
+    this call's and every row started in the run directory that did not finish); nothing when every row due finished;
+    raises ReproError when a row is unfinished and a shared stage it would need holds model weights."""
     arms = table_arms(run)
     extra_of = {x: a for a in arms for x in run.exp.extra_rows(run.cfg, a)}
     stages = sorted(p for p in (run.dir / 'stages').iterdir() if p.is_dir() and not p.name.startswith('.'))
