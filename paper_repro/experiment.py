@@ -22,12 +22,12 @@ from .tables import (TableSpec, decide_claims, fmt_claim, fmt_tests, register_sp
 
 # %% auto #0
 __all__ = ['NUMERICS_VERSION', 'EXECUTION_FIELDS', 'PROVENANCE_FIELDS', 'BASE_ADDED_FIELDS', 'PRUNED', 'OOM_EXIT', 'SPAWNED_AT',
-           'REGISTRY', 'GRID_RULE', 'GRID_RULE_SE', 'GRID_RULES', 'ARM_KEYED', 'numerics', 'method_fields', 'run_key',
-           'Experiment', 'SeedRun', 'record_gpu_peak', 'SeedClock', 'run_seed', 'register', 'get_experiment',
-           'all_experiments', 'recipe_path', 'apply_overrides', 'upgrade_recipe', 'recipe_from_record', 'load_recipe',
-           'grid_points', 'grid_point_key', 'choose_grid_points', 'dev_grid', 'merge_grids', 'numerics_note',
-           'joined_notes', 'design_note', 'decide_family', 'build_table', 'join_seed_raws', 'read_raw',
-           'merge_seed_folders', 'claims_ledger']
+           'DEADLINE', 'REGISTRY', 'GRID_RULE', 'GRID_RULE_SE', 'GRID_RULES', 'ARM_KEYED', 'numerics', 'method_fields',
+           'run_key', 'Experiment', 'SeedRun', 'OutOfTime', 'record_gpu_peak', 'SeedClock', 'run_seed', 'register',
+           'get_experiment', 'all_experiments', 'recipe_path', 'apply_overrides', 'upgrade_recipe',
+           'recipe_from_record', 'load_recipe', 'grid_points', 'grid_point_key', 'choose_grid_points', 'dev_grid',
+           'merge_grids', 'numerics_note', 'joined_notes', 'design_note', 'decide_family', 'build_table',
+           'join_seed_raws', 'read_raw', 'merge_seed_folders', 'claims_ledger']
 
 # %% ../nbs/10a_experiment.ipynb #7abfe7b7
 # bump when a code change alters the numbers a stage computes. 2: bf16 CPU sampling; 3: GPU decode attends over the KV
@@ -176,6 +176,7 @@ class SeedRun:
         self.run = Run(exp.name, run_key(exp, cfg, seed), fresh=fresh, root=root)
         self._tok, self._samplers, self._loaded = None, {}, {}
         self.grid_point = None   # (row, tag) while `dev_grid` trains a point: that row's stages get their own names
+        self.deadline = None     # epoch seconds while `run_arm` works to a deadline (see `SeedRun.check_time`)
 
     @property
     def dir(self) -> Path: return self.run.dir
@@ -184,7 +185,9 @@ class SeedRun:
         if self.grid_point and name.startswith(self.grid_point[0] + '__'): return f"{name}__grid_{self.grid_point[1]}"
         return name
     def stage(self, name: str, fn):
-        "`Run.stage`; then the samplers give their per-shape memory back (training and the other workers need it)."
+        """`Run.stage` (not started past what this seed's record says fits before `deadline`: `check_time`); then the
+        samplers give their per-shape memory back (training and the other workers need it)."""
+        if self.deadline is not None and not self.done(name): self.check_time(name)
         try: return self.run.stage(self._name(name), fn)
         finally:
             for s in self._samplers.values(): s.release()
@@ -247,6 +250,32 @@ def n_rounds(self: SeedRun, arm: str) -> int: return self.exp.rounds(self.cfg, a
 def base_eval(self: SeedRun) -> dict:
     return self.stage('base__eval', lambda d: self.exp.evaluate(self, *self.load(self.exp.start(self, self.exp.base_row)), d))
 
+# %% ../nbs/10a_experiment.ipynb #a88b522e
+class OutOfTime(Exception):
+    "A stage was not started: this seed's record says it would not finish before the deadline (a later call runs it)."
+
+_STAGE = re.compile(r'(.+)__r(\d+)__(\w+?)')   # arm__rR__kind
+
+@patch
+def predicted_seconds(self: SeedRun, name: str) -> float | None:
+    """How long stage `name` (`arm__rR__kind`) should take by this seed's `timings.json`: from round 3 on, the arm's own
+    stage of that kind one round earlier (an arm's later rounds run alike); else the longest of that kind in round R of
+    any arm (round 1 reuses Base's probe, so its stages are shorter than later ones); None when none has run yet."""
+    m, f = _STAGE.fullmatch(name), self.dir / 'timings.json'
+    if not m or not f.exists(): return None
+    t, arm, r, kind = read_json(f), m[1], int(m[2]), m[3]
+    if r >= 3 and f'{arm}__r{r - 1}__{kind}' in t: return t[f'{arm}__r{r - 1}__{kind}']
+    same = [v for k, v in t.items() if (s := _STAGE.fullmatch(k)) and int(s[2]) == r and s[3] == kind]
+    return max(same) if same else None
+
+@patch
+def check_time(self: SeedRun, name: str):
+    """Raise `OutOfTime` before stage `name` starts when its predicted seconds pass what is left before `deadline`: a
+    call cut mid-stage loses that stage's work, while one that stops at a stage's end loses none and ends sooner."""
+    p, rest = self.predicted_seconds(self._name(name)), self.deadline - time.time()
+    if p is not None and p > rest: raise OutOfTime(f"{name} not started: about {p:.0f} s by this seed's record, {rest:.0f} s left")
+
+
 # %% ../nbs/10a_experiment.ipynb #d7b65a35
 @patch
 def round(self: SeedRun, arm: str, r: int) -> dict:
@@ -265,17 +294,22 @@ def round(self: SeedRun, arm: str, r: int) -> dict:
     return {'round': r, **{k: v for k, v in prep.items() if not k.startswith('_')}, 'train': tr, 'eval': ev}
 
 @patch
-def run_arm(self: SeedRun, arm: str, over=lambda: False) -> list[dict]:
-    "The arm's rounds; a round not already complete is not started once `over()` says the budget is spent."
-    logs = []
-    for r in range(1, self.n_rounds(arm) + 1):
-        if over() and not self.done(self.last_stage(arm, r)): break
-        logs.append(self.round(arm, r))
+def run_arm(self: SeedRun, arm: str, over=lambda: False, deadline: float | None = None) -> list[dict]:
+    """The arm's rounds; a round not already complete is not started once `over()` says the budget is spent, and with a
+    `deadline` (epoch seconds) no stage starts that this seed's record says would not finish by then (`check_time`)."""
+    logs, self.deadline = [], deadline
+    try:
+        for r in range(1, self.n_rounds(arm) + 1):
+            if over() and not self.done(self.last_stage(arm, r)): break
+            logs.append(self.round(arm, r))
+    except OutOfTime as e: print(f"{self.exp.name} seed {self.seed}: {e}", file=sys.stderr)
+    finally: self.deadline = None
     return logs
 
 # %% ../nbs/10a_experiment.ipynb #314ae0fb
 OOM_EXIT = 75   # a worker's exit status when the shared GPU ran out of memory (EX_TEMPFAIL): retried, not fatal
 SPAWNED_AT = 'PAPER_REPRO_SPAWNED_AT'   # when the launcher started a worker (its start-up is a profile span)
+DEADLINE = 'PAPER_REPRO_DEADLINE'       # epoch seconds by which a worker's stages must end (the seed's time budget)
 
 def _worker_ref(exp: Experiment) -> list[str]:
     "How a worker process finds `exp`: `module:Class` (built without arguments; importing the module registers a table)."
@@ -299,19 +333,22 @@ def _worker_main(argv=None):
     if a.table: exp = get_experiment(a.table)
     else: mod, cls = a.experiment.split(':'); exp = getattr(importlib.import_module(mod), cls)()
     cfg = config_from_dict(exp.config_cls, read_json(a.config), a.config)
-    try: (exp.run_cls or SeedRun)(exp, cfg, a.seed).run_arm(a.arm); record_gpu_peak(arm=a.arm)
+    deadline = float(os.environ[DEADLINE]) if os.environ.get(DEADLINE) else None
+    try: (exp.run_cls or SeedRun)(exp, cfg, a.seed).run_arm(a.arm, deadline=deadline); record_gpu_peak(arm=a.arm)
     except Exception as e:
         import torch
         if not isinstance(e, torch.OutOfMemoryError): raise   # CUDA's (or any accelerator's) out-of-memory error
         import traceback; traceback.print_exc(); sys.exit(OOM_EXIT)
 
 # %% ../nbs/10a_experiment.ipynb #1336c117
-def _launch_workers(exp: Experiment, run: SeedRun, cfg, seed: int, todo: list[str], over) -> list:
+def _launch_workers(exp: Experiment, run: SeedRun, cfg, seed: int, todo: list[str], over, deadline=None) -> list:
     """Start one worker process per unfinished arm in `todo` (at most `cfg.workers` at once, none once `over()`),
-    evaluating Base here once every slot is busy; [(arm, process)]. The resolved recipe goes into the run directory."""
+    evaluating Base here once every slot is busy; [(arm, process)]. The resolved recipe goes into the run directory;
+    each worker starts no stage that would pass `deadline` (`SeedRun.check_time`)."""
     recipe = run.dir / 'recipe.json'; write_json(recipe, config_to_dict(cfg))
     # the workers grade side by side: each spreads a large batch over its share of the cores (grading.math_grade)
-    share = {GRADE_PROCESSES_ENV: os.environ.get(GRADE_PROCESSES_ENV) or str(max(1, cores() // (cfg.workers + 1)))}
+    share = {GRADE_PROCESSES_ENV: os.environ.get(GRADE_PROCESSES_ENV) or str(max(1, cores() // (cfg.workers + 1))),
+             DEADLINE: repr(deadline) if deadline else ''}
     procs = []
     for i, a in enumerate(todo):
         if over(): break   # out of time: arms not launched yet stay 'not run (time)'; a rerun resumes them
@@ -396,16 +433,17 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None)
     run_cls = run_cls or exp.run_cls or SeedRun
     t0 = time.time()
     over = lambda: bool(cfg.time_budget_s) and time.time() - t0 > cfg.time_budget_s
+    deadline = t0 + cfg.time_budget_s if cfg.time_budget_s else None   # no stage starts that would pass it
     run = run_cls(exp, cfg, seed, fresh)
     arms = exp.arms(cfg)
     todo = [a for a in arms if not run.done(run.last_stage(a, run.n_rounds(a)))]
     parallel = cfg.workers > 1 and len(todo) > 1
     with SeedClock(run.dir) as clock:
         exp.shared(run)
-        procs = _launch_workers(exp, run, cfg, seed, todo, over) if parallel else []
+        procs = _launch_workers(exp, run, cfg, seed, todo, over, deadline) if parallel else []
         run.base_eval()
         _await_workers(exp, run, cfg, procs, t0)
-        logs = {a: run.run_arm(a, over) for a in arms}
+        logs = {a: run.run_arm(a, over, deadline) for a in arms}
         rows, items, not_run = _seed_rows(exp, run, cfg, logs)
         record_gpu_peak()
     if not getattr(cfg, 'keep_models', True): run.prune_models([a for a in arms if a not in not_run])
