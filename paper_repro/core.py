@@ -124,8 +124,9 @@ class RecipeBase:
     workers: int = cfg_field(1, "rows run as this many parallel processes (GPU)", ge=1)
     deterministic: bool = cfg_field(False, "bit-reproducible CUDA sampling (torch deterministic algorithms, slower); off, "
                                            "reruns of a GPU stage differ slightly [ours]")
-    time_budget_s: float = cfg_field(0, "wall-clock budget of one seed (0 = none): once spent, no new round or row starts and "
-                                        "unfinished rows are marked 'not run (time)'; rerun to resume them", ge=0)
+    time_budget_s: float = cfg_field(0, "wall-clock budget of one seed (0 = none): once spent, no new round or row starts, no "
+                                        "stage starts that the seed's record says would pass it, and unfinished rows are "
+                                        "marked 'not run (time)'; rerun to resume them", ge=0)
     gpu_training: list = cfg_field([], "GPU training speed-ups this recipe's rows run with (`preference.GPU_TRAINING`): "
                                        "fused_adamw, kd_tf32, kd_bf16; each moves only the last bits, and seeds with other "
                                        "ones do not merge [ours]", choices=GPU_SPEEDUPS)
