@@ -98,7 +98,8 @@ case "$1" in
     carry_emb
     # a seed cut short on an earlier machine: its finished stages (shared Base probe, finished rows) come back in first
     # (a refused file — another seed's or recipe's — is said in one line and the seed runs from its own stages)
-    st=.carry/stages/t${t}_seed$s$tag.tgz
+    # (a file committed under results/tableN/gpu/seeds/unfinished/ when the development machine might not last serves too)
+    st=.carry/stages/t${t}_seed$s$tag.tgz; [ -f $st ] || st=results/table$t/gpu/seeds/unfinished/t${t}_seed$s$tag.tgz
     if [ -f $st ]; then python tools/carry_stages.py load --table $t --seed $s "$@" $st || echo "carry_stages: nothing carried in"; fi
     # profiled (core.span; negligible cost) beside the card's utilisation: benchmarks/seed_profile.py summarises both
     export PAPER_REPRO_PROFILE=$r/profile.jsonl
@@ -115,7 +116,8 @@ case "$1" in
       mkdir -p $r/logs/$(basename $d); cp $d/worker-*.log $d/timings.json $r/logs/$(basename $d)/ 2>/dev/null || true
     done
     # rows left unfinished (out of time): the finished stages travel back, for the next call if this machine is gone
-    # (copy the file to .carry/stages/tN_seedS.tgz and carry .carry/stages with that call)
+    # (copy the file to .carry/stages/tN_seedS.tgz and carry .carry/stages with that call, or commit it as
+    # results/tableN/gpu/seeds/unfinished/tN_seedS.tgz, which the tree carries, when the next call may be a session away)
     python tools/carry_stages.py save --table $t --seed $s "$@" $out/t${t}_seed$s${tag}_stages.tgz || true
     tar czf $out/t${t}_seed$s$tag.tgz -C /tmp/res/t$t seed$s$tag && ls -la $out ;;
   launch)   # two-GPU DPO launch check with the tiny config-built model (needs install a and e, or a and every install part)
