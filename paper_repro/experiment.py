@@ -177,6 +177,7 @@ class SeedRun:
         self._tok, self._samplers, self._loaded = None, {}, {}
         self.grid_point = None   # (row, tag) while `dev_grid` trains a point: that row's stages get their own names
         self.deadline = None     # epoch seconds while `run_arm` works to a deadline (see `SeedRun.check_time`)
+        self.out_of_time = False # an arm stopped short of the deadline here: later arms start no round (they may wait on it)
 
     @property
     def dir(self) -> Path: return self.run.dir
@@ -187,8 +188,9 @@ class SeedRun:
     def stage(self, name: str, fn):
         """`Run.stage` (not started past what this seed's record says fits before `deadline`: `check_time`); then the
         samplers give their per-shape memory back (training and the other workers need it)."""
-        if self.deadline is not None and not self.done(name): self.check_time(name)
-        try: return self.run.stage(self._name(name), fn)
+        try:
+            if self.deadline is not None and not self.done(name): self.check_time(name)
+            return self.run.stage(self._name(name), fn)
         finally:
             for s in self._samplers.values(): s.release()
     def done(self, name: str) -> bool: return self.run.done(self._name(name))
@@ -302,7 +304,7 @@ def run_arm(self: SeedRun, arm: str, over=lambda: False, deadline: float | None 
         for r in range(1, self.n_rounds(arm) + 1):
             if over() and not self.done(self.last_stage(arm, r)): break
             logs.append(self.round(arm, r))
-    except OutOfTime as e: print(f"{self.exp.name} seed {self.seed}: {e}", file=sys.stderr)
+    except OutOfTime as e: self.out_of_time = True; print(f"{self.exp.name} seed {self.seed}: {e}", file=sys.stderr)
     finally: self.deadline = None
     return logs
 
@@ -432,9 +434,11 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None)
     "All stages of one seed; returns its raw result (rows, item scores, per-round logs, stage timings)."
     run_cls = run_cls or exp.run_cls or SeedRun
     t0 = time.time()
-    over = lambda: bool(cfg.time_budget_s) and time.time() - t0 > cfg.time_budget_s
     deadline = t0 + cfg.time_budget_s if cfg.time_budget_s else None   # no stage starts that would pass it
     run = run_cls(exp, cfg, seed, fresh)
+    # the budget is spent, or an arm here stopped short of it: a later arm may wait on that arm's stages (Table 1's
+    # matched rows read APT's mining), so none starts a round, as when the budget is spent
+    over = lambda: run.out_of_time or bool(cfg.time_budget_s) and time.time() - t0 > cfg.time_budget_s
     arms = exp.arms(cfg)
     todo = [a for a in arms if not run.done(run.last_stage(a, run.n_rounds(a)))]
     parallel = cfg.workers > 1 and len(todo) > 1

@@ -17,7 +17,7 @@ from .core import (ReproError, config_to_dict, derive_seed, iter_jsonl, read_jso
                               write_jsonl)
 from .data import HUB_MATH, math_prompt, MATH_TEST_SETS, read_rows, TRANSFER_SET, write_hub_math
 from .evaluation import eval_config, evaluate, score_math
-from .experiment import Experiment, register
+from .experiment import Experiment, OutOfTime, register
 from .grading import sample_and_grade
 from .minidata import EXTRA_SKILLS, apt_domain_splits, held_out_math, load_split, math_dev, solution_key, solution_overlap
 from .models import lora_config
@@ -235,6 +235,8 @@ class APTTable(Experiment):
         name, t0 = f'apt__r{r}__mine', time.perf_counter()
         while not run.done(name):
             if time.perf_counter() - t0 > wait_s: raise ReproError(f"table 1: APT's round {r} did not finish mining within {wait_s:.0f} s")
+            if run.deadline is not None and time.time() > run.deadline:   # APT's worker stopped short of the deadline
+                raise OutOfTime(f"{name} not written by the deadline")
             time.sleep(2)
         return read_json(run.stage_dir(name) / 'result.json')
 
