@@ -438,7 +438,7 @@ def run_seed(exp: Experiment, cfg, seed: int, fresh: bool = False, run_cls=None)
     run = run_cls(exp, cfg, seed, fresh)
     # the budget is spent, or an arm here stopped short of it: a later arm may wait on that arm's stages (Table 1's
     # matched rows read APT's mining), so none starts a round, as when the budget is spent
-    over = lambda: run.out_of_time or bool(cfg.time_budget_s) and time.time() - t0 > cfg.time_budget_s
+    over = lambda: run.out_of_time or deadline is not None and time.time() > deadline
     arms = exp.arms(cfg)
     todo = [a for a in arms if not run.done(run.last_stage(a, run.n_rounds(a)))]
     parallel = cfg.workers > 1 and len(todo) > 1

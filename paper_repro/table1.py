@@ -231,7 +231,7 @@ class APTTable(Experiment):
 
     # -- one round of one row -----------------------------------------------------------------------------------------
     def apt_round_stats(self, run, r: int, wait_s: float = 3600.0) -> dict:
-        "APT's round-r mining stats (its pairs), waiting for APT's worker when it has not written them yet."
+        "APT's round-r mining stats (its pairs), waiting for APT's worker (at most until the seed's deadline) when it has not written them yet."
         name, t0 = f'apt__r{r}__mine', time.perf_counter()
         while not run.done(name):
             if time.perf_counter() - t0 > wait_s: raise ReproError(f"table 1: APT's round {r} did not finish mining within {wait_s:.0f} s")
